@@ -1,0 +1,118 @@
+"""Routine -> Plan: the flat timeline of steps.
+
+Timeline rules (routine-format contract): for one exercise, ``prep``, then
+for each side in order (left, right for ``each``; one pass otherwise) its
+sets separated by ``set_rest``, with ``switch`` between the two sides.
+``rest`` comes between exercises, not after the last; an exercise's own
+``rest`` follows it, its own ``prep`` precedes it. Zero-second steps are
+left out. Self-paced reps have no fixed duration; their estimate (3 s a
+rep) places the steps after them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from hiptimer.routine import Exercise, Routine
+
+StepKind = Literal["prep", "work", "set_rest", "switch", "rest"]
+Side = Literal["left", "right"]
+STEP_KINDS: tuple[StepKind, ...] = ("prep", "work", "set_rest", "switch", "rest")
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    kind: StepKind
+    exercise: Exercise
+    exercise_index: int
+    side: Side | None
+    set: int  # 1-based set number this step belongs to
+    sets: int
+    start_s: float  # planned offset from session start (estimates for self-paced)
+    duration_s: float | None  # None: self-paced, waits for Next
+    estimate_s: float  # duration_s, or the self-paced estimate
+
+    @property
+    def is_work(self) -> bool:
+        return self.kind == "work"
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.estimate_s
+
+
+@dataclass(frozen=True)
+class Plan:
+    routine: Routine
+    steps: tuple[Step, ...]
+
+    @property
+    def duration_s(self) -> float:
+        """Estimated total (self-paced reps at 3 s a rep)."""
+        return self.steps[-1].end_s if self.steps else 0.0
+
+    @property
+    def has_estimates(self) -> bool:
+        return any(s.duration_s is None for s in self.steps)
+
+    def next_work(self, index: int) -> Step | None:
+        """The first work step after ``index``."""
+        for s in self.steps[index + 1 :]:
+            if s.is_work:
+                return s
+        return None
+
+
+def _sides(ex: Exercise) -> tuple[Side | None, ...]:
+    # ``alternate`` alternates inside each set, so the steps carry no side
+    # for reps; for holds and continuous work it can only mean one side, then
+    # the other, exactly as ``each``.
+    if ex.sides == "each" or (ex.sides == "alternate" and ex.dose.kind != "reps"):
+        return ("left", "right")
+    return (None,)
+
+
+def compile_plan(routine: Routine) -> Plan:
+    steps: list[Step] = []
+    t = 0.0
+
+    def add(
+        kind: StepKind,
+        ex: Exercise,
+        ei: int,
+        side: Side | None,
+        set_no: int,
+        dur: float | None,
+        est: float,
+    ) -> None:
+        nonlocal t
+        if est <= 0:
+            return
+        steps.append(Step(len(steps), kind, ex, ei, side, set_no, ex.sets, t, dur, est))
+        t += est
+
+    last = len(routine.exercises) - 1
+    for ei, ex in enumerate(routine.exercises):
+        tm = ex.timings
+        add("prep", ex, ei, None, 1, tm.prep, tm.prep)
+        sides = _sides(ex)
+        for si, side in enumerate(sides):
+            if si:
+                add("switch", ex, ei, side, 1, tm.switch, tm.switch)
+            for set_no in range(1, ex.sets + 1):
+                if set_no > 1:
+                    add("set_rest", ex, ei, side, set_no, tm.set_rest, tm.set_rest)
+                add("work", ex, ei, side, set_no, ex.work_seconds(), ex.estimate_seconds())
+        if ei != last:
+            add("rest", ex, ei, None, ex.sets, tm.rest, tm.rest)
+    return Plan(routine, tuple(steps))
+
+
+def format_clock(seconds: float) -> str:
+    """0:05, 1:30, 1:02:03."""
+    s = int(round(seconds))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

@@ -1,0 +1,104 @@
+"""The routine model: frozen dataclasses, no I/O and no Qt.
+
+A loader (``hiptimer.loader``) builds these from YAML; the plan
+(``hiptimer.plan``) compiles them to a timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+DoseKind = Literal["hold", "breaths", "reps", "time"]
+Sides = Literal["none", "each", "alternate"]
+
+#: Seconds a self-paced rep counts for in estimates (routine-format contract).
+SELF_PACED_REP_S = 3.0
+
+
+@dataclass(frozen=True)
+class Timings:
+    """The ``defaults`` keys; every value in seconds except ``countdown`` (ticks)."""
+
+    prep: float = 5.0
+    rest: float = 10.0
+    set_rest: float = 30.0
+    switch: float = 5.0
+    breath: float = 5.0
+    countdown: int = 3
+
+
+TIMING_KEYS: tuple[str, ...] = ("prep", "rest", "set_rest", "switch", "breath", "countdown")
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One exercise's dose.
+
+    ``low``/``high`` are seconds for ``hold`` and ``time``, counts for
+    ``breaths`` and ``reps``; they are equal unless the dose is a range
+    (``8-10 breaths``). ``text`` is the dose as written, for display.
+    ``tempo`` is seconds per rep for timed reps, None for self-paced reps
+    and for other kinds.
+    """
+
+    kind: DoseKind
+    low: float
+    high: float
+    text: str
+    tempo: float | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.low != self.high
+
+    @property
+    def self_paced(self) -> bool:
+        return self.kind == "reps" and self.tempo is None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    dose: Dose
+    timings: Timings  # routine defaults with this exercise's overrides applied
+    how: str = ""
+    note: str = ""
+    sets: int = 1
+    sides: Sides = "none"
+    image: Path | None = None  # resolved, checked to stay inside allowed folders
+
+    def work_seconds(self) -> float | None:
+        """Duration of one work step (one set on one side), None if self-paced.
+
+        Ranges use the upper bound. ``alternate`` reps do ``high`` reps per
+        side inside one set, so a set lasts twice as long.
+        """
+        d = self.dose
+        if d.kind in ("hold", "time"):
+            return d.high
+        if d.kind == "breaths":
+            return d.high * self.timings.breath
+        if d.tempo is None:
+            return None
+        return d.high * d.tempo * (2 if self.sides == "alternate" else 1)
+
+    def estimate_seconds(self) -> float:
+        """Like :meth:`work_seconds`, with self-paced reps at 3 s per rep."""
+        s = self.work_seconds()
+        if s is not None:
+            return s
+        return self.dose.high * SELF_PACED_REP_S * (2 if self.sides == "alternate" else 1)
+
+
+@dataclass(frozen=True)
+class Routine:
+    name: str
+    exercises: tuple[Exercise, ...]
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    defaults: Timings = field(default_factory=Timings)
+    path: Path | None = None
+    content_hash: str = ""  # sha256 hex of the file's bytes
+    sounds: dict[str, Path] = field(default_factory=dict)  # cue name -> WAV inside the routine's folder
