@@ -72,9 +72,7 @@ def build_gui_parser() -> argparse.ArgumentParser:
     g.add_argument("--fullscreen", action="store_true")
     g.add_argument("--screen", type=int, default=None, metavar="N", help="0-based screen")
     g.add_argument("--mute", action="store_true")
-    g.add_argument(
-        "--audio-backend", choices=("auto", "qt", "playsound", "none"), default=None
-    )
+    g.add_argument("--audio-backend", choices=("auto", "qt", "playsound", "none"), default=None)
     return g
 
 
@@ -103,4 +101,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     gargs = build_gui_parser().parse_args(args_list)
     from hiptimer.qt.app import run
 
-    return run(gargs)
+    return int(run(gargs))

@@ -101,4 +101,5 @@ class Routine:
     defaults: Timings = field(default_factory=Timings)
     path: Path | None = None
     content_hash: str = ""  # sha256 hex of the file's bytes
-    sounds: dict[str, Path] = field(default_factory=dict)  # cue name -> WAV inside the routine's folder
+    # cue name -> WAV file inside the routine's folder (overrides the bundled sound)
+    sounds: dict[str, Path] = field(default_factory=dict)
