@@ -1,0 +1,93 @@
+"""``hiptimer history``: the session log, newest first. Read-only, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from hiptimer.history import format_minutes, record_to_json, write_csv
+from hiptimer.store import SessionRecord, Store, StoreError
+
+
+def _parse_since(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"--since: {text!r} is not a date; use YYYY-MM-DD, e.g. 2025-01-31"
+        ) from None
+
+
+def _table(records: list[SessionRecord]) -> str:
+    head = ("ID", "Started", "Routine", "Status", "Active", "Speed", "Effort", "Pain")
+    rows = [head]
+    for r in records:
+        rows.append(
+            (
+                str(r.id),
+                r.started_at.strftime("%Y-%m-%d %H:%M"),
+                r.routine if len(r.routine) <= 40 else r.routine[:39] + "…",
+                r.status,
+                format_minutes(r.active_s),
+                f"{r.speed:g}x",
+                "" if r.effort is None else str(r.effort),
+                "" if r.pain is None else str(r.pain),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def cmd_history(
+    db: Path | None, as_json: bool, as_csv: bool, include_all: bool, since: str | None
+) -> int:
+    try:
+        since_date = _parse_since(since) if since is not None else None
+    except ValueError as e:
+        print(f"hiptimer history: {e}", file=sys.stderr)
+        return 2
+    if db is None:
+        from hiptimer.paths import default_db_path
+
+        db = default_db_path()
+    if not db.exists():
+        if as_json:
+            print("[]")
+        elif as_csv:
+            write_csv([], sys.stdout)
+        else:
+            print(f"no sessions yet ({db} does not exist)")
+        return 0
+    try:
+        with Store.open(db, readonly=True) as store:
+            records = store.sessions(since=since_date, include_rehearsals=include_all)
+            hidden = (
+                0
+                if records or include_all
+                else len(store.sessions(since=since_date, include_rehearsals=True))
+            )
+    except StoreError as e:
+        print(f"hiptimer history: {e}", file=sys.stderr)
+        return 1
+    try:
+        if as_json:
+            json.dump([record_to_json(r) for r in records], sys.stdout, ensure_ascii=False)
+            sys.stdout.write("\n")
+        elif as_csv:
+            write_csv(records, sys.stdout)
+        elif not records:
+            what = "no sessions" + (f" since {since_date}" if since_date else " yet")
+            print(what + (f" ({hidden} rehearsals: use --all)" if hidden else ""))
+        else:
+            print(_table(records))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `hiptimer history | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0

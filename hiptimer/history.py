@@ -1,0 +1,306 @@
+"""Progress from the session log: per-day minutes, streaks, weeks, the weekly goal.
+
+Pure functions over :class:`hiptimer.store.SessionRecord`, no Qt and no I/O
+besides the CSV writer. Days are local days in the ``tz`` given (the viewer's
+time zone), so a session recorded at 00:30 in London is on the day it was
+there, whatever the offset stored with it; and DST changes cannot move a
+session to a neighbouring day (conversion is per instant, through zoneinfo).
+
+Rules (documented for the history window and tests):
+
+* Rehearsals (speed other than 1) never count.
+* A session's active minutes count on the local day it *started*, even when
+  it runs past midnight (a workout belongs to one day).
+* A day counts for a streak when it has at least one session that was
+  completed or partial: completed, or stopped/interrupted with at least one
+  exercise done or partial.
+* The current streak runs up to today, or up to yesterday while today has
+  nothing yet (the day is not over); otherwise it is 0.
+* Weeks are ISO weeks (Monday to Sunday) in local time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any, TextIO
+
+from hiptimer.store import SessionRecord
+
+
+@dataclass(frozen=True)
+class WeeklyGoal:
+    """Default: 30 minutes a day on 5 days a week, the dose the source notes build up to."""
+
+    minutes_per_day: float = 30.0
+    days_per_week: int = 5
+
+    @property
+    def minutes_per_week(self) -> float:
+        return self.minutes_per_day * self.days_per_week
+
+
+@dataclass(frozen=True)
+class WeekProgress:
+    week_start: date  # Monday
+    days_met: int  # days this week with >= goal.minutes_per_day
+    days_goal: int
+    minutes: float
+    minutes_goal: float
+
+    @property
+    def met(self) -> bool:
+        return self.days_met >= self.days_goal
+
+    @property
+    def fraction(self) -> float:
+        """0..1, by days reaching the daily dose."""
+        return min(1.0, self.days_met / self.days_goal) if self.days_goal else 1.0
+
+
+@dataclass(frozen=True)
+class Streaks:
+    current: int
+    best: int
+
+
+def local_tz() -> tzinfo:
+    tz = datetime.now().astimezone().tzinfo
+    assert tz is not None
+    return tz
+
+
+def counts(rec: SessionRecord) -> bool:
+    """Does this session count at all (not a rehearsal)?"""
+    return rec.speed == 1.0
+
+
+def did_something(rec: SessionRecord) -> bool:
+    """Completed, or partial: stopped/interrupted with an exercise done or partial."""
+    if not counts(rec):
+        return False
+    if rec.status == "completed":
+        return True
+    return any(e.status in ("done", "partial") for e in rec.exercises)
+
+
+def local_day(rec: SessionRecord, tz: tzinfo) -> date:
+    return rec.started_at.astimezone(tz).date()
+
+
+def day_minutes(records: Iterable[SessionRecord], tz: tzinfo) -> dict[date, float]:
+    """Active minutes per local day (rehearsals excluded)."""
+    out: dict[date, float] = {}
+    for r in records:
+        if not counts(r):
+            continue
+        d = local_day(r, tz)
+        out[d] = out.get(d, 0.0) + r.active_s / 60.0
+    return out
+
+
+def active_days(records: Iterable[SessionRecord], tz: tzinfo) -> set[date]:
+    return {local_day(r, tz) for r in records if did_something(r)}
+
+
+def streaks(records: Iterable[SessionRecord], tz: tzinfo, today: date) -> Streaks:
+    return streaks_of_days(active_days(records, tz), today)
+
+
+def streaks_of_days(days: set[date], today: date) -> Streaks:
+    best = 0
+    run = 0
+    prev: date | None = None
+    for d in sorted(days):
+        run = run + 1 if prev is not None and (d - prev).days == 1 else 1
+        best = max(best, run)
+        prev = d
+    current = 0
+    d = today if today in days else today - timedelta(days=1)
+    while d in days:
+        current += 1
+        d -= timedelta(days=1)
+    return Streaks(current=current, best=best)
+
+
+def week_start(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def week_minutes(
+    records: Iterable[SessionRecord], tz: tzinfo, today: date, weeks: int = 12
+) -> list[tuple[date, float]]:
+    """(Monday, minutes) for the last ``weeks`` ISO weeks, oldest first, this week last."""
+    return weeks_of_days(day_minutes(records, tz), today, weeks)
+
+
+def weeks_of_days(
+    days: dict[date, float], today: date, weeks: int = 12
+) -> list[tuple[date, float]]:
+    this = week_start(today)
+    starts = [this - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    totals = dict.fromkeys(starts, 0.0)
+    for d, m in days.items():
+        ws = week_start(d)
+        if ws in totals:
+            totals[ws] += m
+    return [(s, totals[s]) for s in starts]
+
+
+def week_progress(
+    records: Iterable[SessionRecord],
+    tz: tzinfo,
+    today: date,
+    goal: WeeklyGoal | None = None,
+) -> WeekProgress:
+    return progress_of_days(day_minutes(records, tz), today, goal)
+
+
+def progress_of_days(
+    days: dict[date, float], today: date, goal: WeeklyGoal | None = None
+) -> WeekProgress:
+    goal = goal or WeeklyGoal()
+    start = week_start(today)
+    per_day = {d: m for d, m in days.items() if start <= d < start + timedelta(7)}
+    eps = 1e-9
+    return WeekProgress(
+        week_start=start,
+        days_met=sum(1 for m in per_day.values() if m + eps >= goal.minutes_per_day),
+        days_goal=goal.days_per_week,
+        minutes=sum(per_day.values()),
+        minutes_goal=goal.minutes_per_week,
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the history window shows besides the list, computed in one pass."""
+
+    today: date
+    days: dict[date, float]
+    streaks: Streaks
+    weeks: list[tuple[date, float]]
+    progress: WeekProgress
+
+
+def summarize(
+    records: Sequence[SessionRecord],
+    tz: tzinfo,
+    today: date,
+    goal: WeeklyGoal | None = None,
+    weeks: int = 12,
+) -> Summary:
+    days: dict[date, float] = {}
+    active: set[date] = set()
+    for r in records:
+        if not counts(r):
+            continue
+        d = local_day(r, tz)
+        days[d] = days.get(d, 0.0) + r.active_s / 60.0
+        if did_something(r):
+            active.add(d)
+    return Summary(
+        today=today,
+        days=days,
+        streaks=streaks_of_days(active, today),
+        weeks=weeks_of_days(days, today, weeks),
+        progress=progress_of_days(days, today, goal),
+    )
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def record_to_json(r: SessionRecord) -> dict[str, Any]:
+    """The ``hiptimer history --json`` object for one session."""
+    return {
+        "id": r.id,
+        "routine": r.routine,
+        "routine_path": r.routine_path,
+        "status": r.status,
+        "started_at": r.started_at.isoformat(),
+        "ended_at": r.ended_at.isoformat() if r.ended_at else None,
+        "active_s": round(r.active_s, 3),
+        "speed": r.speed,
+        "effort": r.effort,
+        "pain": r.pain,
+        "note": r.note,
+        "exercises": [
+            {"name": e.name, "side": e.side, "status": e.status, "sets_done": e.sets_done}
+            for e in r.exercises
+        ],
+    }
+
+
+CSV_HEADER = (
+    "id",
+    "routine",
+    "routine_path",
+    "routine_hash",
+    "status",
+    "started_at",
+    "ended_at",
+    "active_s",
+    "speed",
+    "effort",
+    "pain",
+    "note",
+    "exercises",
+)
+
+
+def exercises_summary(r: SessionRecord) -> str:
+    """One cell: ``Name (left): done 2 sets; Other: skipped``."""
+    parts = []
+    for e in r.exercises:
+        name = f"{e.name} ({e.side})" if e.side else e.name
+        sets = f" {e.sets_done} set{'s' if e.sets_done != 1 else ''}" if e.sets_done else ""
+        parts.append(f"{name}: {e.status}{sets}")
+    return "; ".join(parts)
+
+
+def write_csv(records: Iterable[SessionRecord], out: TextIO) -> int:
+    """Write one row per session with a header; returns the number of rows."""
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CSV_HEADER)
+    n = 0
+    for r in records:
+        w.writerow(
+            (
+                r.id,
+                r.routine,
+                r.routine_path or "",
+                r.routine_hash,
+                r.status,
+                r.started_at.isoformat(),
+                r.ended_at.isoformat() if r.ended_at else "",
+                f"{r.active_s:.1f}",
+                f"{r.speed:g}",
+                "" if r.effort is None else r.effort,
+                "" if r.pain is None else r.pain,
+                r.note,
+                exercises_summary(r),
+            )
+        )
+        n += 1
+    return n
+
+
+def csv_text(records: Iterable[SessionRecord]) -> str:
+    buf = io.StringIO()
+    write_csv(records, buf)
+    return buf.getvalue()
+
+
+def format_minutes(seconds: float) -> str:
+    """``1 h 05 min``, ``12 min``, ``45 s``."""
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s} s"
+    m = s // 60
+    if m < 60:
+        return f"{m} min"
+    return f"{m // 60} h {m % 60:02d} min"

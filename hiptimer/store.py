@@ -1,0 +1,756 @@
+"""The session log: one SQLite file (stdlib sqlite3), no Qt.
+
+Shape (borrowed from Anki and qutebrowser):
+
+* WAL journal, ``synchronous=NORMAL`` (a step-boundary write is a few
+  milliseconds), a busy timeout and ``BEGIN IMMEDIATE`` for every write, so a
+  second running instance waits for the lock instead of losing a write.
+* Ordered schema upgrades recorded in ``PRAGMA user_version``
+  (``if version < N: upgrade_N``). A file from a newer version is refused.
+* App mode moves a corrupt or unreadable file aside as
+  ``NAME.corrupt-TIMESTAMP`` (with its ``-wal``/``-shm``) and starts a fresh
+  one; :attr:`Store.recovered_from` says where the old one went. Read-only
+  mode (the ``history`` command) never writes, creates or moves anything.
+* A session row is written when the session starts and updated at every step
+  boundary. A row still ``running`` whose owner process is gone is reported
+  (and, in app mode, recorded) as ``interrupted``, with what it did.
+
+Every failure a user may meet is a :class:`StoreError` with a readable
+message; ``sqlite3`` exceptions do not leak out of this module's methods.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal, Protocol, cast
+
+from hiptimer.events import Event, SessionFinished, StepEnded, StepStarted
+from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus
+from hiptimer.routine import Routine
+
+BUSY_TIMEOUT_MS = 5000
+
+FinalStatus = Literal["completed", "stopped"]
+
+
+class StoreError(Exception):
+    """A session-log failure worded for the user (no traceback needed)."""
+
+
+# --- schema -------------------------------------------------------------------------------
+
+#: Version 1 exactly as it shipped; kept so tests can build a v1 file and upgrade it.
+SCHEMA_V1 = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    routine TEXT NOT NULL,
+    routine_path TEXT,
+    routine_hash TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    active_s REAL NOT NULL DEFAULT 0,
+    speed REAL NOT NULL DEFAULT 1,
+    exercises TEXT NOT NULL DEFAULT '[]'
+);
+"""
+
+#: Version 2: after-session ratings.
+SCHEMA_V2 = """
+ALTER TABLE sessions ADD COLUMN effort INTEGER;
+ALTER TABLE sessions ADD COLUMN pain INTEGER;
+ALTER TABLE sessions ADD COLUMN note TEXT NOT NULL DEFAULT '';
+"""
+
+#: Version 3: owner process (interrupted detection), last write time, and a
+#: UTC instant for ordering (offsets differ between rows, so the text does not sort).
+SCHEMA_V3 = """
+ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN updated_at TEXT;
+ALTER TABLE sessions ADD COLUMN started_ts REAL;
+UPDATE sessions SET
+    started_ts = round((julianday(started_at) - 2440587.5) * 86400.0, 3),
+    updated_at = COALESCE(ended_at, started_at);
+CREATE INDEX sessions_started ON sessions (started_ts DESC, id DESC);
+"""
+
+#: Ordered upgrades: index i brings a file from version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _script_statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (executescript() would COMMIT)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring ``conn`` (autocommit mode) up to ``target`` in one transaction.
+
+    Returns the version found. Raises StoreError for a file from a newer version.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(_newer_message(version))
+        for n in range(version, target):
+            for stmt in _script_statements(MIGRATIONS[n]):
+                conn.execute(stmt)
+        if target > version:
+            conn.execute(f"PRAGMA user_version = {int(target)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return version
+
+
+def _newer_message(version: int) -> str:
+    return (
+        f"the session log was written by a newer version of HipTimer (schema {version}; "
+        f"this version understands up to {SCHEMA_VERSION}). Update HipTimer, or use --db "
+        "to choose another file."
+    )
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    routine: str
+    routine_path: str | None
+    routine_hash: str
+    status: SessionStatus
+    started_at: datetime
+    ended_at: datetime | None
+    active_s: float
+    speed: float
+    effort: int | None
+    pain: int | None
+    note: str
+    exercises: tuple[ExerciseResult, ...]
+
+    @property
+    def is_rehearsal(self) -> bool:
+        return self.speed != 1.0
+
+
+def _iso(dt: datetime) -> str:
+    """ISO 8601 with the UTC offset; a naive time is taken as local time."""
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        dt = dt.astimezone()
+    return dt.isoformat(timespec="seconds")
+
+
+def _ts(dt: datetime) -> float:
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        dt = dt.astimezone()
+    return dt.timestamp()
+
+
+def _exercises_json(exercises: Sequence[ExerciseResult]) -> str:
+    return json.dumps(
+        [[e.name, e.side, e.status, int(e.sets_done)] for e in exercises],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _exercises_from_json(text: str) -> tuple[ExerciseResult, ...]:
+    out: list[ExerciseResult] = []
+    for item in json.loads(text or "[]"):
+        if isinstance(item, dict):  # tolerate the object form too
+            item = [
+                item.get("name", ""),
+                item.get("side"),
+                item.get("status"),
+                item.get("sets_done"),
+            ]
+        name, side, status, sets_done = item
+        out.append(ExerciseResult(str(name), side, cast(ExerciseStatus, status), int(sets_done)))
+    return tuple(out)
+
+
+# --- owner processes (interrupted detection) ----------------------------------------------
+
+
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _proc_start(pid: int) -> str | None:
+    """Linux: the process start time in clock ticks ('' if unknown, None if gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return ""
+    fields = stat[stat.rfind(")") + 2 :].split()
+    if fields and fields[0] in ("Z", "X"):  # a zombie is dead
+        return None
+    return fields[19] if len(fields) > 19 else ""
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return bool(ok) and code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+_BOOT = _boot_id()
+_TOKEN = uuid.uuid4().hex[:12]
+
+
+def owner_token() -> str:
+    """Who owns a running session: boot id / pid / process start / per-process token."""
+    pid = os.getpid()
+    return f"{_BOOT}/{pid}/{_proc_start(pid) or ''}/{_TOKEN}"
+
+
+def owner_alive(owner: str) -> bool:
+    """Is the process that wrote ``owner`` still running (pid reuse detected on Linux)?"""
+    parts = owner.split("/")
+    if len(parts) != 4:
+        return False
+    boot, pid_text, start, token = parts
+    if boot and _BOOT and boot != _BOOT:
+        return False
+    try:
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return token == _TOKEN
+    now_start = _proc_start(pid)
+    if now_start is None:
+        return False
+    if now_start and start:
+        return now_start == start
+    return _pid_alive(pid)
+
+
+# --- the store ----------------------------------------------------------------------------
+
+_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_COLUMNS = (
+    "id, routine, routine_path, routine_hash, status, started_at, ended_at, active_s, speed, "
+    "effort, pain, note, exercises, owner, updated_at"
+)
+
+
+def _errcode(e: BaseException) -> int:
+    return int(getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _looks_corrupt(e: BaseException) -> bool:
+    if _errcode(e) in _CORRUPT_CODES:
+        return True
+    text = str(e).lower()
+    return "not a database" in text or "malformed" in text
+
+
+class Store:
+    """The session log. Open with :meth:`Store.open`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool) -> None:
+        self._conn = conn
+        self.path = path
+        self.readonly = readonly
+        self.recovered_from: Path | None = None
+        self._owner = owner_token()
+        self._sidecars_before: set[Path] = set()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False) -> Store:
+        path = Path(path)
+        if readonly:
+            return cls._open_readonly(path)
+        try:
+            return cls._open_app(path)
+        except StoreError:
+            raise
+        except (sqlite3.Error, OSError) as e:
+            if not (path.exists() and (_looks_corrupt(e) or not _readable(path))):
+                raise StoreError(f"cannot open the session log {path}: {_reason(e)}") from e
+        moved = _move_aside(path)
+        try:
+            store = cls._open_app(path)
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"cannot create a new session log {path}: {_reason(e)}") from e
+        store.recovered_from = moved
+        return store
+
+    @classmethod
+    def _open_app(cls, path: Path) -> Store:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and not _readable(path):
+            raise PermissionError(f"cannot read {path}")
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(_newer_message(version))
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        store = cls(conn, path, readonly=False)
+        store._close_dead_sessions()
+        return store
+
+    @classmethod
+    def _open_readonly(cls, path: Path) -> Store:
+        if not path.is_file():
+            raise StoreError(f"no session log at {path}")
+        before = {p for p in _sidecars(path) if p.exists()}
+        try:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+            )
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot read the session log {path}: {_reason(e)}") from e
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(_newer_message(version))
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            if version < SCHEMA_VERSION:
+                # An older file: upgrade a copy in memory, never the file itself.
+                mem = sqlite3.connect(":memory:", isolation_level=None)
+                conn.backup(mem)
+                conn.close()
+                conn = mem
+                migrate(conn)
+        except StoreError:
+            conn.close()
+            _remove_new_sidecars(path, before)
+            raise
+        except sqlite3.Error as e:
+            conn.close()
+            _remove_new_sidecars(path, before)
+            what = (
+                "is damaged or not a HipTimer session log"
+                if _looks_corrupt(e)
+                else "cannot be read"
+            )
+            raise StoreError(f"the session log {path} {what}: {_reason(e)}") from e
+        store = cls(conn, path, readonly=True)
+        store._sidecars_before = before
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+        if self.readonly:
+            _remove_new_sidecars(self.path, self._sidecars_before)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+        if self.readonly:
+            raise StoreError("the session log is open read-only")
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except StoreError:
+            raise
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(
+                f"could not {what} in the session log {self.path}: {_reason(e)}"
+            ) from e
+
+    def begin_session(self, routine: Routine, *, started_at: datetime, speed: float) -> int:
+        started = _iso(started_at)
+        with self._write("record the session start") as conn:
+            cur = conn.execute(
+                "INSERT INTO sessions (routine, routine_path, routine_hash, status, started_at,"
+                " started_ts, updated_at, active_s, speed, exercises, owner)"
+                " VALUES (?, ?, ?, 'running', ?, ?, ?, 0, ?, '[]', ?)",
+                (
+                    routine.name,
+                    str(routine.path) if routine.path is not None else None,
+                    routine.content_hash,
+                    started,
+                    _ts(started_at),
+                    started,
+                    float(speed),
+                    self._owner,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def update_session(
+        self,
+        session_id: int,
+        *,
+        active_s: float,
+        exercises: Sequence[ExerciseResult],
+        at: datetime | None = None,
+    ) -> None:
+        when = _iso(at or datetime.now().astimezone())
+        with self._write("record progress") as conn:
+            cur = conn.execute(
+                "UPDATE sessions SET active_s = ?, exercises = ?, updated_at = ?, owner = ?"
+                " WHERE id = ?",
+                (float(active_s), _exercises_json(exercises), when, self._owner, session_id),
+            )
+            _require_row(cur, session_id)
+
+    def finish_session(
+        self,
+        session_id: int,
+        *,
+        status: FinalStatus,
+        ended_at: datetime,
+        active_s: float,
+        exercises: Sequence[ExerciseResult],
+    ) -> None:
+        if status not in ("completed", "stopped"):
+            raise ValueError(f"a finished session is completed or stopped, not {status!r}")
+        ended = _iso(ended_at)
+        with self._write("record the session end") as conn:
+            cur = conn.execute(
+                "UPDATE sessions SET status = ?, ended_at = ?, updated_at = ?, active_s = ?,"
+                " exercises = ? WHERE id = ?",
+                (status, ended, ended, float(active_s), _exercises_json(exercises), session_id),
+            )
+            _require_row(cur, session_id)
+
+    def rate_session(
+        self, session_id: int, *, effort: int | None, pain: int | None, note: str
+    ) -> None:
+        if effort is not None and not (isinstance(effort, int) and 1 <= effort <= 10):
+            raise StoreError(f"effort must be a whole number from 1 to 10, not {effort!r}")
+        if pain is not None and not (isinstance(pain, int) and 0 <= pain <= 10):
+            raise StoreError(f"pain must be a whole number from 0 to 10, not {pain!r}")
+        with self._write("save the rating") as conn:
+            cur = conn.execute(
+                "UPDATE sessions SET effort = ?, pain = ?, note = ? WHERE id = ?",
+                (effort, pain, note, session_id),
+            )
+            _require_row(cur, session_id)
+
+    def _close_dead_sessions(self) -> None:
+        """App mode: record running sessions whose process is gone as interrupted."""
+        try:
+            rows = self._conn.execute(
+                "SELECT id, owner FROM sessions WHERE status = 'running'"
+            ).fetchall()
+            dead = [int(r[0]) for r in rows if not owner_alive(str(r[1]))]
+            if not dead:
+                return
+            with self._write("mark interrupted sessions") as conn:
+                conn.executemany(
+                    "UPDATE sessions SET status = 'interrupted',"
+                    " ended_at = COALESCE(updated_at, started_at)"
+                    " WHERE id = ? AND status = 'running'",
+                    [(i,) for i in dead],
+                )
+        except (sqlite3.Error, StoreError):
+            pass  # reads still report them as interrupted
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def sessions(
+        self,
+        *,
+        since: date | None = None,
+        include_rehearsals: bool = False,
+        limit: int | None = None,
+    ) -> list[SessionRecord]:
+        """Sessions newest first; ``since`` compares the local date the session started."""
+        alive: dict[str, bool] = {}
+        return [self._record(r, alive) for r in self._rows(since, include_rehearsals, limit)]
+
+    def session(self, session_id: int) -> SessionRecord | None:
+        try:
+            row = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot read the session log {self.path}: {_reason(e)}") from e
+        return None if row is None else self._record(row, {})
+
+    def count(self) -> int:
+        try:
+            return int(self._conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot read the session log {self.path}: {_reason(e)}") from e
+
+    def _rows(self, since: date | None, include_rehearsals: bool, limit: int | None) -> list[Any]:
+        where: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            where.append("substr(started_at, 1, 10) >= ?")
+            params.append(since.isoformat())
+        if not include_rehearsals:
+            where.append("speed = 1")
+        sql = f"SELECT {_COLUMNS} FROM sessions"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY started_ts DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot read the session log {self.path}: {_reason(e)}") from e
+
+    def _record(self, r: Any, alive_cache: dict[str, bool]) -> SessionRecord:
+        status = str(r[4])
+        ended = r[6]
+        if status == "running":
+            owner = str(r[13])
+            alive = alive_cache.get(owner)
+            if alive is None:
+                alive = alive_cache[owner] = owner_alive(owner)
+            if not alive:
+                status = "interrupted"
+                ended = r[14] or r[5]
+        return SessionRecord(
+            id=int(r[0]),
+            routine=str(r[1]),
+            routine_path=r[2],
+            routine_hash=str(r[3] or ""),
+            status=cast(SessionStatus, status),
+            started_at=datetime.fromisoformat(r[5]),
+            ended_at=datetime.fromisoformat(ended) if ended else None,
+            active_s=float(r[7]),
+            speed=float(r[8]),
+            effort=None if r[9] is None else int(r[9]),
+            pain=None if r[10] is None else int(r[10]),
+            note=str(r[11] or ""),
+            exercises=_exercises_from_json(r[12]),
+        )
+
+
+def _require_row(cur: sqlite3.Cursor, session_id: int) -> None:
+    if cur.rowcount == 0:
+        raise StoreError(f"no session {session_id} in the session log")
+
+
+def _reason(e: BaseException) -> str:
+    text = str(e) or type(e).__name__
+    if isinstance(e, OSError) and e.strerror:
+        text = e.strerror
+    return text
+
+
+def _readable(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            f.read(1)
+    except OSError:
+        return False
+    return True
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+
+
+def _remove_new_sidecars(path: Path, before: set[Path]) -> None:
+    """Read-only mode leaves the folder as it found it: drop -wal/-shm it created, if empty."""
+    for p in _sidecars(path):
+        if p in before:
+            continue
+        try:
+            if p.name.endswith("-wal") and p.stat().st_size == 0:
+                p.unlink()
+            elif p.name.endswith("-shm") and not path.with_name(path.name + "-wal").exists():
+                p.unlink()
+        except OSError:
+            pass
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    try:
+        os.replace(path, target)
+        for side, suffix in zip(_sidecars(path), ("-wal", "-shm"), strict=True):
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+    except OSError as e:
+        raise StoreError(
+            f"the session log {path} is damaged and could not be moved aside: {_reason(e)}"
+        ) from e
+    return target
+
+
+# --- recording a running session ----------------------------------------------------------
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class RecordedSession(Protocol):
+    """The part of :class:`hiptimer.engine.Session` the recorder reads."""
+
+    def active_seconds(self) -> float: ...
+
+    def results(self) -> list[ExerciseResult]: ...
+
+
+class SessionRecorder:
+    """Writes an engine Session to a Store as its events happen.
+
+    The row is created at the first StepStarted, updated at every StepEnded and
+    finished at SessionFinished. A failing store never stops the session: the
+    first failure is reported through ``on_error`` (once) and later writes are
+    still attempted (quietly), so a disk that frees up catches up.
+    """
+
+    def __init__(
+        self,
+        store: Store | None,
+        routine: Routine,
+        session: RecordedSession,
+        *,
+        speed: float,
+        on_error: Callable[[str], None],
+        now: Callable[[], datetime] = _local_now,
+    ) -> None:
+        self.store = store
+        self.routine = routine
+        self.session = session
+        self.speed = speed
+        self.on_error = on_error
+        self.now = now
+        self.last_session_id: int | None = None
+        self.error: str | None = None
+        self.finished = False
+
+    def handle(self, events: Sequence[Event]) -> None:
+        if self.store is None or self.finished:
+            return
+        for ev in events:
+            if isinstance(ev, StepStarted) and self.last_session_id is None:
+                self._ensure_begun()
+            elif isinstance(ev, StepEnded):
+                self._update()
+            elif isinstance(ev, SessionFinished):
+                self._finish(ev.status)
+
+    def _ensure_begun(self) -> bool:
+        if self.last_session_id is not None:
+            return True
+        assert self.store is not None
+        try:
+            self.last_session_id = self.store.begin_session(
+                self.routine, started_at=self.now(), speed=self.speed
+            )
+        except (StoreError, sqlite3.Error, OSError) as e:
+            self._report(e)
+            return False
+        return True
+
+    def _update(self) -> None:
+        if not self._ensure_begun():
+            return
+        assert self.store is not None and self.last_session_id is not None
+        try:
+            self.store.update_session(
+                self.last_session_id,
+                active_s=self.session.active_seconds(),
+                exercises=self.session.results(),
+                at=self.now(),
+            )
+        except (StoreError, sqlite3.Error, OSError) as e:
+            self._report(e)
+
+    def _finish(self, status: FinalStatus) -> None:
+        if not self._ensure_begun():
+            return
+        assert self.store is not None and self.last_session_id is not None
+        try:
+            self.store.finish_session(
+                self.last_session_id,
+                status=status,
+                ended_at=self.now(),
+                active_s=self.session.active_seconds(),
+                exercises=self.session.results(),
+            )
+        except (StoreError, sqlite3.Error, OSError) as e:
+            self._report(e)
+            return
+        self.finished = True
+
+    def _report(self, e: BaseException) -> None:
+        if self.error is not None:
+            return
+        msg = str(e) if isinstance(e, StoreError) else f"session log: {_reason(e)}"
+        self.error = f"This session could not be saved: {msg}"
+        self.on_error(self.error)
