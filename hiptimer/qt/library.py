@@ -1,0 +1,470 @@
+"""The routine library and a routine's overview (the first two pages of the app).
+
+The library lists the bundled and the user's routines (name, duration,
+exercises, tags) with a search box. A routine that does not load is listed
+too, under its file name, with each located error (``path:line:col:
+message``) in red beneath it; it cannot be started. Opening a good routine
+shows its overview: description, the safety note, every step with its
+offset and duration, the total, and Start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hiptimer.plan import Plan, Step, compile_plan, format_clock
+from hiptimer.qt.theme import PHASE_LABELS, current_theme, phase_color, surface
+from hiptimer.routine import Routine
+from hiptimer.safety import SAFETY_NOTE
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass(frozen=True)
+class LibraryItem:
+    """One row of the library: a routine that loaded, or a file that did not."""
+
+    path: Path
+    routine: Routine | None
+    errors: tuple[str, ...]  # "path:line:col: message", empty when the routine loaded
+    bundled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.routine is not None and not self.errors
+
+    @property
+    def title(self) -> str:
+        return self.routine.name if self.routine is not None else self.path.name
+
+    def search_text(self) -> str:
+        r = self.routine
+        if r is None:
+            return self.path.name.lower()
+        return " ".join((r.name, r.description, " ".join(r.tags), self.path.name)).lower()
+
+
+def duration_text(plan: Plan) -> str:
+    """Total time, with ``~`` when self-paced reps make it an estimate."""
+    return ("~" if plan.has_estimates else "") + format_clock(plan.duration_s)
+
+
+def step_title(step: Step) -> str:
+    label = PHASE_LABELS.get(step.kind, (step.kind, ""))[0].capitalize()
+    ex = step.exercise
+    side = f" ({step.side})" if step.side else ""
+    if step.kind == "work":
+        sets = f", set {step.set} of {step.sets}" if step.sets > 1 else ""
+        return f"{ex.name}{side}: {ex.dose.text}{sets}"
+    if step.kind == "prep":
+        return f"{label}: {ex.name}"
+    if step.kind == "switch":
+        return f"Switch sides{side}"
+    if step.kind == "set_rest":
+        return f"Rest before set {step.set} of {step.sets}{side}"
+    return label
+
+
+class LibraryPage(QWidget):
+    """The list of routines with search. Emits ``routine_activated`` for a good routine."""
+
+    routine_activated = Signal(object)  # LibraryItem
+    history_requested = Signal()
+
+    COLUMNS = ("Routine", "Duration", "Exercises", "Tags")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[LibraryItem] = []
+        self._plans: dict[Path, Plan] = {}
+
+        title = QLabel("Routines")
+        title.setProperty("role", "title")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name, tag or description  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(len(self.COLUMNS))
+        self.tree.setHeaderLabels(list(self.COLUMNS))
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setWordWrap(True)
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.resizeSection(3, 260)
+        self.tree.itemActivated.connect(self._on_tree_item_activated)
+        self.tree.currentItemChanged.connect(self._on_tree_current_changed)
+
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setProperty("role", "muted")
+
+        self.open_button = QPushButton("Open")
+        self.open_button.setProperty("primary", True)
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self._on_open_clicked)
+        self.history_button = QPushButton("History")
+        self.history_button.clicked.connect(self.history_requested)
+        self.empty_label = QLabel("No routine matches your search.")
+        self.empty_label.setProperty("role", "muted")
+        self.empty_label.hide()
+
+        self._goal_holder = QVBoxLayout()
+        self._goal_holder.setContentsMargins(0, 0, 0, 0)
+
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addLayout(self._goal_holder)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.detail, 1)
+        buttons.addWidget(self.history_button)
+        buttons.addWidget(self.open_button)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 20, 24, 20)
+        lay.setSpacing(12)
+        lay.addLayout(top)
+        lay.addWidget(self.search)
+        lay.addWidget(self.tree, 1)
+        lay.addWidget(self.empty_label)
+        lay.addLayout(buttons)
+
+    # -- content ---------------------------------------------------------------
+    def set_goal_widget(self, widget: QWidget) -> None:
+        """Show the weekly goal progress (D's WeeklyGoalWidget) at the top right."""
+        while self._goal_holder.count():
+            old = self._goal_holder.takeAt(0)
+            w = old.widget() if old is not None else None
+            if w is not None:
+                w.setParent(None)
+        self._goal_holder.addWidget(widget)
+
+    def set_items(self, items: Iterable[LibraryItem]) -> None:
+        self._items = list(items)
+        self._plans.clear()
+        self.tree.clear()
+        error_color = QColor(surface(current_theme(), "error"))
+        for item in self._items:
+            row = QTreeWidgetItem()
+            row.setData(0, Qt.ItemDataRole.UserRole, item)
+            if item.ok and item.routine is not None:
+                plan = compile_plan(item.routine)
+                self._plans[item.path] = plan
+                row.setText(0, item.routine.name)
+                row.setText(1, duration_text(plan))
+                row.setText(2, str(len(item.routine.exercises)))
+                row.setText(3, ", ".join(item.routine.tags))
+                row.setToolTip(0, item.routine.description or str(item.path))
+                row.setTextAlignment(1, _RIGHT)
+                row.setTextAlignment(2, _RIGHT)
+                self.tree.addTopLevelItem(row)
+            else:
+                row.setText(0, f"⚠ {item.path.name}")
+                row.setText(1, "—")
+                row.setText(2, "—")
+                row.setText(3, "cannot start: fix the file")
+                row.setForeground(0, error_color)
+                row.setForeground(3, error_color)
+                row.setToolTip(0, "\n".join(item.errors))
+                self.tree.addTopLevelItem(row)
+                for err in item.errors:
+                    child = QTreeWidgetItem([err])
+                    child.setForeground(0, error_color)
+                    child.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    child.setData(0, Qt.ItemDataRole.UserRole, item)
+                    row.addChild(child)
+                    child.setFirstColumnSpanned(True)
+                row.setExpanded(True)
+        self.tree.setRootIsDecorated(any(not i.ok for i in self._items))
+        self._apply_filter()
+        first = self._first_visible_ok()
+        if first is not None:
+            self.tree.setCurrentItem(first)
+
+    def items(self) -> list[LibraryItem]:
+        return list(self._items)
+
+    def plan_for(self, item: LibraryItem) -> Plan | None:
+        return self._plans.get(item.path)
+
+    def visible_titles(self) -> list[str]:
+        """Titles of the rows the search lets through (for tests and the screen reader)."""
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            row = self.tree.topLevelItem(i)
+            if row is not None and not row.isHidden():
+                out.append(self._item_of(row).title)
+        return out
+
+    def error_lines(self) -> list[str]:
+        """Every error line shown (children of broken rows), visible or not."""
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            row = self.tree.topLevelItem(i)
+            if row is None:
+                continue
+            for j in range(row.childCount()):
+                child = row.child(j)
+                if child is not None:
+                    out.append(child.text(0))
+        return out
+
+    def select_title(self, title: str) -> bool:
+        for i in range(self.tree.topLevelItemCount()):
+            row = self.tree.topLevelItem(i)
+            if row is not None and self._item_of(row).title == title:
+                self.tree.setCurrentItem(row)
+                return True
+        return False
+
+    def current_item(self) -> LibraryItem | None:
+        row = self.tree.currentItem()
+        return self._item_of(row) if row is not None else None
+
+    # -- filtering -------------------------------------------------------------
+    def set_filter(self, text: str) -> None:
+        self.search.setText(text)
+
+    def _apply_filter(self) -> None:
+        words = self.search.text().lower().split()
+        shown = 0
+        for i in range(self.tree.topLevelItemCount()):
+            row = self.tree.topLevelItem(i)
+            if row is None:
+                continue
+            text = self._item_of(row).search_text()
+            hide = not all(w in text for w in words)
+            row.setHidden(hide)
+            shown += not hide
+        self.empty_label.setVisible(shown == 0 and bool(self._items))
+        current = self.tree.currentItem()
+        if current is None or current.isHidden():
+            first = self._first_visible_ok()
+            self.tree.setCurrentItem(first)  # type: ignore[arg-type]
+            if first is None:
+                self._on_tree_current_changed(None, None)
+
+    def _first_visible_ok(self) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            row = self.tree.topLevelItem(i)
+            if row is not None and not row.isHidden() and self._item_of(row).ok:
+                return row
+        return None
+
+    @staticmethod
+    def _item_of(row: QTreeWidgetItem) -> LibraryItem:
+        item = row.data(0, Qt.ItemDataRole.UserRole)
+        assert isinstance(item, LibraryItem)
+        return item
+
+    # -- slots -----------------------------------------------------------------
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._apply_filter()
+
+    def _on_tree_current_changed(
+        self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None
+    ) -> None:
+        item = self._item_of(current) if current is not None else None
+        self.open_button.setEnabled(item is not None and item.ok)
+        if item is None:
+            self.detail.setText("")
+        elif item.ok and item.routine is not None:
+            self.detail.setText(item.routine.description or str(item.path))
+        else:
+            n = len(item.errors)
+            self.detail.setText(
+                f"{item.path} has {n} error{'s' if n != 1 else ''} and cannot be started."
+            )
+
+    def _on_tree_item_activated(self, row: QTreeWidgetItem, _column: int) -> None:
+        item = self._item_of(row)
+        if item.ok:
+            self.routine_activated.emit(item)
+
+    def _on_open_clicked(self) -> None:
+        item = self.current_item()
+        if item is not None and item.ok:
+            self.routine_activated.emit(item)
+
+
+class OverviewPage(QWidget):
+    """One routine before it starts: description, safety note, steps, total, Start."""
+
+    start_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._routine: Routine | None = None
+        self._plan: Plan | None = None
+
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
+        self.meta = QLabel()
+        self.meta.setProperty("role", "muted")
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.safety = QLabel(SAFETY_NOTE)
+        self.safety.setWordWrap(True)
+        self.safety.setFrameShape(QFrame.Shape.StyledPanel)
+        self.safety.setContentsMargins(10, 8, 10, 8)
+        self.errors = QLabel()
+        self.errors.setWordWrap(True)
+        self.errors.setProperty("role", "error")
+        self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.errors_scroll = QScrollArea()
+        self.errors_scroll.setWidget(self.errors)
+        self.errors_scroll.setWidgetResizable(True)
+        self.errors_scroll.hide()
+
+        self.steps = QTreeWidget()
+        self.steps.setColumnCount(4)
+        self.steps.setHeaderLabels(["Starts at", "Length", "Phase", "Step"])
+        self.steps.setRootIsDecorated(False)
+        self.steps.setAlternatingRowColors(True)
+        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        h = self.steps.header()
+        for col in (0, 1, 2):
+            h.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        h.setStretchLastSection(True)
+
+        self.total = QLabel()
+        self.total.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.back_button = QPushButton("← Library")
+        self.back_button.clicked.connect(self.back_requested)
+        self.start_button = QPushButton("Start  ▶")
+        self.start_button.setProperty("primary", True)
+        self.start_button.setMinimumHeight(44)
+        self.start_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.start_button.clicked.connect(self.start_requested)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.back_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.total)
+        bottom.addSpacing(16)
+        bottom.addWidget(self.start_button)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 20, 24, 20)
+        lay.setSpacing(10)
+        lay.addWidget(self.title)
+        lay.addWidget(self.meta)
+        lay.addWidget(self.description)
+        lay.addWidget(self.safety)
+        lay.addWidget(self.errors_scroll, 1)
+        lay.addWidget(self.steps, 1)
+        lay.addLayout(bottom)
+
+    @property
+    def routine(self) -> Routine | None:
+        return self._routine
+
+    @property
+    def plan(self) -> Plan | None:
+        return self._plan
+
+    def set_routine(self, routine: Routine, plan: Plan | None = None) -> None:
+        self._routine = routine
+        self._plan = plan = plan or compile_plan(routine)
+        self.title.setText(routine.name)
+        n = len(routine.exercises)
+        tags = f"  ·  {', '.join(routine.tags)}" if routine.tags else ""
+        self.meta.setText(f"{n} exercise{'s' if n != 1 else ''}{tags}")
+        self.description.setText(routine.description)
+        self.description.setVisible(bool(routine.description))
+        self.safety.show()
+        self.errors_scroll.hide()
+        self.steps.show()
+        self._fill_steps(plan.steps)
+        est = " (estimate: self-paced reps count 3 s each)" if plan.has_estimates else ""
+        self.total.setText(f"Total {duration_text(plan)}{est}")
+        self.start_button.setEnabled(bool(plan.steps))
+        self.start_button.show()
+
+    def set_errors(self, path: Path, errors: Sequence[str]) -> None:
+        """A routine that does not load: show where and why; Start is not offered."""
+        self._routine = None
+        self._plan = None
+        self.title.setText(path.name)
+        n = len(errors)
+        self.meta.setText(f"{n} error{'s' if n != 1 else ''}: fix the file, then open it again")
+        self.description.hide()
+        self.safety.hide()
+        self.steps.hide()
+        self.errors.setText("\n".join(errors))
+        self.errors_scroll.show()
+        self.total.setText("")
+        self.start_button.setEnabled(False)
+        self.start_button.hide()
+
+    def _fill_steps(self, steps: Sequence[Step]) -> None:
+        self.steps.clear()
+        theme = current_theme()
+        for step in steps:
+            label, symbol = PHASE_LABELS.get(step.kind, (step.kind, ""))
+            length = (
+                format_clock(step.duration_s)
+                if step.duration_s is not None
+                else f"~{format_clock(step.estimate_s)}"
+            )
+            row = QTreeWidgetItem(
+                [format_clock(step.start_s), length, f"{symbol} {label}", step_title(step)]
+            )
+            row.setForeground(2, phase_color(theme, step.kind))
+            for col in (0, 1):
+                row.setTextAlignment(
+                    col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
+            if step.kind == "work":
+                f = row.font(3)
+                f.setBold(True)
+                row.setFont(3, f)
+            self.steps.addTopLevelItem(row)
+
+    def step_rows(self) -> list[tuple[str, str, str]]:
+        """(starts at, length, step) per row, for tests."""
+        out = []
+        for i in range(self.steps.topLevelItemCount()):
+            row = self.steps.topLevelItem(i)
+            if row is not None:
+                out.append((row.text(0), row.text(1), row.text(3)))
+        return out
