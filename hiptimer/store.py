@@ -329,8 +329,11 @@ class Store:
     @classmethod
     def _open_app(cls, path: Path) -> Store:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and not _readable(path):
-            raise PermissionError(f"cannot read {path}")
+        if path.exists():
+            if not _readable(path):
+                raise PermissionError(f"cannot read {path}")
+            if not _has_sqlite_header(path):  # decide before SQLite touches its -wal
+                raise sqlite3.DatabaseError("file is not a database")
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -610,6 +613,12 @@ def _readable(path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def _has_sqlite_header(path: Path) -> bool:
+    with path.open("rb") as f:
+        head = f.read(16)
+    return head == b"" or head == b"SQLite format 3\x00"
 
 
 def _sidecars(path: Path) -> tuple[Path, Path]:
