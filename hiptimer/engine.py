@@ -1,0 +1,666 @@
+"""The guided session: a pure state machine over a Plan, driven by a Clock.
+
+No Qt, no thread. Everything is derived from a few stored facts and
+``clock.now()``:
+
+* ``_anchor``: the engine instant that plan time 0 maps to *for the current
+  step*, so the current step started at ``_anchor + step.start_s``. Natural
+  boundaries keep the anchor, so every boundary sits exactly at the plan's
+  cumulative instant however late the wake-up that noticed it
+  (deadline-to-deadline, no accumulated drift). Pauses, ``extend`` and
+  jumps (Next, Previous, self-paced steps) move it.
+* ``_extra``: seconds ``extend`` added to the current step.
+* the deadline of a timed step is ``_anchor + step.end_s + _extra``;
+  ``remaining = deadline - now``; pausing freezes ``now`` at ``_paused_at``;
+  resuming shifts the anchor by the pause, i.e. sets a new deadline
+  ``now + frozen remaining``. Nothing is ever decremented per tick.
+* ``_emitted_off``: how far into the current step (seconds from its start)
+  its events (countdown, breath phases, rep ticks) have been emitted.
+
+Every event carries its planned instant (``at``) on the engine clock.
+
+Sleep: on Linux/macOS the monotonic clock stops during suspend while the
+wall clock runs on, so the two gaps since the previous tick part; on Windows
+both run on, so the engine also notices a wake-up that comes far later than
+the one it asked for (``missed_wakeup_s`` real seconds past
+:meth:`Session.next_wakeup`). Either way the session pauses where it was at
+the previous tick and emits ``Paused(reason="sleep")``. ``clock.speed`` is
+read only there, to turn engine seconds into real seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from hiptimer.clock import Clock
+from hiptimer.events import (
+    BreathPhase,
+    CountdownTick,
+    Event,
+    Paused,
+    RepTick,
+    Resumed,
+    SessionFinished,
+    SetDone,
+    SideSwitch,
+    StepEnded,
+    StepOutcome,
+    StepStarted,
+)
+from hiptimer.plan import Plan, Side, Step
+from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus
+
+__all__ = [
+    "BreathState",
+    "Session",
+    "SessionState",
+    "SessionSummary",
+]
+
+SessionState = Literal["ready", "running", "paused", "finished"]
+
+#: Float tolerance when comparing instants: an event due at ``t`` counts as
+#: due when ``now >= t - EPS``, so a timer aimed exactly at ``t`` never wakes
+#: up one rounding error too early and spins.
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class BreathState:
+    phase: Literal["inhale", "exhale"]
+    breath: int  # 1-based
+    of: int
+    fraction: float  # 0..1 within the phase
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    active_s: float  # running time, pauses excluded (engine seconds)
+    exercises_done: int  # every side of the exercise done
+    exercises_skipped: int  # no set done on any side
+    exercises_partial: int  # the rest
+    status: SessionStatus  # "running" until finished, then "completed" or "stopped"
+
+
+# An event of the current step, relative to the step's start:
+# (offset seconds, rank among events at the same offset, factory(at) -> event).
+_Pending = tuple[float, int, Callable[[float], Event]]
+
+
+class Session:
+    """A routine being run. See ``/work/notes/engine-api.md`` for the contract."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        clock: Clock,
+        *,
+        sleep_gap_s: float = 5.0,
+        missed_wakeup_s: float | None = 60.0,
+        previous_window_s: float = 2.0,
+    ) -> None:
+        """``sleep_gap_s``: real seconds the wall and monotonic gaps between two
+        ticks may differ by before the session counts the machine as having
+        slept. ``missed_wakeup_s``: real seconds a tick may come after the
+        wake-up the engine asked for (:meth:`next_wakeup`) before it counts as
+        a sleep too (Windows, where the monotonic clock runs during suspend);
+        None turns that check off. ``previous_window_s``: engine seconds after
+        a step's start within which Previous goes back to the previous work
+        step instead of restarting the current one."""
+        self.plan = plan
+        self.clock = clock
+        self.sleep_gap_s = sleep_gap_s
+        self.missed_wakeup_s = missed_wakeup_s
+        self.previous_window_s = previous_window_s
+        self.state: SessionState = "ready"
+        self.index = 0
+        #: "completed" or "stopped" once finished, None before.
+        self.finish_status: Literal["completed", "stopped"] | None = None
+        self._anchor = 0.0
+        self._extra = 0.0
+        self._emitted_off = -math.inf
+        self._paused_at = 0.0
+        self._started_at: float | None = None
+        self._finished_at = 0.0
+        self._active_banked = 0.0  # active seconds of finished running stretches
+        self._run_from = 0.0  # where the current running stretch began
+        self._outcomes: dict[int, StepOutcome] = {}  # step index -> latest outcome
+        self._last_mono = 0.0
+        self._last_wall = 0.0
+        self._expected_wakeup: float | None = None
+
+    # ------------------------------------------------------------------ queries
+
+    @property
+    def step(self) -> Step | None:
+        if self.state == "finished" or not self.plan.steps:
+            return None
+        return self.plan.steps[self.index]
+
+    def now(self) -> float:
+        """The engine instant the session is at: the clock while running,
+        frozen while paused, the finishing instant once finished."""
+        if self.state == "paused":
+            return self._paused_at
+        if self.state == "finished":
+            return self._finished_at
+        return self.clock.now()
+
+    def remaining(self) -> float | None:
+        """Seconds left in the current step; None when self-paced or finished."""
+        step = self.step
+        if step is None or step.duration_s is None:
+            return None
+        if self.state == "ready":
+            return step.duration_s
+        deadline = self._deadline()
+        assert deadline is not None
+        return max(0.0, deadline - self.now())
+
+    def step_elapsed(self) -> float:
+        if self.state in ("ready", "finished") or self.step is None:
+            return 0.0
+        return max(0.0, self.now() - self._step_start())
+
+    def step_duration(self) -> float | None:
+        """The current step's length including extensions; None if self-paced."""
+        step = self.step
+        if step is None or step.duration_s is None:
+            return None
+        return step.duration_s + self._extra
+
+    def next_wakeup(self) -> float | None:
+        """Engine instant of the next change: the next event of the current step,
+        its deadline, or the next whole second of :meth:`remaining`. None unless
+        running a timed step."""
+        if self.state != "running":
+            return None
+        deadline = self._deadline()
+        if deadline is None:
+            return None
+        now = self.clock.now()
+        start = self._step_start()
+        candidates = [deadline]
+        pending = self._pending_events()
+        if pending:
+            candidates.append(start + pending[0][0])
+        left = deadline - now
+        if left > EPS:
+            candidates.append(deadline - (math.ceil(left - EPS) - 1))
+        return min(candidates)
+
+    def session_elapsed(self) -> float:
+        """Engine seconds since start, pauses included (frozen once finished)."""
+        if self._started_at is None:
+            return 0.0
+        end = self._finished_at if self.state == "finished" else self.clock.now()
+        return max(0.0, end - self._started_at)
+
+    def session_remaining(self) -> float:
+        """Estimated seconds left: the current step's remaining time (self-paced:
+        what is left of its estimate), then the estimates of the later steps."""
+        step = self.step
+        if step is None:
+            return 0.0
+        if self.state == "ready":
+            return self.plan.duration_s
+        later = self.plan.duration_s - step.end_s
+        rem = self.remaining()
+        if rem is None:
+            rem = max(0.0, step.estimate_s - self.step_elapsed())
+        return max(0.0, rem + later)
+
+    def progress(self) -> float:
+        """Fraction 0..1 of the plan behind us (for a whole-session bar)."""
+        if self.state == "finished":
+            return 1.0
+        total = self.plan.duration_s
+        if total <= 0:
+            return 0.0
+        return min(1.0, max(0.0, 1.0 - self.session_remaining() / total))
+
+    def breath(self) -> BreathState | None:
+        """During a breath hold: inhale is the first half of each breath."""
+        step = self.step
+        if step is None or self.state == "ready" or not _is_breath_hold(step):
+            return None
+        half = step.exercise.timings.breath / 2
+        of = self._breaths_of(step)
+        elapsed = self.step_elapsed()
+        j = min(int(math.floor((elapsed + EPS) / half)), 2 * of - 1)
+        fraction = min(1.0, max(0.0, (elapsed - j * half) / half))
+        return BreathState("inhale" if j % 2 == 0 else "exhale", j // 2 + 1, of, fraction)
+
+    def rep(self) -> tuple[int, int] | None:
+        """(rep n, of N) during a tempo reps set (alternate: both sides counted)."""
+        step = self.step
+        if step is None or self.state == "ready" or not _is_tempo_reps(step):
+            return None
+        tempo = step.exercise.dose.tempo
+        assert tempo is not None
+        of = _reps_of(step)
+        n = int(math.floor((self.step_elapsed() + EPS) / tempo)) + 1
+        return (min(max(n, 1), of), of)
+
+    def rep_side(self) -> Side | None:
+        """The side of the current rep (alternate reps), else the step's side."""
+        step = self.step
+        r = self.rep()
+        if step is None or r is None:
+            return step.side if step is not None else None
+        return _rep_side(step, r[0] - 1)
+
+    def active_seconds(self) -> float:
+        """Running time only (pauses excluded), engine seconds."""
+        if self.state == "running":
+            return self._active_banked + (self.clock.now() - self._run_from)
+        return self._active_banked
+
+    def outcome(self, index: int) -> StepOutcome | None:
+        """The latest outcome of step ``index``; None if it has not ended."""
+        return self._outcomes.get(index)
+
+    def results(self) -> list[ExerciseResult]:
+        """One per exercise and side, in plan order. ``sets_done`` counts work
+        steps whose latest ending was "done"; status done when all sets are,
+        partial when some are or a set was cut short by stop, skipped otherwise."""
+        return [r for _ei, r in self._results()]
+
+    def summary(self) -> SessionSummary:
+        """Exercises counted across their sides: done when every side is done,
+        skipped when every side is skipped, partial otherwise."""
+        by_exercise: dict[int, list[ExerciseStatus]] = {}
+        for ei, r in self._results():
+            by_exercise.setdefault(ei, []).append(r.status)
+        done = skipped = partial = 0
+        for statuses in by_exercise.values():
+            if all(s == "done" for s in statuses):
+                done += 1
+            elif all(s == "skipped" for s in statuses):
+                skipped += 1
+            else:
+                partial += 1
+        status: SessionStatus = self.finish_status or "running"
+        return SessionSummary(self.active_seconds(), done, skipped, partial, status)
+
+    # ----------------------------------------------------------------- controls
+
+    def start(self) -> list[Event]:
+        """StepStarted(step 0) and its first breath phase / rep tick."""
+        if self.state != "ready":
+            return []
+        now = self.clock.now()
+        self._started_at = now
+        self._run_from = now
+        self.state = "running"
+        if not self.plan.steps:
+            out = self._finish("completed", now)
+        else:
+            self._anchor = now - self.plan.steps[0].start_s  # start_s is 0.0: exact
+            out = self._enter(0, prev=None)
+            out += self._advance(now)  # a plan may start with zero-length work
+        self._mark(now, self.clock.wall())
+        return out
+
+    def pause(self) -> list[Event]:
+        """Paused(reason="user"); the remaining time is frozen."""
+        out, slept = self._sync()
+        if slept or self.state != "running":
+            return out
+        now = self.clock.now()
+        self._pause_at(now)
+        out.append(Paused(now, "user"))
+        return out
+
+    def resume(self) -> list[Event]:
+        """Resumed; the new deadline is now + the frozen remaining time."""
+        if self.state != "paused":
+            return []
+        now = self.clock.now()
+        shift = now - self._paused_at
+        self._anchor += shift
+        self._run_from = now
+        self.state = "running"
+        out: list[Event] = [Resumed(now)]
+        self._mark(now, self.clock.wall())
+        return out
+
+    def toggle(self) -> list[Event]:
+        """ready -> start, running -> pause, paused -> resume."""
+        if self.state == "ready":
+            return self.start()
+        if self.state == "running":
+            return self.pause()
+        if self.state == "paused":
+            return self.resume()
+        return []
+
+    def next(self) -> list[Event]:
+        """End the current step now ("done" for self-paced reps and for a range
+        dose at or past its lower bound, else "skipped") and start the next.
+        While paused the session stays paused, at the start of the next step."""
+        out, slept = self._sync()
+        if slept or self.state not in ("running", "paused"):
+            return out
+        step = self.step
+        assert step is not None
+        now = self.clock.now()
+        outcome: StepOutcome = "done" if self._counts_as_done(step) else "skipped"
+        out += self._end(step, outcome, now)
+        out += self._forward(now, natural=False)
+        self._mark(now, self.clock.wall())
+        return out
+
+    def previous(self) -> list[Event]:
+        """Restart the current step; within ``previous_window_s`` of its start,
+        go back to the previous work step instead (from its beginning)."""
+        out, slept = self._sync()
+        if slept or self.state not in ("running", "paused"):
+            return out
+        step = self.step
+        assert step is not None
+        now = self.clock.now()
+        target = step.index
+        if self.step_elapsed() < self.previous_window_s - EPS:
+            for s in reversed(self.plan.steps[: step.index]):
+                if s.is_work:
+                    target = s.index
+                    break
+        if target != step.index:
+            self._outcomes[step.index] = "skipped"
+        out.append(StepEnded(step, now, "skipped"))
+        out += self._jump(target, now)
+        self._mark(now, self.clock.wall())
+        return out
+
+    def extend(self, seconds: float = 10.0) -> list[Event]:
+        """Add ``seconds`` to the current timed step (no-op when self-paced)."""
+        out, slept = self._sync()
+        step = self.step
+        if (
+            slept
+            or self.state not in ("running", "paused")
+            or step is None
+            or step.duration_s is None
+            or seconds <= 0
+        ):
+            return out
+        self._extra += seconds
+        self._mark(self.clock.now(), self.clock.wall())
+        return out
+
+    def stop(self) -> list[Event]:
+        """StepEnded(outcome="partial") (+ SetDone if a work step had progress)
+        and SessionFinished("stopped")."""
+        out, _slept = self._sync()
+        if self.state not in ("running", "paused"):
+            return out
+        step = self.step
+        assert step is not None
+        now = self.clock.now()
+        out += self._end(step, "partial", now)
+        out += self._finish("stopped", now)
+        return out
+
+    def tick(self) -> list[Event]:
+        """Every event due up to ``clock.now()``, in time order (or a sleep pause)."""
+        out, _slept = self._sync()
+        return out
+
+    # ----------------------------------------------------------------- internals
+
+    def _step_start(self) -> float:
+        step = self.plan.steps[self.index]
+        return self._anchor + step.start_s
+
+    def _deadline(self) -> float | None:
+        step = self.plan.steps[self.index]
+        if step.duration_s is None:
+            return None
+        return self._anchor + step.end_s + self._extra
+
+    def _sync(self) -> tuple[list[Event], bool]:
+        """Notice a sleep (pause at the previous tick), else catch up to now."""
+        now, wall = self.clock.now(), self.clock.wall()
+        out: list[Event] = []
+        slept = False
+        if self.state == "running":
+            if self._slept(now, wall):
+                self._pause_at(self._last_mono)
+                out.append(Paused(self._last_mono, "sleep"))
+                slept = True
+            else:
+                out = self._advance(now)
+        self._mark(now, wall)
+        return out, slept
+
+    def _slept(self, now: float, wall: float) -> bool:
+        speed = self.clock.speed
+        mono_gap = (now - self._last_mono) / speed
+        wall_gap = wall - self._last_wall
+        if abs(wall_gap - mono_gap) > self.sleep_gap_s:
+            return True
+        if self.missed_wakeup_s is not None and self._expected_wakeup is not None:
+            late = (now - self._expected_wakeup) / speed
+            return late > self.missed_wakeup_s
+        return False
+
+    def _mark(self, now: float, wall: float) -> None:
+        self._last_mono = now
+        self._last_wall = wall
+        self._expected_wakeup = self.next_wakeup()
+
+    def _advance(self, now: float) -> list[Event]:
+        """Emit everything due up to ``now``, crossing boundaries at their
+        planned instants."""
+        out: list[Event] = []
+        while self.state == "running":
+            start = self._step_start()
+            deadline = self._deadline()
+            if deadline is None or deadline > now + EPS:
+                out += self._emit_due(now - start)
+                break
+            step = self.plan.steps[self.index]
+            out += self._emit_due(deadline - start)
+            out += self._end(step, "done", deadline)
+            out += self._forward(deadline, natural=True)
+        return out
+
+    def _pending_events(self) -> list[_Pending]:
+        """The current step's events not yet emitted, in order."""
+        step = self.plan.steps[self.index]
+        return [p for p in self._step_events(step) if p[0] > self._emitted_off]
+
+    def _emit_due(self, until_off: float) -> list[Event]:
+        start = self._step_start()
+        out: list[Event] = []
+        for off, _rank, make in self._pending_events():
+            if off > until_off + EPS:
+                break
+            out.append(make(start + off))
+            self._emitted_off = max(self._emitted_off, off)
+        self._emitted_off = max(self._emitted_off, until_off)
+        return out
+
+    def _step_events(self, step: Step) -> list[_Pending]:
+        """Countdown ticks, breath phases and rep ticks of ``step``, relative to
+        its start, with the current extension applied."""
+        if step.duration_s is None:
+            return []
+        duration = step.duration_s + self._extra
+        events: list[_Pending] = []
+        if _is_breath_hold(step):
+            half = step.exercise.timings.breath / 2
+            of = self._breaths_of(step)
+            for j in range(2 * of):
+                off = j * half
+                if off >= duration - EPS:
+                    break
+                phase: Literal["inhale", "exhale"] = "inhale" if j % 2 == 0 else "exhale"
+                events.append((off, 0, _breath_factory(step, phase, j // 2 + 1, of, half)))
+        elif _is_tempo_reps(step):
+            tempo = step.exercise.dose.tempo
+            assert tempo is not None
+            of = _reps_of(step)
+            for i in range(of):
+                off = i * tempo
+                if off >= duration - EPS:
+                    break
+                events.append((off, 1, _rep_factory(step, i + 1, of, _rep_side(step, i))))
+        for n in range(step.exercise.timings.countdown, 0, -1):
+            off = duration - n
+            if off >= -EPS:
+                events.append((max(off, 0.0), 2, _countdown_factory(step, n)))
+        events.sort(key=lambda p: (p[0], p[1]))
+        return events
+
+    def _breaths_of(self, step: Step) -> int:
+        of = int(step.exercise.dose.high)
+        if step.duration_s is not None and self._extra > 0 and step.index == self.index:
+            breath = step.exercise.timings.breath
+            of = max(of, math.ceil((step.duration_s + self._extra) / breath - EPS))
+        return of
+
+    def _counts_as_done(self, step: Step) -> bool:
+        if not step.is_work:
+            return False
+        dose = step.exercise.dose
+        if dose.self_paced:
+            return True
+        if not dose.is_range:
+            return False
+        if dose.kind == "breaths":
+            low_s = dose.low * step.exercise.timings.breath
+        elif dose.kind == "reps":
+            assert dose.tempo is not None
+            low_s = dose.low * dose.tempo * (2 if step.exercise.sides == "alternate" else 1)
+        else:
+            low_s = dose.low
+        return self.step_elapsed() >= low_s - EPS
+
+    def _end(self, step: Step, outcome: StepOutcome, at: float) -> list[Event]:
+        """StepEnded (+ SetDone for a work step done, or cut short with progress)."""
+        progressed = self.step_elapsed() > EPS
+        recorded: StepOutcome = outcome
+        if outcome == "partial" and not progressed:
+            recorded = "skipped"  # stopped before the set began: nothing was done
+        self._outcomes[step.index] = recorded
+        out: list[Event] = [StepEnded(step, at, outcome)]
+        if step.is_work and (outcome == "done" or (outcome == "partial" and progressed)):
+            out.append(SetDone(step, at, step.set, step.sets))
+        return out
+
+    def _forward(self, at: float, *, natural: bool) -> list[Event]:
+        """Start the step after the current one at ``at`` (or finish)."""
+        if self.index + 1 >= len(self.plan.steps):
+            return self._finish("completed", at)
+        if natural:
+            self._anchor += self._extra  # the plan's instants, shifted only by extensions
+        else:
+            self._anchor = at - self.plan.steps[self.index + 1].start_s
+        prev = self.plan.steps[self.index]
+        self._extra = 0.0
+        return self._enter(self.index + 1, prev=prev)
+
+    def _jump(self, index: int, at: float) -> list[Event]:
+        """Start step ``index`` from its beginning at ``at`` (Previous)."""
+        self._anchor = at - self.plan.steps[index].start_s
+        self._extra = 0.0
+        return self._enter(index, prev=None)
+
+    def _enter(self, index: int, *, prev: Step | None) -> list[Event]:
+        """Make ``index`` current: SideSwitch (if any), StepStarted, then the
+        events at its start. While paused, the session stays paused there."""
+        self.index = index
+        step = self.plan.steps[index]
+        start = self._step_start()
+        if self.state == "paused":
+            self._paused_at = start
+        out: list[Event] = []
+        if step.kind == "switch" and step.side is not None:
+            out.append(SideSwitch(step, start, step.side))
+        elif (
+            prev is not None
+            and prev.kind != "switch"
+            and prev.exercise_index == step.exercise_index
+            and prev.side is not None
+            and step.side is not None
+            and prev.side != step.side
+        ):
+            out.append(SideSwitch(step, start, step.side))  # sides change with no switch step
+        out.append(StepStarted(step, start))
+        self._emitted_off = -math.inf
+        out += self._emit_due(0.0)
+        return out
+
+    def _pause_at(self, at: float) -> None:
+        self._active_banked += max(0.0, at - self._run_from)
+        self._paused_at = at
+        self.state = "paused"
+
+    def _finish(self, status: Literal["completed", "stopped"], at: float) -> list[Event]:
+        if self.state == "running":
+            self._active_banked += max(0.0, at - self._run_from)
+        self.state = "finished"
+        self.finish_status = status
+        self._finished_at = at
+        self._extra = 0.0
+        return [SessionFinished(at, status)]
+
+    def _results(self) -> list[tuple[int, ExerciseResult]]:
+        """(exercise index, result) per exercise and side, in plan order."""
+        groups: dict[tuple[int, Side | None], list[Step]] = {}
+        for s in self.plan.steps:
+            if s.is_work:
+                groups.setdefault((s.exercise_index, s.side), []).append(s)
+        out: list[tuple[int, ExerciseResult]] = []
+        for (ei, side), work in groups.items():
+            outcomes = [self._outcomes.get(s.index) for s in work]
+            done = outcomes.count("done")
+            status: ExerciseStatus
+            if done >= work[0].sets:
+                status = "done"
+            elif done > 0 or "partial" in outcomes:
+                status = "partial"
+            else:
+                status = "skipped"
+            out.append((ei, ExerciseResult(work[0].exercise.name, side, status, done)))
+        return out
+
+
+def _is_breath_hold(step: Step) -> bool:
+    return step.is_work and step.exercise.dose.kind == "breaths"
+
+
+def _is_tempo_reps(step: Step) -> bool:
+    dose = step.exercise.dose
+    return step.is_work and dose.kind == "reps" and dose.tempo is not None
+
+
+def _reps_of(step: Step) -> int:
+    n = int(step.exercise.dose.high)
+    return 2 * n if step.exercise.sides == "alternate" else n
+
+
+def _rep_side(step: Step, i: int) -> Side | None:
+    """Side of the 0-based rep ``i``: alternate reps go left, right, left..."""
+    if step.exercise.sides == "alternate" and step.exercise.dose.kind == "reps":
+        return "left" if i % 2 == 0 else "right"
+    return step.side
+
+
+def _breath_factory(
+    step: Step, phase: Literal["inhale", "exhale"], breath: int, of: int, half: float
+) -> Callable[[float], Event]:
+    return lambda at: BreathPhase(step, at, phase, breath, of, half)
+
+
+def _rep_factory(step: Step, rep: int, of: int, side: Side | None) -> Callable[[float], Event]:
+    return lambda at: RepTick(step, at, rep, of, side)
+
+
+def _countdown_factory(step: Step, n: int) -> Callable[[float], Event]:
+    return lambda at: CountdownTick(step, at, n)
