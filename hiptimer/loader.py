@@ -1,0 +1,756 @@
+"""YAML routine files -> :class:`hiptimer.routine.Routine`, every error located.
+
+The file is read as bytes (at most 1 MiB), decoded as UTF-8 and parsed
+event by event (libyaml's C parser when available). The node tree is built
+here, iteratively, so that:
+
+- deep nesting never recurses (nesting is capped, with a located error);
+- aliases are refused where they are written, so nothing can expand;
+- tags that would construct objects are refused; scalars are resolved
+  with YAML's own rules but only to text, numbers, true/false and null;
+- a key given twice is reported at its second occurrence.
+
+Then the tree is checked against the routine contract
+(``shared/routine-format.md``, documented in ``docs/routine-format.md``)
+and every problem found is collected, so an author sees all of a file's
+errors at once as ``path:line:col: message`` (1-based, at the offending
+value, or at the key for unknown and duplicate keys).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from hiptimer import durations
+from hiptimer.durations import BREATH_UNITS, Count, ParseError
+from hiptimer.routine import TIMING_KEYS, Dose, Exercise, Routine, Sides, Timings
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_ERRORS = 200
+MAX_HOLD_S = 3600.0
+MAX_TIME_S = 12 * 3600.0
+MAX_TIMING_S = 3600.0
+MAX_BREATH_S = 60.0
+MAX_TEMPO_S = 600.0
+MAX_COUNT = 1000
+MAX_COUNTDOWN = 60
+
+ROUTINE_KEYS: tuple[str, ...] = ("name", "description", "tags", "defaults", "exercises", "sounds")
+DOSE_KEYS: tuple[str, ...] = ("hold", "reps", "time")
+EXERCISE_KEYS: tuple[str, ...] = (
+    "name",
+    "how",
+    "note",
+    *DOSE_KEYS,
+    "tempo",
+    "sets",
+    "sides",
+    "image",
+    *TIMING_KEYS,
+)
+SIDES: tuple[str, ...] = ("none", "each", "alternate")
+#: Cue names a routine's ``sounds:`` mapping may override.
+CUE_NAMES: tuple[str, ...] = (
+    "ready",
+    "go",
+    "tick",
+    "stop",
+    "switch",
+    "set_done",
+    "rep",
+    "complete",
+)
+REP_UNITS: tuple[str, ...] = ("rep", "reps")
+
+_PARSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_C_PARSER = _PARSER is not yaml.SafeLoader
+_RESOLVER: Any = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
+_ALLOWED_TAGS = _SCALAR_TAGS | {_STD + "seq", _STD + "map", "!"}
+# The characters YAML refuses (yaml.reader.Reader.NON_PRINTABLE).
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+@dataclass(frozen=True)
+class RoutineError:
+    """One problem in a routine file; ``str()`` is ``path:line:col: message``."""
+
+    path: Path | str
+    line: int  # 1-based
+    col: int  # 1-based
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class RoutineErrors(Exception):
+    """All the problems found in one routine file."""
+
+    def __init__(self, errors: Sequence[RoutineError]) -> None:
+        self.errors: list[RoutineError] = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+@dataclass(eq=False)
+class _Node:
+    kind: Literal["scalar", "seq", "map"]
+    line: int  # 1-based
+    col: int
+    value: object = None  # scalars: str, int, float, bool or None
+    items: list[_Node] = field(default_factory=list)  # seq
+    # map: key text -> (key node, value node); first occurrence wins
+    pairs: dict[str, tuple[_Node, _Node]] = field(default_factory=dict)
+    # already reported (an alias, a refused tag): later checks stay silent on it
+    reported: bool = False
+
+
+def _describe(node: _Node) -> str:
+    if node.kind == "seq":
+        return "a list"
+    if node.kind == "map":
+        return "a mapping"
+    v = node.value
+    if v is None:
+        return "nothing"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, int | float):
+        return "a number"
+    return "text"
+
+
+def _show(value: object, limit: int = 40) -> str:
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text)
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class _Abort(Exception):
+    """Stop reading the file: the error is already recorded."""
+
+
+class _Ctx:
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+        self.errors: list[RoutineError] = []
+
+    def err(self, line: int, col: int, message: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(RoutineError(self.path, line, col, message))
+        elif len(self.errors) == MAX_ERRORS:
+            self.errors.append(
+                RoutineError(self.path, line, col, f"more than {MAX_ERRORS} errors; stopped")
+            )
+            raise _Abort
+
+    def at(self, node: _Node, message: str) -> None:
+        if not node.reported:
+            self.err(node.line, node.col, message)
+
+
+# --------------------------------------------------------------------------- composing
+
+
+def _scalar_value(tag: str, raw: str) -> object:
+    if tag == _STD + "str" or tag == "!":
+        return raw
+    ctor = SafeConstructor.yaml_constructors[tag]
+    return ctor(_CONSTRUCTOR, ScalarNode(tag, raw))
+
+
+def _events(text: str) -> Iterator[Any]:
+    loader = _PARSER(text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def _compose(text: str, ctx: _Ctx) -> _Node | None:
+    """Build the node tree from the event stream, iteratively."""
+    stack: list[tuple[_Node, _Node | None]] = []  # (collection, pending map key)
+    root: _Node | None = None
+    documents = 0
+    aliases = 0
+
+    def attach(node: _Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent, key = stack[-1]
+        if parent.kind == "seq":
+            parent.items.append(node)
+            return
+        if key is None:
+            stack[-1] = (parent, node)
+            return
+        stack[-1] = (parent, None)
+        if key.kind != "scalar":
+            ctx.at(key, "a key must be a plain word, not " + _describe(key))
+            return
+        name = "" if key.value is None else str(key.value)
+        first = parent.pairs.get(name)
+        if first is not None:
+            ctx.at(key, f"key '{name}' given twice (first on line {first[0].line})")
+            return
+        parent.pairs[name] = (key, node)
+
+    def check_tag(event: Any, line: int, col: int) -> bool:
+        tag = event.tag
+        if tag is None or tag in _ALLOWED_TAGS:
+            return True
+        shown = tag.replace(_STD, "!!")
+        ctx.err(line, col, f"YAML tag {shown} is not allowed; only plain YAML is read")
+        return False
+
+    for event in _events(text):
+        mark = event.start_mark
+        line, col = mark.line + 1, mark.column + 1
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                ctx.err(line, col, "only one YAML document per file; remove the second '---'")
+                raise _Abort
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            ctx.err(
+                line,
+                col,
+                f"YAML aliases (*{event.anchor}) are not allowed in routine files; "
+                "write the value out",
+            )
+            if aliases >= 20:
+                raise _Abort
+            attach(_Node("scalar", line, col, None, reported=True))
+        elif isinstance(event, yaml.ScalarEvent):
+            ok = check_tag(event, line, col)
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+            value: object = event.value
+            reported = not ok
+            if ok and tag in _SCALAR_TAGS:
+                try:
+                    value = _scalar_value(tag, event.value)
+                except (ValueError, TypeError, yaml.YAMLError):
+                    ctx.err(line, col, f"{_show(event.value)} is not a valid {tag[len(_STD) :]}")
+                    reported = True
+            elif ok and tag in (_STD + "seq", _STD + "map"):
+                ctx.err(line, col, f"a plain value cannot be tagged {tag.replace(_STD, '!!')}")
+                reported = True
+            attach(_Node("scalar", line, col, None if reported else value, reported=reported))
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            ok = check_tag(event, line, col)
+            if len(stack) >= MAX_DEPTH:
+                ctx.err(line, col, f"nesting deeper than {MAX_DEPTH} levels; a routine is flat")
+                raise _Abort
+            kind: Literal["seq", "map"] = (
+                "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
+            )
+            node = _Node(kind, line, col, reported=not ok)
+            attach(node)
+            stack.append((node, None))
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            stack.pop()
+    return root
+
+
+def _locate_offset(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def _parse(text: str, ctx: _Ctx) -> _Node | None:
+    """The root node, or None after a syntax error (recorded in ``ctx``)."""
+    try:
+        return _compose(text, ctx)
+    except _Abort:
+        return None
+    except yaml.reader.ReaderError as e:
+        bad = _NON_PRINTABLE.search(text)
+        line, col = _locate_offset(text, bad.start()) if bad else (1, 1)
+        code = ord(bad.group()) if bad else e.character
+        ctx.err(line, col, f"character U+{code:04X} is not allowed in YAML")
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = e.problem or "cannot be read"
+        context = f" ({e.context})" if e.context and e.problem else ""
+        ctx.err(line, col, f"YAML syntax error: {problem}{context}")
+    except yaml.YAMLError as e:
+        ctx.err(1, 1, f"YAML error: {e}")
+    return None
+
+
+# --------------------------------------------------------------------------- checking
+
+
+class _Checker:
+    def __init__(self, ctx: _Ctx, path: Path | str) -> None:
+        self.ctx = ctx
+        self.base = Path(path).resolve().parent
+
+    # ---- generic helpers
+
+    def keys(self, node: _Node, allowed: Sequence[str], where: str) -> None:
+        for name, (key, _value) in node.pairs.items():
+            if name not in allowed:
+                hint = _suggest(name, allowed)
+                self.ctx.at(key, f"unknown key '{name}' in {where}{hint}")
+
+    def text(self, node: _Node, key: str, *, allow_empty: bool = True) -> str | None:
+        v = node.value
+        if node.kind != "scalar" or not isinstance(v, str | None):
+            quote = " (put it in quotes)" if node.kind == "scalar" else ""
+            self.ctx.at(node, f"'{key}' must be text, not {_describe(node)}{quote}")
+            return None
+        text = (v or "").strip()
+        if not text and not allow_empty:
+            self.ctx.at(node, f"'{key}' must not be empty")
+            return None
+        return text
+
+    def scalar(self, node: _Node, key: str, expected: str) -> object | None:
+        if node.kind != "scalar":
+            self.ctx.at(node, f"'{key}' must be {expected}, not {_describe(node)}")
+            return None
+        if node.value is None:
+            self.ctx.at(node, f"'{key}' has no value; expected {expected}")
+            return None
+        if isinstance(node.value, bool):
+            self.ctx.at(node, f"'{key}' must be {expected}, not true/false")
+            return None
+        return node.value
+
+    def duration(
+        self, node: _Node, key: str, *, allow_zero: bool = False, most: float | None = None
+    ) -> float | None:
+        value = self.scalar(node, key, "a duration like 30s or 1 min")
+        if value is None:
+            return None
+        try:
+            seconds = durations.parse_duration(value, allow_zero=allow_zero)
+        except ParseError as e:
+            self.ctx.at(node, f"'{key}': {e}")
+            return None
+        if most is not None and seconds > most:
+            self.ctx.at(
+                node,
+                f"'{key}' of {durations.format_seconds(seconds)} is too long "
+                f"(at most {durations.format_seconds(most)})",
+            )
+            return None
+        return seconds
+
+    def count(
+        self, node: _Node, key: str, units: tuple[str, ...] = (), *, ranges: bool = True
+    ) -> Count | None:
+        value = self.scalar(node, key, "a count like 8" + (" or 5-7" if ranges else ""))
+        if value is None:
+            return None
+        try:
+            c = durations.parse_count(value, units)
+        except ParseError as e:
+            self.ctx.at(node, f"'{key}': {e}")
+            return None
+        if c.is_range and not ranges:
+            self.ctx.at(node, f"'{key}' must be one number, not a range")
+            return None
+        if c.high > MAX_COUNT:
+            self.ctx.at(node, f"'{key}' of {c.high} is too many (at most {MAX_COUNT})")
+            return None
+        return c
+
+    # ---- timings
+
+    def timings(self, node: _Node, base: Timings, where: str) -> Timings:
+        """``base`` with the timing keys present in mapping ``node`` applied."""
+        changes: dict[str, Any] = {}
+        for key in TIMING_KEYS:
+            pair = node.pairs.get(key)
+            if pair is None:
+                continue
+            value_node = pair[1]
+            if key == "countdown":
+                n = self.countdown(value_node)
+                if n is not None:
+                    changes[key] = n
+            elif key == "breath":
+                s = self.duration(value_node, key, most=MAX_BREATH_S)
+                if s is not None:
+                    changes[key] = s
+            else:
+                s = self.duration(value_node, key, allow_zero=True, most=MAX_TIMING_S)
+                if s is not None:
+                    changes[key] = s
+        return dataclasses.replace(base, **changes) if changes else base
+
+    def countdown(self, node: _Node) -> int | None:
+        value = self.scalar(node, "countdown", f"a whole number from 0 to {MAX_COUNTDOWN}")
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int):
+            self.ctx.at(node, f"'countdown' must be a whole number of ticks, not {_show(value)}")
+            return None
+        if not 0 <= value <= MAX_COUNTDOWN:
+            self.ctx.at(node, f"'countdown' must be from 0 to {MAX_COUNTDOWN}, not {value}")
+            return None
+        return value
+
+    # ---- files
+
+    def inside(self, target: Path, roots: Sequence[Path]) -> bool:
+        return any(target == r or target.is_relative_to(r) for r in roots)
+
+    def image(self, node: _Node) -> Path | None:
+        text = self.text(node, "image", allow_empty=False)
+        if text is None:
+            return None
+        from hiptimer.resources import assets_dir
+
+        assets = assets_dir().resolve()
+        roots = [self.base, assets]
+        given = Path(text)
+        candidates = [self.base / given]
+        if not given.is_absolute():
+            candidates.append(assets / given)
+        outside = False
+        for cand in candidates:
+            target = cand.resolve()
+            if not self.inside(target, roots):
+                outside = True
+                continue
+            if target.is_file():
+                return target
+        if outside and not any(self.inside(c.resolve(), roots) for c in candidates):
+            self.ctx.at(
+                node,
+                f"image {_show(text)} is outside the routine's folder and the app's assets",
+            )
+        else:
+            self.ctx.at(
+                node,
+                f"image {_show(text)} not found (looked next to the routine and in the "
+                "app's assets)",
+            )
+        return None
+
+    def sounds(self, node: _Node) -> dict[str, Path]:
+        if node.kind != "map":
+            self.ctx.at(
+                node, f"'sounds' must be a mapping of cue name to WAV file, not {_describe(node)}"
+            )
+            return {}
+        out: dict[str, Path] = {}
+        for name, (key, value) in node.pairs.items():
+            if name not in CUE_NAMES:
+                hint = _suggest(name, CUE_NAMES) or f" (cues: {', '.join(CUE_NAMES)})"
+                self.ctx.at(key, f"unknown cue '{name}' in sounds{hint}")
+                continue
+            text = self.text(value, f"sounds.{name}", allow_empty=False)
+            if text is None:
+                continue
+            target = (self.base / text).resolve()
+            if not self.inside(target, [self.base]):
+                self.ctx.at(value, f"sound {_show(text)} is outside the routine's folder")
+            elif target.suffix.lower() != ".wav":
+                self.ctx.at(value, f"sound {_show(text)} must be a .wav file")
+            elif not target.is_file():
+                self.ctx.at(value, f"sound {_show(text)} not found next to the routine")
+            else:
+                out[name] = target
+        return out
+
+    # ---- routine
+
+    def routine(self, root: _Node) -> Routine | None:
+        if root.kind != "map":
+            self.ctx.at(
+                root,
+                f"a routine must be a mapping with 'name' and 'exercises', not {_describe(root)}",
+            )
+            return None
+        self.keys(root, ROUTINE_KEYS, "the routine")
+        p = root.pairs
+        name = None
+        if "name" in p:
+            name = self.text(p["name"][1], "name", allow_empty=False)
+        else:
+            self.ctx.at(root, "missing 'name': every routine needs a name")
+        description = ""
+        if "description" in p:
+            description = self.text(p["description"][1], "description") or ""
+        tags: list[str] = []
+        if "tags" in p:
+            tags = self.tags(p["tags"][1])
+        defaults = Timings()
+        if "defaults" in p:
+            dnode = p["defaults"][1]
+            if dnode.kind != "map":
+                self.ctx.at(dnode, f"'defaults' must be a mapping, not {_describe(dnode)}")
+            else:
+                self.keys(dnode, TIMING_KEYS, "defaults")
+                defaults = self.timings(dnode, defaults, "defaults")
+        sounds: dict[str, Path] = {}
+        if "sounds" in p:
+            sounds = self.sounds(p["sounds"][1])
+        exercises: list[Exercise] = []
+        if "exercises" not in p:
+            self.ctx.at(root, "missing 'exercises': a routine needs a list of exercises")
+        else:
+            enode = p["exercises"][1]
+            if enode.kind != "seq":
+                self.ctx.at(enode, f"'exercises' must be a list, not {_describe(enode)}")
+            elif not enode.items:
+                self.ctx.at(enode, "'exercises' is empty; add at least one exercise")
+            else:
+                for item in enode.items:
+                    ex = self.exercise(item, defaults)
+                    if ex is not None:
+                        exercises.append(ex)
+        if self.ctx.errors or name is None:
+            return None
+        return Routine(
+            name=name,
+            exercises=tuple(exercises),
+            description=description,
+            tags=tuple(tags),
+            defaults=defaults,
+            sounds=sounds,
+        )
+
+    def tags(self, node: _Node) -> list[str]:
+        if node.kind != "seq":
+            self.ctx.at(node, f"'tags' must be a list like [hips, desk], not {_describe(node)}")
+            return []
+        out: list[str] = []
+        for item in node.items:
+            t = self.text(item, "tags", allow_empty=False)
+            if t is not None:
+                out.append(t)
+        return out
+
+    def exercise(self, node: _Node, defaults: Timings) -> Exercise | None:
+        if node.kind != "map":
+            self.ctx.at(
+                node, f"an exercise must be a mapping with 'name' and a dose, not {_describe(node)}"
+            )
+            return None
+        self.keys(node, EXERCISE_KEYS, "an exercise")
+        p = node.pairs
+        name = None
+        if "name" in p:
+            name = self.text(p["name"][1], "name", allow_empty=False)
+        else:
+            self.ctx.at(node, "missing 'name': every exercise needs a name")
+        label = f"exercise {_show(name)}" if name else "this exercise"
+        timings = self.timings(node, defaults, label)
+        how = self.text(p["how"][1], "how") if "how" in p else ""
+        note = self.text(p["note"][1], "note") if "note" in p else ""
+
+        sets = 1
+        if "sets" in p:
+            c = self.count(p["sets"][1], "sets", ranges=False)
+            sets = c.high if c else 1
+        sides: str = "none"
+        if "sides" in p:
+            sides = self.sides(p["sides"][1]) or "none"
+        image = self.image(p["image"][1]) if "image" in p else None
+
+        doses = [k for k in p if k in DOSE_KEYS]
+        checked = [self.dose(kind, p[kind][1], timings) for kind in doses]
+        dose: Dose | None = None
+        if not doses:
+            self.ctx.at(node, f"{label} has no dose: give one of hold, reps or time")
+        elif len(doses) > 1:
+            second = p[doses[1]][1]
+            self.ctx.err(
+                second.line,
+                second.col,
+                f"{label} has two doses ({doses[0]} and {doses[1]}); give exactly one",
+            )
+        else:
+            dose = checked[0]
+        if "tempo" in p:
+            tnode = p["tempo"][1]
+            if doses and doses[0] != "reps":
+                self.ctx.at(tnode, "'tempo' only applies to reps")
+            else:
+                tempo = self.duration(tnode, "tempo", most=MAX_TEMPO_S)
+                if dose is not None and tempo is not None:
+                    dose = dataclasses.replace(dose, tempo=tempo)
+        if name is None or dose is None or how is None or note is None:
+            return None
+        return Exercise(
+            name=name,
+            dose=dose,
+            timings=timings,
+            how=how,
+            note=note,
+            sets=sets,
+            sides=cast(Sides, sides),
+            image=image,
+        )
+
+    def sides(self, node: _Node) -> str | None:
+        expected = "none, each or alternate"
+        value = self.scalar(node, "sides", expected)
+        if value is None:
+            return None
+        text = str(value).strip().lower()
+        if text not in SIDES:
+            hint = _suggest(text, SIDES)
+            self.ctx.at(node, f"'sides' must be {expected}, not {_show(value)}{hint}")
+            return None
+        return text
+
+    def dose(self, kind: str, node: _Node, timings: Timings) -> Dose | None:
+        if kind == "reps":
+            c = self.count(node, "reps", REP_UNITS)
+            return Dose("reps", c.low, c.high, c.text) if c else None
+        if kind == "hold" and durations.is_breath_text(node.value):
+            c = self.count(node, "hold", BREATH_UNITS)
+            if c is None:
+                return None
+            if c.high * timings.breath > MAX_HOLD_S:
+                self.ctx.at(
+                    node,
+                    f"'hold' of {c.high} breaths × {durations.format_seconds(timings.breath)}"
+                    " lasts over 1 hour",
+                )
+                return None
+            return Dose("breaths", c.low, c.high, c.text)
+        if kind == "time" and durations.is_breath_text(node.value):
+            self.ctx.at(node, "'time' takes a duration; a breath count goes under 'hold'")
+            return None
+        most = MAX_HOLD_S if kind == "hold" else MAX_TIME_S
+        seconds = self.duration(node, kind, most=most)
+        if seconds is None:
+            return None
+        value = node.value
+        text = " ".join(value.split()) if isinstance(value, str) else f"{seconds:g}s"
+        return Dose("hold" if kind == "hold" else "time", seconds, seconds, text)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def _decode(data: bytes, ctx: _Ctx) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        start = e.start
+        line = data.count(b"\n", 0, start) + 1
+        line_start = data.rfind(b"\n", 0, start) + 1
+        col = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+        ctx.err(
+            line,
+            col,
+            f"not UTF-8: byte 0x{data[start]:02x} cannot be read; save the file as UTF-8",
+        )
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def load_routine_text(data: str | bytes, path: Path | str) -> Routine:
+    """Load a routine from its text (or bytes) as if read from ``path``.
+
+    ``path`` names the file in errors and anchors relative ``image`` and
+    ``sounds`` paths. Raises :class:`RoutineErrors`.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    ctx = _Ctx(path)
+    routine = _load(raw, path, ctx)
+    ctx.errors.sort(key=lambda e: (e.line, e.col))
+    if routine is None or ctx.errors:
+        if not ctx.errors:  # pragma: no cover - every failure records an error
+            ctx.err(1, 1, "the routine could not be read")
+        raise RoutineErrors(ctx.errors)
+    return routine
+
+
+def _load(raw: bytes, path: Path | str, ctx: _Ctx) -> Routine | None:
+    if len(raw) > MAX_BYTES:
+        ctx.err(1, 1, f"file is {len(raw) / MAX_BYTES:.1f} MiB; routine files are at most 1 MiB")
+        return None
+    text = _decode(raw, ctx)
+    if text is None:
+        return None
+    if not text.strip():
+        ctx.err(1, 1, "the file is empty; a routine needs a name and exercises")
+        return None
+    root = _parse(text, ctx)
+    if root is None and ctx.errors:
+        return None
+    if root is None or (root.kind == "scalar" and root.value is None):
+        ctx.err(1, 1, "the file has no content; a routine needs a name and exercises")
+        return None
+    try:
+        routine = _Checker(ctx, path).routine(root)
+    except _Abort:
+        return None
+    if routine is None:
+        return None
+    return dataclasses.replace(
+        routine, path=Path(path), content_hash=hashlib.sha256(raw).hexdigest()
+    )
+
+
+def load_routine(path: Path) -> Routine:
+    """Read and check one routine file. Raises :class:`RoutineErrors`."""
+    try:
+        if path.is_dir():
+            raise RoutineErrors([RoutineError(path, 1, 1, "is a folder, not a routine file")])
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+            if len(raw) > MAX_BYTES:
+                f.seek(0, 2)
+                size = f.tell()
+                raise RoutineErrors(
+                    [
+                        RoutineError(
+                            path,
+                            1,
+                            1,
+                            f"file is {size / MAX_BYTES:.1f} MiB; routine files are at most 1 MiB",
+                        )
+                    ]
+                )
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise RoutineErrors([RoutineError(path, 1, 1, f"cannot read the file: {reason}")]) from None
+    return load_routine_text(raw, path)
