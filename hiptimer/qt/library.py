@@ -61,7 +61,7 @@ class LibraryItem:
         r = self.routine
         if r is None:
             return self.path.name.lower()
-        return " ".join((r.name, r.description, " ".join(r.tags), self.path.name)).lower()
+        return " ".join((r.name, r.description, *r.tags, self.path.name)).lower()
 
 
 def duration_text(plan: Plan) -> str:
@@ -70,7 +70,7 @@ def duration_text(plan: Plan) -> str:
 
 
 def step_title(step: Step) -> str:
-    label = PHASE_LABELS.get(step.kind, (step.kind, ""))[0].capitalize()
+    label = str(PHASE_LABELS.get(step.kind, (step.kind, ""))[0]).capitalize()
     ex = step.exercise
     side = f" ({step.side})" if step.side else ""
     if step.kind == "work":
@@ -104,7 +104,8 @@ class LibraryPage(QWidget):
         self.search.setPlaceholderText("Search by name, tag or description  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text_changed)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.activated.connect(self._focus_search)
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(self.COLUMNS))
