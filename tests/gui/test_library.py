@@ -1,0 +1,130 @@
+"""The library page and the overview page, fed from the real loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from hiptimer import loader
+from hiptimer.plan import compile_plan
+from hiptimer.qt.library import LibraryItem, LibraryPage, OverviewPage
+from hiptimer.resources import routines_dir
+from hiptimer.safety import SAFETY_NOTE
+
+BROKEN = "name: Broken\nexercises:\n  - name: Lunge\n    hold: 30 parsecs\n"
+
+
+def _items(extra: list[Path]) -> list[LibraryItem]:
+    out = []
+    for path in sorted(routines_dir().glob("*.yaml")) + extra:
+        try:
+            out.append(LibraryItem(path, loader.load_routine(path), ()))
+        except loader.RoutineErrors as e:
+            out.append(LibraryItem(path, None, tuple(str(x) for x in e.errors)))
+    return out
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    p = tmp_path / "broken.yaml"
+    p.write_text(BROKEN, encoding="utf-8")
+    return p
+
+
+def test_lists_routines_and_broken_file_with_located_error(qtbot: QtBot, broken: Path) -> None:
+    page = LibraryPage()
+    qtbot.addWidget(page)
+    items = _items([broken])
+    page.set_items(items)
+    names = {i.routine.name for i in items if i.routine is not None}
+    assert len(names) >= 6
+    assert names | {"broken.yaml"} == set(page.visible_titles())
+    errs = page.error_lines()
+    assert errs and all(e.startswith(f"{broken}:4:") for e in errs)
+    # the row of a good routine shows duration, exercise count and tags
+    row = page.tree.topLevelItem(0)
+    assert row is not None
+    first = items[0]
+    assert first.routine is not None
+    assert row.text(2) == str(len(first.routine.exercises))
+    assert ":" in row.text(1)
+    assert row.text(3) == ", ".join(first.routine.tags)
+
+
+def test_broken_routine_cannot_be_opened(qtbot: QtBot, broken: Path) -> None:
+    page = LibraryPage()
+    qtbot.addWidget(page)
+    page.set_items(_items([broken]))
+    opened: list[LibraryItem] = []
+    page.routine_activated.connect(opened.append)
+    assert page.select_title("broken.yaml")
+    assert not page.open_button.isEnabled()
+    assert "cannot be started" in page.detail.text()
+    page.open_button.click()
+    qtbot.keyClick(page.tree, Qt.Key.Key_Return)
+    assert opened == []
+    good = next(t for t in page.visible_titles() if t != "broken.yaml")
+    page.select_title(good)
+    assert page.open_button.isEnabled()
+    page.open_button.click()
+    assert [i.title for i in opened] == [good]
+
+
+def test_search_filters_by_name_tag_and_description(qtbot: QtBot) -> None:
+    page = LibraryPage()
+    qtbot.addWidget(page)
+    items = _items([])
+    page.set_items(items)
+    everything = page.visible_titles()
+
+    qtbot.keyClicks(page.search, "walk")
+    walk = [i.title for i in items if "walk" in i.search_text()]
+    assert page.visible_titles() == walk
+    assert 0 < len(walk) < len(everything)
+
+    page.set_filter("BREATH")  # a tag, case-insensitive
+    tagged = [i.title for i in items if i.routine and "breath" in i.routine.tags]
+    assert tagged and set(tagged) <= set(page.visible_titles())
+
+    page.set_filter("no such routine anywhere")
+    assert page.visible_titles() == []
+    assert not page.empty_label.isHidden()
+    assert not page.open_button.isEnabled()
+
+    page.set_filter("")
+    assert page.visible_titles() == everything
+
+
+def test_overview_shows_steps_total_and_safety(qtbot: QtBot) -> None:
+    page = OverviewPage()
+    qtbot.addWidget(page)
+    routine = loader.load_routine(routines_dir() / "hip-flexor-release.yaml")
+    plan = compile_plan(routine)
+    starts: list[bool] = []
+    page.start_requested.connect(lambda: starts.append(True))
+    page.set_routine(routine)
+    rows = page.step_rows()
+    assert len(rows) == len(plan.steps)
+    assert rows[0][0] == "0:00"
+    last = plan.steps[-1]
+    assert rows[-1][0] == f"{int(last.start_s) // 60}:{int(last.start_s) % 60:02d}"
+    assert page.title.text() == routine.name
+    assert page.safety.text() == SAFETY_NOTE
+    assert "Total" in page.total.text()
+    assert page.start_button.isEnabled()
+    page.start_button.click()
+    assert starts == [True]
+
+
+def test_overview_of_a_broken_file_shows_errors_and_no_start(qtbot: QtBot, broken: Path) -> None:
+    page = OverviewPage()
+    qtbot.addWidget(page)
+    with pytest.raises(loader.RoutineErrors) as exc:
+        loader.load_routine(broken)
+    page.set_errors(broken, [str(e) for e in exc.value.errors])
+    assert page.routine is None
+    assert not page.start_button.isEnabled()
+    assert f"{broken}:4:" in page.errors.text()
