@@ -50,6 +50,7 @@ from hiptimer.clock import Clock, MonotonicClock
 from hiptimer.qt.library import LibraryItem, LibraryPage, OverviewPage
 from hiptimer.qt.settings import APPLICATION, AUDIO_BACKENDS, ORGANIZATION, THEMES, Settings
 from hiptimer.qt.theme import apply_theme, surface
+from hiptimer.resources import routines_dir
 
 if TYPE_CHECKING:
     from hiptimer.plan import Plan
@@ -97,7 +98,7 @@ def _to_library_item(entry: Any) -> LibraryItem:
     path = Path(entry.path)
     routine = getattr(entry, "routine", None)
     errors = tuple(str(e) for e in (getattr(entry, "errors", None) or ()))
-    bundled = bool(getattr(entry, "bundled", False))
+    bundled = path.parent == routines_dir()
     return LibraryItem(path=path, routine=routine, errors=errors, bundled=bundled)
 
 
@@ -191,6 +192,8 @@ class MainWindow(QMainWindow):
         self._history_window: QWidget | None = None
         self._goal_widget: Any = None
         self._was_maximized = False
+        self._closing = False
+        self._rating: Any = None
 
         # pages
         self.library = LibraryPage()
@@ -680,6 +683,8 @@ class MainWindow(QMainWindow):
             self.enter_fullscreen(target)
 
     def _on_controller_finished(self, status: str) -> None:
+        if self._closing:
+            return
         self._set_cues_finished()
         if self.options.quit_on_finish:
             QTimer.singleShot(0, self.quit)
@@ -724,7 +729,7 @@ class MainWindow(QMainWindow):
         self._summary_layout.addWidget(rate)
 
     def _on_summary_done(self) -> None:
-        rating = getattr(self, "_rating", None)
+        rating = self._rating
         if rating is not None:
             accept = getattr(rating, "save", None)
             if callable(accept):
@@ -758,6 +763,9 @@ class MainWindow(QMainWindow):
         if callable(close):
             close()
         if isinstance(self.controller, QObject):
+            shutdown = getattr(self.controller, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
             self.controller.deleteLater()
         self.controller = self.session = self.recorder = None
         self.cue_player = self.voice = self.cue_director = None
@@ -899,6 +907,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self._closing = True
         self.stop_session()
         self._teardown_session()
         if self._history_window is not None:

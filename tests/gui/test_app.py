@@ -1,0 +1,240 @@
+"""The main window: library, overview, session wiring, log and window keys (FakeClock)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from hiptimer.clock import FakeClock
+from hiptimer.qt.app import AppOptions, MainWindow
+from hiptimer.qt.settings import Settings
+from hiptimer.resources import routines_dir
+
+BROKEN = "name: Broken\nexercises:\n  - name: Lunge\n    hold: 30 parsecs\n"
+SHORT = """\
+name: Tiny test routine
+description: two short holds for tests
+tags: [test]
+defaults: {prep: 2, rest: 2, countdown: 0}
+exercises:
+  - name: Hold one
+    hold: 5s
+  - name: Hold two
+    hold: 5s
+"""
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the user's routine folder and default db live under XDG_DATA_HOME
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def user_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "mine"
+    d.mkdir()
+    (d / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    (d / "tiny.yaml").write_text(SHORT, encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+class Env:
+    def __init__(self, window: MainWindow, clocks: list[FakeClock], db: Path) -> None:
+        self.window = window
+        self.clocks = clocks
+        self.db = db
+
+    @property
+    def clock(self) -> FakeClock:
+        return self.clocks[-1]
+
+    def run_for(self, seconds: float, step: float = 0.5) -> None:
+        t = 0.0
+        while t < seconds and self.window.controller is not None:
+            self.clock.advance(step)
+            self.window.controller.poll()
+            t += step
+
+
+def _make(qtbot: QtBot, tmp_path: Path, settings: Settings, user_dir: Path, **kw: object) -> Env:
+    clocks: list[FakeClock] = []
+
+    def factory(speed: float) -> FakeClock:
+        clocks.append(FakeClock(speed=speed))
+        return clocks[-1]
+
+    db = tmp_path / "log.sqlite3"
+    opts = AppOptions(routines=[user_dir], db=db, audio_backend="none", **kw)  # type: ignore[arg-type]
+    w = MainWindow(opts, settings, clock_factory=factory)
+    qtbot.addWidget(w)
+    w.show()
+    return Env(w, clocks, db)
+
+
+@pytest.fixture
+def env(qtbot: QtBot, tmp_path: Path, settings: Settings, user_dir: Path) -> Iterator[Env]:
+    e = _make(qtbot, tmp_path, settings, user_dir)
+    yield e
+    e.window.close()
+
+
+def _rows(db: Path) -> list[tuple[str, str, float]]:
+    con = sqlite3.connect(db)
+    try:
+        return list(con.execute("SELECT routine, status, speed FROM sessions ORDER BY id"))
+    finally:
+        con.close()
+
+
+def test_title_and_library_lists_bundled_and_user_routines(env: Env) -> None:
+    w = env.window
+    assert w.windowTitle().startswith("HipTimer")
+    assert w.current_page() == "library"
+    titles = w.library.visible_titles()
+    bundled = sorted(routines_dir().glob("*.yaml"))
+    assert len(titles) == len(bundled) + 2
+    assert "Tiny test routine" in titles
+    assert "Hip flexor release" in titles or any("hip" in t.lower() for t in titles)
+
+
+def test_broken_user_file_shows_located_error_and_others_load(env: Env, user_dir: Path) -> None:
+    lib = env.window.library
+    errors = lib.error_lines()
+    assert errors and errors[0].startswith(f"{user_dir / 'broken.yaml'}:4:")
+    assert "broken.yaml" in lib.visible_titles()
+    assert "Tiny test routine" in lib.visible_titles()
+    lib.select_title("broken.yaml")
+    assert not lib.open_button.isEnabled()
+
+
+def test_search_filters_the_list(env: Env, qtbot: QtBot) -> None:
+    lib = env.window.library
+    qtbot.keyClicks(lib.search, "tiny")
+    assert lib.visible_titles() == ["Tiny test routine"]
+
+
+def test_open_shows_overview_then_back(env: Env, qtbot: QtBot) -> None:
+    w = env.window
+    w.library.select_title("Tiny test routine")
+    qtbot.mouseClick(w.library.open_button, Qt.MouseButton.LeftButton)
+    assert w.current_page() == "overview"
+    assert w.windowTitle() == "HipTimer — Tiny test routine"
+    assert w.overview.step_rows()[0][0] == "0:00"
+    w.overview.back_button.click()
+    assert w.current_page() == "library"
+
+
+def test_routine_argument_opens_overview_or_errors(env: Env, user_dir: Path) -> None:
+    w = env.window
+    assert w.open_routine_path(user_dir / "tiny.yaml")
+    assert w.current_page() == "overview" and w.overview.start_button.isEnabled()
+    assert not w.open_routine_path(user_dir / "broken.yaml")
+    assert w.current_page() == "overview"
+    assert not w.overview.start_button.isEnabled()
+    assert f"{user_dir / 'broken.yaml'}:4:" in w.overview.errors.text()
+
+
+def test_start_runs_to_summary_and_logs_completed(env: Env, user_dir: Path) -> None:
+    w = env.window
+    w.open_routine_path(user_dir / "tiny.yaml")
+    assert w.start_session()
+    assert w.current_page() == "player"
+    assert w.session.state == "running"
+    env.run_for(30)
+    assert w.current_page() == "summary"
+    assert _rows(env.db) == [("Tiny test routine", "completed", 1.0)]
+
+
+def test_ctrl_q_mid_session_records_stopped(env: Env, user_dir: Path, qtbot: QtBot) -> None:
+    w = env.window
+    w.open_routine_path(user_dir / "tiny.yaml")
+    w.start_session()
+    env.run_for(3)
+    assert w.session.state == "running"
+    qtbot.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not w.isVisible()
+    assert _rows(env.db) == [("Tiny test routine", "stopped", 1.0)]
+
+
+def test_rehearsal_speed_is_logged(
+    qtbot: QtBot, tmp_path: Path, settings: Settings, user_dir: Path
+) -> None:
+    e = _make(qtbot, tmp_path, settings, user_dir, speed=50.0)
+    w = e.window
+    w.open_routine_path(user_dir / "tiny.yaml")
+    w.start_session()
+    assert e.clock.speed == 50.0
+    assert "rehearsal" in w.windowTitle()
+    e.run_for(30)
+    assert _rows(e.db) == [("Tiny test routine", "completed", 50.0)]
+    w.close()
+
+
+def test_mute_key_toggles_and_persists(env: Env, qtbot: QtBot, settings: Settings) -> None:
+    w = env.window
+    assert not w.muted
+    w.activateWindow()
+    qtbot.keyClick(w.library.tree, Qt.Key.Key_M)
+    assert w.muted and settings.muted
+    qtbot.keyClick(w.library.tree, Qt.Key.Key_M)
+    assert not w.muted and not settings.muted
+
+
+def test_fullscreen_keys(env: Env, qtbot: QtBot) -> None:
+    w = env.window
+    qtbot.keyClick(w.library.tree, Qt.Key.Key_F11)
+    qtbot.waitUntil(w.isFullScreen, timeout=2000)
+    assert w.menuBar().isHidden()
+    qtbot.keyClick(w.library.tree, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not w.isFullScreen(), timeout=2000)
+    assert not w.menuBar().isHidden()
+
+
+def test_theme_menu_switches_and_persists(env: Env, settings: Settings) -> None:
+    w = env.window
+    w.theme_actions["light"].trigger()
+    assert settings.theme == "light"
+    app = QApplication.instance()
+    assert app is not None and app.property("hiptimer_theme") == "light"
+    w.theme_actions["dark"].trigger()
+    assert settings.theme == "dark"
+
+
+def test_unusable_db_still_runs_and_says_so(
+    qtbot: QtBot, tmp_path: Path, settings: Settings, user_dir: Path
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    e = _make(qtbot, tmp_path, settings, user_dir)
+    e.window.options.db = blocker / "log.sqlite3"
+    assert e.window.ensure_store() is None
+    assert any("will not be saved" in m for m in e.window.banner.messages())
+    e.window.open_routine_path(user_dir / "tiny.yaml")
+    assert e.window.start_session()
+    e.run_for(30)
+    assert e.window.current_page() == "summary"
+    e.window.close()
+
+
+def test_corrupt_db_is_moved_aside_and_user_told(
+    qtbot: QtBot, tmp_path: Path, settings: Settings, user_dir: Path
+) -> None:
+    e = _make(qtbot, tmp_path, settings, user_dir)
+    e.db.write_bytes(b"this is not a database" * 100)
+    store = e.window.ensure_store()
+    assert store is not None
+    msgs = " ".join(e.window.banner.messages())
+    assert "moved to" in msgs and ".corrupt-" in msgs
+    e.window.close()
