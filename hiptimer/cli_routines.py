@@ -1,0 +1,200 @@
+"""``hiptimer validate|list|plan|schema``: the routine subcommands.
+
+Argument parsing lives in :mod:`hiptimer.cli`; these functions print and
+return the exit code. No file content can make them raise: every file is
+read inside a guard and reported as ``path:line:col: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from hiptimer import library
+from hiptimer.durations import format_seconds
+from hiptimer.loader import RoutineError, RoutineErrors, load_routine
+from hiptimer.plan import Plan, Step, compile_plan, format_clock
+from hiptimer.routine import Routine
+
+
+def _out(line: str = "") -> None:
+    print(line, file=sys.stdout)
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def cmd_validate(paths: list[Path]) -> int:
+    """Each error on its own line ``path:line:col: message``; exit 1 if any."""
+    files: list[Path] = []
+    status = 0
+    for p in paths:
+        if p.is_dir():
+            found = library.routine_files(p)
+            if not found:
+                _err(f"{p}: no routine files (*.yaml, *.yml) in this folder")
+                status = 1
+            files.extend(found)
+        else:
+            files.append(p)
+    bad = 0
+    unique = library.expand(files)
+    for f in unique:
+        entry = library.load_entry(f)
+        if entry.errors:
+            bad += 1
+            for e in entry.errors:
+                _out(str(e))
+    checked = len(unique)
+    if bad:
+        _err(f"{bad} of {checked} routine file(s) have errors")
+        return 1
+    if checked:
+        _err(f"{checked} routine file(s) valid")
+    return status
+
+
+def _estimated(routine: Routine) -> bool:
+    return any(ex.dose.self_paced for ex in routine.exercises)
+
+
+def cmd_list(paths: list[Path], as_json: bool, routine_dirs: list[Path]) -> int:
+    """Routines with exercise count and estimated duration; broken files listed too."""
+    roots = list(paths) if paths else library.library_paths(routine_dirs)
+    if paths and routine_dirs:
+        roots.extend(routine_dirs)
+    entries = library.scan(roots)
+    if as_json:
+        data = [
+            {
+                "name": e.name,
+                "path": str(e.path),
+                "duration_s": e.duration_s,
+                "exercises": e.exercise_count,
+                "error": e.first_error,
+            }
+            for e in entries
+        ]
+        _out(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    if not entries:
+        _err("no routines found in: " + ", ".join(str(p) for p in roots))
+        return 0
+    rows: list[tuple[str, str, str, str]] = []
+    for e in entries:
+        if e.routine is not None and e.duration_s is not None:
+            approx = "~" if _estimated(e.routine) else ""
+            rows.append(
+                (e.name, str(e.exercise_count), approx + format_clock(e.duration_s), str(e.path))
+            )
+        else:
+            rows.append((e.name, "-", "-", str(e.path)))
+    headers = ("NAME", "EXERCISES", "DURATION", "PATH")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers[:3])]
+
+    def fmt(r: tuple[str, str, str, str]) -> str:
+        return (f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}").rstrip()
+
+    _out(fmt(headers))
+    for e, r in zip(entries, rows, strict=True):
+        _out(fmt(r))
+        if e.first_error:
+            _out(f"  error: {e.first_error}")
+    return 0
+
+
+def _side(step: Step) -> str | None:
+    return step.side
+
+
+def _set_text(step: Step) -> str:
+    if step.kind in ("work", "set_rest"):
+        return f"{step.set}/{step.sets}"
+    return ""
+
+
+def _duration_text(step: Step) -> str:
+    if step.duration_s is None:
+        return f"~{format_seconds(step.estimate_s)} (self-paced)"
+    return format_seconds(step.duration_s)
+
+
+def _plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "name": plan.routine.name,
+        "duration_s": plan.duration_s,
+        "steps": [
+            {
+                "kind": s.kind,
+                "exercise": s.exercise.name,
+                "side": _side(s),
+                "set": s.set,
+                "start_s": s.start_s,
+                "duration_s": s.duration_s,
+            }
+            for s in plan.steps
+        ],
+    }
+
+
+def _plan_table(plan: Plan) -> list[str]:
+    r = plan.routine
+    approx = "about " if plan.has_estimates else ""
+    lines = [
+        f"{r.name}: {len(r.exercises)} exercises, {len(plan.steps)} steps, "
+        f"{approx}{format_clock(plan.duration_s)}"
+    ]
+    headers = ("TIME", "STEP", "EXERCISE", "SIDE", "SET", "DURATION")
+    rows = [
+        (
+            format_clock(s.start_s),
+            s.kind,
+            s.exercise.name,
+            s.side or "",
+            _set_text(s),
+            _duration_text(s),
+        )
+        for s in plan.steps
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
+
+    def fmt(row: tuple[str, ...]) -> str:
+        cells = [f"{row[0]:>{widths[0]}}"] + [
+            f"{c:<{widths[i + 1]}}" for i, c in enumerate(row[1:])
+        ]
+        return "  ".join(cells).rstrip()
+
+    lines.append(fmt(headers))
+    lines.extend(fmt(row) for row in rows)
+    return lines
+
+
+def cmd_plan(path: Path, as_json: bool) -> int:
+    """The routine's timeline as a table or JSON; a broken routine: errors on stderr, 1."""
+    try:
+        routine = load_routine(path)
+        plan = compile_plan(routine)
+    except RoutineErrors as e:
+        for err in e.errors:
+            _err(str(err))
+        return 1
+    except Exception as e:  # never a traceback for a file's content
+        _err(str(RoutineError(path, 1, 1, f"internal error: {type(e).__name__}: {e}")))
+        return 1
+    if as_json:
+        _out(json.dumps(_plan_json(plan), indent=2, ensure_ascii=False))
+    else:
+        for line in _plan_table(plan):
+            _out(line)
+    return 0
+
+
+def cmd_schema() -> int:
+    """Print the routine JSON Schema."""
+    from hiptimer.schema import schema_text
+
+    _out(schema_text().rstrip("\n"))
+    return 0

@@ -1,0 +1,109 @@
+"""The routine library: scan files and folders, never stopped by a bad file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hiptimer.loader import RoutineError, RoutineErrors, load_routine
+from hiptimer.plan import compile_plan
+from hiptimer.routine import Routine
+
+ROUTINE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """One routine file: loaded (``routine``) or broken (``errors``)."""
+
+    path: Path
+    routine: Routine | None
+    errors: list[RoutineError] = field(default_factory=list)
+    duration: float | None = None  # estimated seconds (plan duration), None if broken
+
+    @property
+    def ok(self) -> bool:
+        return self.routine is not None and not self.errors
+
+    @property
+    def name(self) -> str:
+        """The routine's name, or the file name for a broken file."""
+        return self.routine.name if self.routine is not None else self.path.stem
+
+    @property
+    def duration_s(self) -> float | None:
+        """Estimated seconds (self-paced reps at 3 s a rep); None for a broken file."""
+        if self.duration is not None or self.routine is None:
+            return self.duration
+        return compile_plan(self.routine).duration_s
+
+    @property
+    def exercise_count(self) -> int | None:
+        return len(self.routine.exercises) if self.routine is not None else None
+
+    @property
+    def first_error(self) -> str | None:
+        return str(self.errors[0]) if self.errors else None
+
+
+def load_entry(path: Path) -> LibraryEntry:
+    """Load one file into an entry; never raises for any file content."""
+    try:
+        routine = load_routine(path)
+        duration = compile_plan(routine).duration_s
+    except RoutineErrors as e:
+        return LibraryEntry(path, None, e.errors)
+    except Exception as e:  # a bug must not hide the rest of the library
+        msg = f"internal error while reading this file: {type(e).__name__}: {e}"
+        return LibraryEntry(path, None, [RoutineError(path, 1, 1, msg)])
+    return LibraryEntry(path, routine, [], duration)
+
+
+def routine_files(folder: Path) -> list[Path]:
+    """The routine files directly inside ``folder``, sorted by name."""
+    try:
+        found = [
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in ROUTINE_SUFFIXES and not p.name.startswith(".") and p.is_file()
+        ]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: (p.name.lower(), p.name))
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders replaced by their routine files; duplicates dropped."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in paths:
+        files = routine_files(p) if p.is_dir() else [p]
+        for f in files:
+            try:
+                key = f.resolve()
+            except OSError:
+                key = f
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def scan(paths: Sequence[Path]) -> list[LibraryEntry]:
+    """Load every routine file among ``paths`` (files, or folders scanned one level)."""
+    return [load_entry(f) for f in expand(paths)]
+
+
+def library_paths(extra_dirs: Sequence[Path] = ()) -> list[Path]:
+    """The bundled routines, the user's routine folder, then ``extra_dirs``."""
+    from hiptimer.paths import user_routines_dir
+    from hiptimer.resources import routines_dir
+
+    out = [routines_dir()]
+    try:
+        out.append(user_routines_dir())
+    except OSError:
+        pass  # an unwritable app data folder must not hide the bundled routines
+    out.extend(extra_dirs)
+    return out

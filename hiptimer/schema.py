@@ -1,0 +1,211 @@
+"""The routine JSON Schema (draft-07, the draft yaml-language-server knows best).
+
+:func:`build_schema` makes it from the loader's own tables (keys, units,
+limits), so the two stay in sync; ``hiptimer/routine.schema.json`` is its
+committed rendering (a unit test checks they match; regenerate with
+``python -m hiptimer.schema > hiptimer/routine.schema.json``). The schema
+helps editors complete and flag keys; the loader stays the judge (reversed
+ranges, files, breath holds over an hour are beyond a schema).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from hiptimer import loader
+from hiptimer.durations import BREATH_UNITS, UNIT_SECONDS
+from hiptimer.routine import Timings
+
+SCHEMA_FILE = "routine.schema.json"
+
+
+def _ci(word: str) -> str:
+    """A case-insensitive regex for ``word`` (JSON Schema regexes take no flags)."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+def _alt(words: list[str] | tuple[str, ...]) -> str:
+    return "(?:" + "|".join(_ci(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+_NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
+_RANGE_SEP = r"(?:-|\u2013|\u2014|[tT][oO])"
+_DURATION_TEXT = rf"^\s*(?:{_NUM}|(?:{_NUM}\s*{_alt(list(UNIT_SECONDS))}\s*)+)\s*$"
+_BREATHS_TEXT = rf"^\s*\d+(?:\s*{_RANGE_SEP}\s*\d+)?\s*{_alt(BREATH_UNITS)}\s*$"
+_REPS_TEXT = rf"^\s*\d+(?:\s*{_RANGE_SEP}\s*\d+)?(?:\s*{_alt(loader.REP_UNITS)})?\s*$"
+
+
+def _duration(description: str, *, minimum_zero: bool, maximum: float) -> dict[str, Any]:
+    number: dict[str, Any] = {"type": "number", "maximum": maximum}
+    if minimum_zero:
+        number["minimum"] = 0
+    else:
+        number["exclusiveMinimum"] = 0
+    return {
+        "description": description,
+        "anyOf": [number, {"type": "string", "pattern": _DURATION_TEXT}],
+    }
+
+
+_TIMING_DESCRIPTIONS = {
+    "prep": "'Get ready' seconds before each exercise (a duration: 5, 5s, 1 min).",
+    "rest": "Seconds between exercises (none after the last); on an exercise, "
+    "the pause that follows it.",
+    "set_rest": "Seconds between sets of one exercise (and one side).",
+    "switch": "Seconds to change sides.",
+    "breath": "Seconds one guided breath lasts (in + out).",
+    "countdown": "Audible ticks in the last N seconds of a timed step (0 = none).",
+}
+
+
+def _timing_properties() -> dict[str, Any]:
+    d = Timings()
+    props: dict[str, Any] = {}
+    for key, text in _TIMING_DESCRIPTIONS.items():
+        default = getattr(d, key)
+        if key == "countdown":
+            props[key] = {
+                "description": text,
+                "type": "integer",
+                "minimum": 0,
+                "maximum": loader.MAX_COUNTDOWN,
+                "default": default,
+            }
+        elif key == "breath":
+            props[key] = _duration(text, minimum_zero=False, maximum=loader.MAX_BREATH_S)
+        else:
+            props[key] = _duration(text, minimum_zero=True, maximum=loader.MAX_TIMING_S)
+        props[key]["default"] = int(default) if float(default).is_integer() else default
+    return props
+
+
+def build_schema() -> dict[str, Any]:
+    """The routine JSON Schema as a dict."""
+    timing = _timing_properties()
+    text = {"type": "string", "pattern": r"\S"}
+    exercise_props: dict[str, Any] = {
+        "name": {**text, "description": "The exercise's name (required)."},
+        "how": {"type": "string", "description": "How to do it: instructions shown and spoken."},
+        "note": {"type": "string", "description": "A caution shown with the exercise."},
+        "hold": {
+            "description": "Dose: a held position. A duration (30, 30s, 45 sec, 1 min 30 s) "
+            "or a breath count (5 breaths, 8-10 breaths), at most 1 hour.",
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": loader.MAX_HOLD_S},
+                {"type": "string", "pattern": _DURATION_TEXT},
+                {"type": "string", "pattern": _BREATHS_TEXT},
+            ],
+        },
+        "reps": {
+            "description": "Dose: repetitions, a count (8) or a range (5-7). Add tempo for "
+            "timed reps; without it the reps are self-paced.",
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": loader.MAX_COUNT},
+                {"type": "string", "pattern": _REPS_TEXT},
+            ],
+        },
+        "time": {
+            "description": "Dose: continuous work (a walk, a cycle), a duration like 10 min.",
+            **{
+                k: v
+                for k, v in _duration("", minimum_zero=False, maximum=loader.MAX_TIME_S).items()
+                if k != "description"
+            },
+        },
+        "tempo": _duration(
+            "Seconds each rep takes (reps only); omit for self-paced reps.",
+            minimum_zero=False,
+            maximum=loader.MAX_TEMPO_S,
+        ),
+        "sets": {
+            "description": "Number of sets (default 1).",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": loader.MAX_COUNT,
+            "default": 1,
+        },
+        "sides": {
+            "description": "none (default); each: all sets on the left, then all on the "
+            "right; alternate: left and right alternate rep by rep inside each set.",
+            "enum": list(loader.SIDES),
+            "default": "none",
+        },
+        "image": {
+            "type": "string",
+            "description": "A picture, relative to the routine file; it must stay inside "
+            "the routine's folder or the app's assets.",
+        },
+        **timing,
+    }
+    exercise: dict[str, Any] = {
+        "type": "object",
+        "description": "One exercise: a name and exactly one dose (hold, reps or time).",
+        "properties": exercise_props,
+        "required": ["name"],
+        "additionalProperties": False,
+        "oneOf": [{"required": [k]} for k in loader.DOSE_KEYS],
+        "dependencies": {"tempo": ["reps"]},
+    }
+    sounds = {
+        "type": "object",
+        "description": "Replace cue sounds for this routine: cue name -> WAV file, "
+        "relative to the routine file and inside its folder.",
+        "properties": {
+            cue: {"type": "string", "pattern": r"\.[wW][aA][vV]$"} for cue in loader.CUE_NAMES
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "HipTimer routine",
+        "description": "A HipTimer routine file. See docs/routine-format.md.",
+        "type": "object",
+        "required": ["name", "exercises"],
+        "additionalProperties": False,
+        "properties": {
+            "name": {**text, "description": "The routine's name (required)."},
+            "description": {"type": "string", "description": "What the routine is for."},
+            "tags": {
+                "type": "array",
+                "description": "Short words to find the routine by, e.g. [hips, desk].",
+                "items": {"type": "string"},
+            },
+            "defaults": {
+                "type": "object",
+                "description": "Timings for every exercise; each exercise may override them.",
+                "properties": _timing_properties(),
+                "additionalProperties": False,
+            },
+            "sounds": sounds,
+            "exercises": {
+                "type": "array",
+                "description": "The exercises, in order.",
+                "minItems": 1,
+                "items": {"$ref": "#/definitions/exercise"},
+            },
+        },
+        "definitions": {"exercise": exercise},
+    }
+
+
+def render() -> str:
+    return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_text() -> str:
+    """The bundled schema file's text (falls back to building it)."""
+    try:
+        return resources.files("hiptimer").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return render()
+
+
+def schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(schema_text())
+    return data
+
+
+if __name__ == "__main__":
+    print(render(), end="")
