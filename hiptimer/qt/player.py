@@ -1,0 +1,840 @@
+"""The player: the clean view for a projector, and the presenter view.
+
+Both read everything they show from the engine at the controller's
+``state_changed`` (what the engine says at the clock's current instant) and
+only touch a child when its text or state differs, so nothing repaints when
+nothing changes. Type scales with the window: ``resizeEvent`` computes every
+font size from the height.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFontMetricsF,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hiptimer.engine import Session
+from hiptimer.events import BreathPhase, Event, Paused, RepTick, Resumed, StepStarted
+from hiptimer.plan import Step, format_clock
+from hiptimer.qt import theme as _theme
+from hiptimer.qt.controller import SessionController
+from hiptimer.qt.widgets import (
+    BlankOverlay,
+    BreathPacer,
+    CountdownDial,
+    FitLabel,
+    FlashOverlay,
+    fit_pixel_size,
+    format_countdown,
+    next_exercise_text,
+    phase_color,
+    phase_label,
+    side_text,
+)
+
+#: Player colours per theme (near-black projector background by default).
+PLAYER_COLORS: dict[str, dict[str, str]] = {
+    "dark": {
+        "bg": "#0a0b0d",
+        "text": "#f5f7f8",
+        "muted": "#a7adb3",
+        "track": "#262a30",
+        "caution": "#ffb347",
+        "left": "#ffd84d",
+        "right": "#ff8fc8",
+        "button": "#1f2329",
+    },
+    "light": {
+        "bg": "#f7f7f5",
+        "text": "#101214",
+        "muted": "#4f555b",
+        "track": "#d9dde2",
+        "caution": "#9a4f00",
+        "left": "#7a5a00",
+        "right": "#a3236a",
+        "button": "#e4e7eb",
+    },
+}
+
+
+def _theme_name() -> str:
+    app = QApplication.instance()
+    return _theme.current_theme(app) if isinstance(app, QApplication) else "dark"
+
+
+# ---------------------------------------------------------------------------
+# What to show, from the engine (shared by both views)
+# ---------------------------------------------------------------------------
+
+
+def step_title(session: Session, step: Step | None) -> str:
+    if step is None:
+        return "Session stopped" if session.finish_status == "stopped" else "Session complete"
+    if step.kind == "rest":
+        nxt = (
+            session.plan.steps[step.index + 1] if step.index + 1 < len(session.plan.steps) else None
+        )
+        return f"Up next: {nxt.exercise.name}" if nxt is not None else "Rest"
+    return step.exercise.name
+
+
+def describe_step(step: Step) -> str:
+    """One line for the upcoming list: ``Pigeon pose — 30s, left, set 1 of 2``."""
+    ex = step.exercise
+    if step.kind == "prep":
+        return f"Get ready: {ex.name}"
+    if step.kind == "rest":
+        return "Rest"
+    if step.kind == "set_rest":
+        return f"Rest before set {step.set} of {step.sets}"
+    if step.kind == "switch":
+        return f"Switch to the {step.side or 'other'} side"
+    parts = [ex.dose.text]
+    if step.side:
+        parts.append(step.side)
+    elif ex.sides == "alternate":
+        parts.append("alternating")
+    if step.sets > 1:
+        parts.append(f"set {step.set} of {step.sets}")
+    return f"{ex.name} — {', '.join(parts)}"
+
+
+def countdown_text(session: Session) -> tuple[str, str, float]:
+    """(digits, caption, ring fraction) for the current step."""
+    step = session.step
+    if step is None:
+        return ("0", "", 0.0)
+    rem = session.remaining()
+    if rem is None:  # self-paced reps: show the count, wait for Next
+        dose = step.exercise.dose
+        n = f"{int(dose.high)}" if not dose.is_range else f"{int(dose.low)}–{int(dose.high)}"
+        caption = "reps each side" if step.exercise.sides == "alternate" else "reps"
+        return (n, caption, 1.0)
+    total = session.step_duration() or 0.0
+    return (format_countdown(rem), "", rem / total if total > 0 else 0.0)
+
+
+def side_info(session: Session) -> tuple[str | None, str]:
+    """(side, caption) to show: the step's side, the rep's side for alternate
+    reps, the first side during prep."""
+    step = session.step
+    if step is None:
+        return (None, "")
+    ex = step.exercise
+    if step.kind == "switch":
+        return (step.side, "Switch sides")
+    if step.kind == "prep":
+        nxt = (
+            session.plan.steps[step.index + 1] if step.index + 1 < len(session.plan.steps) else None
+        )
+        if nxt is not None and nxt.exercise_index == step.exercise_index and nxt.side:
+            return (nxt.side, "First side")
+        return (None, "")
+    if step.kind == "work" and ex.sides == "alternate" and ex.dose.kind == "reps":
+        if session.rep() is not None:
+            return (session.rep_side(), "Alternate sides")
+        return (None, "Alternate sides each rep")
+    if step.kind in ("work", "set_rest"):
+        return (step.side, "")
+    return (None, "")
+
+
+def set_text(step: Step | None) -> str:
+    if step is None or step.sets <= 1:
+        return ""
+    if step.kind == "work":
+        return f"Set {step.set} of {step.sets}"
+    if step.kind == "set_rest":
+        return f"Set {step.set} of {step.sets} next"
+    return ""
+
+
+def rep_text(session: Session) -> str:
+    step = session.step
+    if step is None or step.kind != "work" or step.exercise.dose.kind != "reps":
+        return ""
+    dose = step.exercise.dose
+    if dose.self_paced:
+        each = " each side" if step.exercise.sides == "alternate" else ""
+        return f"{dose.text}{each} — press Next when done"
+    r = session.rep()
+    if r is None:
+        reps = int(dose.high) * (2 if step.exercise.sides == "alternate" else 1)
+        return f"{reps} reps"
+    return f"Rep {r[0]} of {r[1]}"
+
+
+def time_left_text(session: Session) -> str:
+    est = "~" if session.plan.has_estimates else ""
+    return f"{est}{format_clock(session.session_remaining())} left"
+
+
+def play_button_text(state: str) -> str:
+    return {"ready": "▶  Start", "running": "❚❚  Pause", "paused": "▶  Resume"}.get(state, "Done")
+
+
+def bind_session_keys(
+    widget: QWidget,
+    controller: SessionController,
+    extra: dict[str, Callable[[], None]] | None = None,
+) -> dict[str, QAction]:
+    """Space start/pause/resume, Right/PageDown next, Left/PageUp previous,
+    + extend, and any ``extra`` (name -> slot; "blank" binds B). The actions
+    work while the widget's window is active and the widget is shown."""
+    keys: dict[str, tuple[list[QKeySequence], Callable[[], None]]] = {
+        "toggle": ([QKeySequence(Qt.Key.Key_Space)], controller.toggle),
+        "next": (
+            [QKeySequence(Qt.Key.Key_Right), QKeySequence(Qt.Key.Key_PageDown)],
+            controller.next,
+        ),
+        "previous": (
+            [QKeySequence(Qt.Key.Key_Left), QKeySequence(Qt.Key.Key_PageUp)],
+            controller.previous,
+        ),
+        "extend": (
+            [
+                QKeySequence(Qt.Key.Key_Plus),
+                QKeySequence(Qt.KeyboardModifier.ShiftModifier | Qt.Key.Key_Plus),
+                QKeySequence(Qt.KeyboardModifier.KeypadModifier | Qt.Key.Key_Plus),
+                QKeySequence(Qt.Key.Key_Equal),
+            ],
+            lambda: controller.extend(10.0),
+        ),
+    }
+    if extra and "blank" in extra:
+        keys["blank"] = ([QKeySequence(Qt.Key.Key_B)], extra["blank"])
+    actions: dict[str, QAction] = {}
+    for name, (seqs, slot) in keys.items():
+        a = QAction(name, widget)
+        a.setShortcuts(seqs)
+        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.triggered.connect(slot)
+        widget.addAction(a)
+        actions[name] = a
+    return actions
+
+
+class _Buttons(QWidget):
+    """Previous, Start/Pause/Resume, Next, +10 s, Stop, Mute."""
+
+    def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+
+        def button(text: str, slot: Callable[[], None], tip: str) -> QPushButton:
+            b = QPushButton(text, self)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space must reach the shortcuts
+            b.setToolTip(tip)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            b.clicked.connect(slot)
+            row.addWidget(b)
+            return b
+
+        self.prev_button = button("«  Previous", controller.previous, "Previous (Left, Page Up)")
+        self.play_button = button(play_button_text("ready"), controller.toggle, "Space")
+        self.next_button = button("Next  »", controller.next, "Next (Right, Page Down)")
+        self.extend_button = button("+10 s", lambda: controller.extend(10.0), "+10 s (+)")
+        self.stop_button = button("■  Stop", controller.stop, "End the session")
+        self.mute_button = button("Mute", lambda: None, "Mute (M)")
+
+    def refresh(self, state: str) -> None:
+        text = play_button_text(state)
+        if self.play_button.text() != text:
+            self.play_button.setText(text)
+        live = state in ("running", "paused")
+        for b in (self.prev_button, self.next_button, self.extend_button, self.stop_button):
+            if b.isEnabled() != live:
+                b.setEnabled(live)
+        self.play_button.setEnabled(state != "finished")
+
+    def set_pixel_size(self, px: int) -> None:
+        for b in self.findChildren(QPushButton):
+            f = b.font()
+            if f.pixelSize() != px:
+                f.setPixelSize(px)
+                b.setFont(f)
+
+
+# ---------------------------------------------------------------------------
+# PlayerWidget
+# ---------------------------------------------------------------------------
+
+
+class PlayerWidget(QWidget):
+    """The clean view: readable from the back of a studio."""
+
+    mute_toggle_requested = Signal()
+    blank_changed = Signal(bool)
+
+    def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._theme = _theme_name()
+        self._blanked = False
+        self._muted = False
+        self._flash_enabled = True
+        self._reduced_motion = False
+        self._pause_reason = "user"
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(480, 320)
+
+        self.badge = FitLabel("", self, bold=True)
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.name_label = FitLabel("", self, bold=True)
+        self.name_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.muted_label = FitLabel("MUTED", self, bold=True)
+        self.muted_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.muted_label.hide()
+
+        self.dial = CountdownDial(self)
+        self.side_label = FitLabel("", self, bold=True)
+        self.side_caption = FitLabel("", self)
+        self.set_label = FitLabel("", self, bold=True)
+        self.rep_label = FitLabel("", self, bold=True)
+        self.rep_label.setWordWrap(True)
+        self.pacer = BreathPacer(self)
+        self.breath_label = FitLabel("", self, bold=True)
+        self.breath_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.how_label = FitLabel("", self)
+        self.how_label.setWordWrap(True)
+        self.how_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.note_label = FitLabel("", self, bold=True)
+        self.note_label.setWordWrap(True)
+        self.next_label = FitLabel("", self, bold=True)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.time_left_label = FitLabel("", self, bold=True)
+        self.time_left_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+
+        self.buttons = _Buttons(controller, self)
+        self.buttons.mute_button.clicked.connect(self.mute_toggle_requested)
+        self.prev_button = self.buttons.prev_button
+        self.play_button = self.buttons.play_button
+        self.next_button = self.buttons.next_button
+        self.extend_button = self.buttons.extend_button
+        self.stop_button = self.buttons.stop_button
+        self.mute_button = self.buttons.mute_button
+
+        self.banner = FitLabel("", self, bold=True)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.flash_overlay = FlashOverlay(self)
+        self.blank_overlay = BlankOverlay(self)
+
+        self.actions_by_name = bind_session_keys(
+            self, controller, {"blank": lambda: self.set_blanked(not self._blanked)}
+        )
+        controller.state_changed.connect(self._on_controller_state_changed)
+        controller.events_emitted.connect(self._on_controller_events_emitted)
+        self._apply_colors()
+        self._refresh()
+        self._sync_pacer()
+
+    # ------------------------------------------------------------ public API
+    @property
+    def controller(self) -> SessionController:
+        return self._controller
+
+    @property
+    def blanked(self) -> bool:
+        return self._blanked
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    @property
+    def flash_enabled(self) -> bool:
+        return self._flash_enabled and not self._reduced_motion
+
+    def set_blanked(self, on: bool) -> None:
+        if on == self._blanked:
+            return
+        self._blanked = on
+        if on:
+            self.blank_overlay.setGeometry(self.rect())
+            self.blank_overlay.raise_()
+            self.blank_overlay.show()
+        else:
+            self.blank_overlay.hide()
+        self.blank_changed.emit(on)
+
+    def set_muted(self, on: bool) -> None:
+        self._muted = on
+        self.muted_label.setVisible(on)
+        self.mute_button.setText("Unmute" if on else "Mute")
+
+    def set_flash_enabled(self, on: bool) -> None:
+        self._flash_enabled = on
+
+    def set_reduced_motion(self, on: bool) -> None:
+        self._reduced_motion = on
+        self.pacer.set_reduced_motion(on)
+        if on:
+            self.flash_overlay.hide()
+
+    def set_theme(self, name: str) -> None:
+        """ "dark" (default) or "light"."""
+        self._theme = name if name in PLAYER_COLORS else "dark"
+        self._apply_colors()
+        self._refresh()
+        self.update()
+
+    # -------------------------------------------------------------- updates
+    def _colors(self) -> dict[str, str]:
+        return PLAYER_COLORS.get(self._theme, PLAYER_COLORS["dark"])
+
+    def _apply_colors(self) -> None:
+        c = self._colors()
+        for lbl in (self.name_label, self.set_label, self.rep_label, self.breath_label):
+            lbl.set_color(c["text"])
+        for lbl in (self.how_label, self.side_caption, self.time_left_label):
+            lbl.set_color(c["muted"])
+        self.next_label.set_color(c["text"])
+        self.note_label.set_color(c["caution"])
+        self.muted_label.set_color(c["caution"])
+        self.dial.set_colors(QColor(c["track"]), QColor(c["text"]))
+        self.progress.setStyleSheet(
+            f"QProgressBar {{ background: {c['track']}; border: none; border-radius: 4px; }}"
+            f"QProgressBar::chunk {{ background: {c['muted']}; border-radius: 4px; }}"
+        )
+        self.banner.setStyleSheet(
+            "background: rgba(0, 0, 0, 200); color: #ffffff; border-radius: 16px;"
+        )
+
+    def _on_controller_state_changed(self) -> None:
+        self._refresh()
+
+    def _on_controller_events_emitted(self, events: list[Event]) -> None:
+        sync = False
+        for e in events:
+            if isinstance(e, StepStarted):
+                sync = True
+                self._boundary_flash(e.step)
+            elif isinstance(e, Paused):
+                self._pause_reason = e.reason
+                sync = True
+            elif isinstance(e, BreathPhase | Resumed | RepTick):
+                sync = True
+        if sync:
+            self._sync_pacer()
+
+    def _boundary_flash(self, step: Step) -> None:
+        if self.flash_enabled and not self._blanked and self.isVisible():
+            self.flash_overlay.flash(phase_color(step.kind, self._theme))
+            self.blank_overlay.raise_()
+
+    def _sync_pacer(self) -> None:
+        s = self._controller.session
+        b = s.breath()
+        step = s.step
+        if b is None or step is None:
+            self.pacer.sync(None, 0, 0, 0.0, 0.0, False)
+            return
+        half_real = step.exercise.timings.breath / 2 / s.clock.speed
+        self.pacer.sync(b.phase, b.breath, b.of, b.fraction, half_real, s.state == "running")
+
+    def _refresh(self) -> None:
+        s = self._controller.session
+        step = s.step
+        state = s.state
+        c = self._colors()
+        kind = step.kind if step is not None else "finished"
+        color = phase_color(kind, self._theme)
+
+        self.badge.set_text_if_changed(phase_label(kind))
+        sheet = (
+            f"background: {color.name()}; color: {c['bg']}; border-radius: 10px; padding: 0 0.4em;"
+        )
+        if self.badge.styleSheet() != sheet:
+            self.badge.setStyleSheet(sheet)
+        if self.name_label.set_text_if_changed(step_title(s, step)):
+            self._fit_name()
+
+        digits, caption, fraction = countdown_text(s)
+        self.dial.set_state(digits, fraction, color, dimmed=state == "paused", caption=caption)
+
+        side, side_caption = side_info(s)
+        self.side_label.set_text_if_changed(side_text(side))
+        if side is not None:
+            self.side_label.set_color(c[side])
+            align = Qt.AlignmentFlag.AlignLeft if side == "left" else Qt.AlignmentFlag.AlignRight
+            self.side_label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+            self.side_caption.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+        self.side_caption.set_text_if_changed(side_caption)
+        self.set_label.set_text_if_changed(set_text(step))
+        self.rep_label.set_text_if_changed(rep_text(s))
+
+        breath_hold = (
+            step is not None and step.kind == "work" and step.exercise.dose.kind == "breaths"
+        )
+        b = s.breath()
+        self.breath_label.set_text_if_changed(
+            f"Breath {b.breath} of {b.of}" if b is not None else ""
+        )
+        pacer_now = (b.phase, f"Breath {b.breath} of {b.of}") if b is not None else (None, "")
+        if pacer_now != (self.pacer.phase, self.pacer.breath_text):
+            self._sync_pacer()
+        if breath_hold:
+            self.pacer.set_colors(color, QColor(c["bg"]))
+        if self.pacer.isVisible() != breath_hold and self.isVisible():
+            self.pacer.setVisible(breath_hold)
+            self._relayout()
+        elif not self.isVisible():
+            self.pacer.setVisible(breath_hold)
+
+        ex = step.exercise if step is not None else None
+        self.how_label.set_text_if_changed(ex.how if ex is not None else "")
+        self.note_label.set_text_if_changed(f"⚠ {ex.note}" if ex is not None and ex.note else "")
+        self.next_label.set_text_if_changed(next_exercise_text(s.plan, step))
+        value = int(round(s.progress() * 1000))
+        if self.progress.value() != value:
+            self.progress.setValue(value)
+        self.time_left_label.set_text_if_changed(time_left_text(s))
+
+        self._refresh_banner(state)
+        self.buttons.refresh(state)
+
+    def _refresh_banner(self, state: str) -> None:
+        if state == "paused":
+            text = (
+                "PAUSED — the computer slept · press Space"
+                if self._pause_reason == "sleep"
+                else "PAUSED — press Space"
+            )
+        elif state == "ready":
+            text = "Press Space to start"
+        else:
+            text = ""
+        if self.banner.set_text_if_changed(text):
+            self._fit_banner()
+        visible = bool(text)
+        if self.banner.isVisible() != visible:
+            self.banner.setVisible(visible)
+            if visible:
+                self.banner.raise_()
+                self.flash_overlay.raise_()
+                self.blank_overlay.raise_()
+
+    # --------------------------------------------------------------- layout
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.fillRect(event.rect(), QColor(self._colors()["bg"]))
+        p.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._relayout()
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)  # type: ignore[arg-type]
+        self._relayout()
+
+    def _px(self, share: float) -> int:
+        return max(8, int(self.height() * share))
+
+    def _fit_name(self) -> None:
+        lbl = self.name_label
+        px = self._px(0.068)
+        f = lbl.font()
+        f.setPixelSize(px)
+        w = QFontMetricsF(f).horizontalAdvance(lbl.text())
+        if w > lbl.width() > 0:
+            px = max(8, int(px * lbl.width() / w))
+        lbl.set_pixel_size(px)
+
+    def _fit_banner(self) -> None:
+        r = self.banner.geometry()
+        px = min(
+            self._px(0.07),
+            fit_pixel_size(
+                self.banner.text(), self.banner.font(), r.width() * 0.9, r.height() * 0.9
+            ),
+        )
+        self.banner.set_pixel_size(px)
+
+    def _relayout(self) -> None:
+        W, H = self.width(), self.height()  # noqa: N806
+        m = max(8, int(H * 0.025))
+        gap = max(4, int(H * 0.012))
+        inner_w = W - 2 * m
+        # bottom up: buttons, progress, next, how/note
+        btn_h = int(H * 0.075)
+        btn_y = H - m - btn_h
+        self.buttons.setGeometry(m, btn_y, inner_w, btn_h)
+        self.buttons.set_pixel_size(self._px(0.03))
+        prog_h = int(H * 0.045)
+        prog_y = btn_y - gap - prog_h
+        tl_w = int(inner_w * 0.22)
+        self.time_left_label.setGeometry(W - m - tl_w, prog_y, tl_w, prog_h)
+        self.time_left_label.set_pixel_size(self._px(0.036))
+        bar_h = max(6, int(H * 0.014))
+        self.progress.setGeometry(m, prog_y + (prog_h - bar_h) // 2, inner_w - tl_w - gap, bar_h)
+        next_h = int(H * 0.06)
+        next_y = prog_y - gap // 2 - next_h
+        self.next_label.setGeometry(m, next_y, inner_w, next_h)
+        self.next_label.set_pixel_size(self._px(0.042))
+        info_h = int(H * 0.11)
+        info_y = next_y - gap - info_h
+        has_note = bool(self.note_label.text())
+        how_h = int(info_h * (0.6 if has_note else 1.0))
+        self.how_label.setGeometry(m, info_y, inner_w, how_h)
+        self.how_label.set_pixel_size(self._px(0.032))
+        self.note_label.setGeometry(m, info_y + how_h, inner_w, info_h - how_h)
+        self.note_label.set_pixel_size(self._px(0.03))
+        # header
+        head_h = int(H * 0.1)
+        self.badge.set_pixel_size(self._px(0.045))
+        fm = QFontMetricsF(self.badge.font())
+        badge_w = int(fm.horizontalAdvance("SWITCH SIDES ⇄") + fm.height())
+        self.badge.setGeometry(m, m + int(head_h * 0.12), badge_w, int(head_h * 0.76))
+        mute_w = int(W * 0.12)
+        self.muted_label.setGeometry(W - m - mute_w, m, mute_w, head_h)
+        self.muted_label.set_pixel_size(self._px(0.035))
+        name_x = m + badge_w + gap * 2
+        self.name_label.setGeometry(name_x, m, W - m - mute_w - name_x, head_h)
+        self._fit_name()
+        # centre: dial and side panel
+        top = m + head_h + gap
+        center_h = max(10, info_y - gap - top)
+        dial_w = int(inner_w * 0.62)
+        self.dial.setGeometry(m, top, dial_w, center_h)
+        px_ = m + dial_w + gap * 2
+        pw = W - m - px_
+        rows: list[tuple[QWidget, float]] = [(self.side_label, 0.26), (self.side_caption, 0.07)]
+        if self.set_label.text():
+            rows.append((self.set_label, 0.12))
+        rows.append((self.rep_label, 0.16 if self.rep_label.text() else 0.0))
+        pacer_on = self.pacer.isVisibleTo(self)
+        if pacer_on:
+            rows += [(self.pacer, 0.0), (self.breath_label, 0.1)]
+        used = sum(share for _, share in rows)
+        y = top
+        for w, share in rows:
+            h = int(center_h * share) if w is not self.pacer else int(center_h * max(0.2, 1 - used))
+            w.setGeometry(px_, y, pw, h)
+            y += h
+        self.side_label.set_pixel_size(min(self._px(0.12), int(pw / 5.2)))
+        self.side_caption.set_pixel_size(self._px(0.03))
+        self.set_label.set_pixel_size(min(self._px(0.055), int(pw / 7)))
+        self.rep_label.set_pixel_size(
+            min(self._px(0.055), int(pw / 7))
+            if not self.rep_label.text().endswith("done")
+            else self._px(0.036)
+        )
+        self.breath_label.set_pixel_size(self._px(0.04))
+        # overlays
+        bw = int(dial_w * 0.92)
+        bh = int(H * 0.15)
+        self.banner.setGeometry(m + (dial_w - bw) // 2, top + (center_h - bh) // 2, bw, bh)
+        self._fit_banner()
+        self.flash_overlay.setGeometry(self.rect())
+        self.blank_overlay.setGeometry(self.rect())
+
+    def dial_digit_rect(self) -> QRect:
+        """Where the countdown digits are drawn, in this widget's coordinates."""
+        r = self.dial.digit_rect().toRect()
+        return r.translated(self.dial.pos())
+
+
+# ---------------------------------------------------------------------------
+# PresenterWidget
+# ---------------------------------------------------------------------------
+
+
+class PresenterWidget(QWidget):
+    """Laptop side when projecting: controls, the current step, the next five
+    steps with when they start, the notes and the time left."""
+
+    mute_toggle_requested = Signal()
+    blank_toggle_requested = Signal()  # B pressed here: blank the projector view
+
+    UPCOMING = 5
+
+    def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._theme = _theme_name()
+        lay = QVBoxLayout(self)
+
+        head = QHBoxLayout()
+        self.badge = QLabel(self)
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.name_label = QLabel(self)
+        f = self.name_label.font()
+        f.setPointSizeF(f.pointSizeF() * 2.0)
+        f.setBold(True)
+        self.name_label.setFont(f)
+        self.countdown_label = QLabel(self)
+        cf = self.countdown_label.font()
+        cf.setPointSizeF(cf.pointSizeF() * 4.0)
+        cf.setBold(True)
+        self.countdown_label.setFont(cf)
+        self.countdown_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        head.addWidget(self.badge)
+        head.addWidget(self.name_label, 1)
+        head.addWidget(self.countdown_label)
+        lay.addLayout(head)
+
+        self.detail_label = QLabel(self)  # side · set · rep · breath
+        df = self.detail_label.font()
+        df.setPointSizeF(df.pointSizeF() * 1.5)
+        df.setBold(True)
+        self.detail_label.setFont(df)
+        lay.addWidget(self.detail_label)
+        self.how_label = QLabel(self)
+        self.how_label.setWordWrap(True)
+        lay.addWidget(self.how_label)
+        self.note_label = QLabel(self)
+        self.note_label.setWordWrap(True)
+        lay.addWidget(self.note_label)
+
+        up = QLabel("Up next", self)
+        uf = up.font()
+        uf.setBold(True)
+        up.setFont(uf)
+        lay.addWidget(up)
+        grid = QGridLayout()
+        self.upcoming_rows: list[tuple[QLabel, QLabel, QLabel]] = []
+        for i in range(self.UPCOMING):
+            row = (QLabel(self), QLabel(self), QLabel(self))
+            row[0].setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for col, lbl in enumerate(row):
+                grid.addWidget(lbl, i, col)
+            self.upcoming_rows.append(row)
+        grid.setColumnStretch(2, 1)
+        lay.addLayout(grid)
+        lay.addStretch(1)
+
+        bottom = QHBoxLayout()
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.time_left_label = QLabel(self)
+        bottom.addWidget(self.progress, 1)
+        bottom.addWidget(self.time_left_label)
+        lay.addLayout(bottom)
+
+        self.buttons = _Buttons(controller, self)
+        self.buttons.setMinimumHeight(44)
+        self.buttons.mute_button.clicked.connect(self.mute_toggle_requested)
+        lay.addWidget(self.buttons)
+
+        self.actions_by_name = bind_session_keys(
+            self, controller, {"blank": self.blank_toggle_requested.emit}
+        )
+        controller.state_changed.connect(self._on_controller_state_changed)
+        self._refresh()
+
+    def set_muted(self, on: bool) -> None:
+        self.buttons.mute_button.setText("Unmute" if on else "Mute")
+
+    def upcoming(self) -> list[tuple[str, str, str]]:
+        """(starts in, phase, description) of the next steps, from the engine."""
+        s = self._controller.session
+        step = s.step
+        if step is None:
+            return []
+        rem = s.remaining()
+        if rem is None:
+            rem = max(0.0, step.estimate_s - s.step_elapsed())
+        t = rem
+        out: list[tuple[str, str, str]] = []
+        estimated = step.duration_s is None
+        for nxt in s.plan.steps[step.index + 1 : step.index + 1 + self.UPCOMING]:
+            est = "~" if estimated else ""
+            dur = format_clock(nxt.estimate_s)
+            approx = "~" if nxt.duration_s is None else ""
+            out.append(
+                (
+                    f"in {est}{format_clock(t)}",
+                    phase_label(nxt.kind),
+                    f"{describe_step(nxt)}  ({approx}{dur})",
+                )
+            )
+            t += nxt.estimate_s
+            estimated = estimated or nxt.duration_s is None
+        return out
+
+    def _on_controller_state_changed(self) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        s = self._controller.session
+        step = s.step
+        kind = step.kind if step is not None else "finished"
+        color = phase_color(kind, self._theme)
+        _set(self.badge, phase_label(kind))
+        sheet = (
+            f"background: {color.name()}; color: #000000; border-radius: 6px; padding: 4px 10px;"
+            " font-weight: bold;"
+        )
+        if self.badge.styleSheet() != sheet:
+            self.badge.setStyleSheet(sheet)
+        _set(self.name_label, step_title(s, step))
+        digits, caption, _fraction = countdown_text(s)
+        paused = " (paused)" if s.state == "paused" else ""
+        _set(self.countdown_label, f"{digits} {caption}".strip() + paused)
+        side, _cap = side_info(s)
+        b = s.breath()
+        bits = [
+            side_text(side),
+            set_text(step),
+            rep_text(s),
+            f"Breath {b.breath} of {b.of} — {'in' if b.phase == 'inhale' else 'out'}" if b else "",
+        ]
+        _set(self.detail_label, "   ·   ".join(x for x in bits if x))
+        ex = step.exercise if step is not None else None
+        _set(self.how_label, ex.how if ex is not None else "")
+        _set(self.note_label, f"⚠ {ex.note}" if ex is not None and ex.note else "")
+        rows = self.upcoming()
+        for i, labels in enumerate(self.upcoming_rows):
+            texts = rows[i] if i < len(rows) else ("", "", "")
+            for lbl, text in zip(labels, texts, strict=True):
+                _set(lbl, text)
+        value = int(round(s.progress() * 1000))
+        if self.progress.value() != value:
+            self.progress.setValue(value)
+        _set(self.time_left_label, time_left_text(s))
+        self.buttons.refresh(s.state)
+
+
+def _set(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
+
+
+def fullscreen_on(widget: QWidget, screen_index: int | None) -> None:
+    """Show ``widget`` (a top-level window) fullscreen on screen N (0-based)."""
+    screens = QApplication.screens()
+    if screen_index is not None and 0 <= screen_index < len(screens):
+        widget.setScreen(screens[screen_index])
+        widget.move(screens[screen_index].geometry().topLeft())
+    widget.showFullScreen()

@@ -1,0 +1,617 @@
+"""Custom-painted pieces of the player: the countdown dial, the breath pacer,
+the boundary flash and the blank screen, plus the text helpers they share.
+
+Every widget here repaints only when what it shows changes: setters compare
+the new state with the old one and call ``update()`` only on a difference.
+The only continuous motion is the breath pacer while a breath hold runs (it
+is the guide) and the short flash at a boundary; both stop under reduced
+motion.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import (
+    QEasingCurve,
+    QEvent,
+    QObject,
+    QPointF,
+    QRectF,
+    Qt,
+    QVariantAnimation,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from hiptimer.plan import Plan, Step, format_clock
+from hiptimer.qt import theme as _theme
+from hiptimer.routine import Exercise
+
+# ---------------------------------------------------------------------------
+# Text helpers (pure functions of the plan and the engine's numbers)
+# ---------------------------------------------------------------------------
+
+#: Digits are drawn horizontally condensed so m:ss fits the ring at full height.
+DIGIT_STRETCH = 0.88
+_EPS = 1e-4
+
+
+def countdown_seconds(remaining: float) -> int:
+    """Whole seconds shown for ``remaining``: 2.4 s left shows 3, 2.0 shows 2."""
+    return max(0, math.ceil(remaining - _EPS))
+
+
+def format_countdown(remaining: float) -> str:
+    """``45`` under a minute, ``1:30`` / ``10:00`` above, ``1:02:03`` above an hour."""
+    s = countdown_seconds(remaining)
+    if s < 60:
+        return str(s)
+    return format_clock(s)
+
+
+def phase_label(kind: str) -> str:
+    """``"WORK ●"``: the text and symbol for a step kind (colour-blind safe)."""
+    text, symbol = _theme.PHASE_LABELS.get(kind, (kind.upper(), ""))
+    return f"{text} {symbol}".strip()
+
+
+def phase_color(kind: str, theme: str = "dark") -> QColor:
+    return _theme.phase_color(theme, kind)
+
+
+def surface(theme: str, role: str) -> QColor:
+    return QColor(_theme.surface(theme, role))
+
+
+def dose_summary(ex: Exercise) -> str:
+    """``8 reps × 3 sets, each side``: the dose as written plus sets and sides."""
+    parts = [ex.dose.text]
+    if ex.sets > 1:
+        parts[0] += f" × {ex.sets} sets"
+    if ex.sides == "each":
+        parts.append("each side")
+    elif ex.sides == "alternate":
+        parts.append("alternating sides")
+    return ", ".join(parts)
+
+
+def next_exercise_text(plan: Plan, step: Step | None) -> str:
+    """``Next: <exercise> — <dose>``, for the first exercise after the current one."""
+    if step is None:
+        return "Next: —"
+    for s in plan.steps[step.index + 1 :]:
+        if s.exercise_index != step.exercise_index:
+            return f"Next: {s.exercise.name} — {dose_summary(s.exercise)}"
+    return "Next: finish"
+
+
+def side_text(side: str | None) -> str:
+    if side == "left":
+        return "◀ LEFT"
+    if side == "right":
+        return "RIGHT ▶"
+    return ""
+
+
+def fit_pixel_size(
+    text: str, font: QFont, width: float, height: float, stretch: float = 1.0
+) -> int:
+    """Largest pixel size at which ``text`` (one line) fits ``width`` × ``height``."""
+    if width <= 0 or height <= 0 or not text:
+        return 1
+    f = QFont(font)
+    f.setPixelSize(100)
+    fm = QFontMetricsF(f)
+    w = fm.horizontalAdvance(text) * stretch
+    h = fm.height()
+    if w <= 0 or h <= 0:
+        return 1
+    return max(1, int(min(width / w, height / h) * 100))
+
+
+class FitLabel(QLabel):
+    """A label whose font pixel size is set as a fraction of a reference height
+    (the player's height), not by the platform's point size."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, bold: bool = False):
+        super().__init__(text, parent)
+        f = self.font()
+        f.setBold(bold)
+        self.setFont(f)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def set_pixel_size(self, px: int) -> None:
+        f = self.font()
+        if f.pixelSize() != px:
+            f.setPixelSize(max(1, px))
+            self.setFont(f)
+
+    def set_text_if_changed(self, text: str) -> bool:
+        if self.text() == text:
+            return False
+        self.setText(text)
+        return True
+
+    def set_color(self, color: QColor | str) -> None:
+        name = QColor(color).name(QColor.NameFormat.HexArgb)
+        sheet = f"color: {name};"
+        if self.styleSheet() != sheet:
+            self.setStyleSheet(sheet)
+
+
+# ---------------------------------------------------------------------------
+# CountdownDial
+# ---------------------------------------------------------------------------
+
+
+class CountdownDial(QWidget):
+    """Huge countdown digits inside a progress ring.
+
+    The ring is a circle in a square area and a rounded "pill" in a wide one,
+    so that m:ss digits can be as tall as the area allows. The coloured arc is
+    the fraction of the step still to go. Dimmed when paused.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._text = ""
+        self._caption = ""
+        self._fraction = 1.0
+        self._color = QColor("#3ecf6e")
+        self._track = QColor("#2a2f35")
+        self._text_color = QColor("#ffffff")
+        self._dimmed = False
+        self._font = QFont(self.font())
+        self._font.setBold(True)
+        self._digit_px = 1
+        self._layout_key: tuple[str, bool, int, int] | None = None
+        self.paint_count = 0  # paint events, for tests and benchmarks/cpu_hold.py
+
+    # -- state ---------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def caption(self) -> str:
+        return self._caption
+
+    @property
+    def fraction(self) -> float:
+        return self._fraction
+
+    @property
+    def dimmed(self) -> bool:
+        return self._dimmed
+
+    @property
+    def color(self) -> QColor:
+        return QColor(self._color)
+
+    def set_state(
+        self,
+        text: str,
+        fraction: float,
+        color: QColor,
+        *,
+        dimmed: bool = False,
+        caption: str = "",
+    ) -> bool:
+        """Show ``text`` with ``fraction`` (0..1) of the ring; True if anything changed."""
+        fraction = min(1.0, max(0.0, fraction))
+        # the ring moves in whole thousandths: no repaint for invisible changes
+        fraction = round(fraction, 3)
+        new = (text, fraction, QColor(color).rgba(), dimmed, caption)
+        old = (self._text, self._fraction, self._color.rgba(), self._dimmed, self._caption)
+        if new == old:
+            return False
+        self._text, self._fraction, self._color = text, fraction, QColor(color)
+        self._dimmed, self._caption = dimmed, caption
+        self.update()
+        return True
+
+    def set_colors(self, track: QColor, text: QColor) -> None:
+        if track != self._track or text != self._text_color:
+            self._track, self._text_color = QColor(track), QColor(text)
+            self.update()
+
+    # -- geometry ------------------------------------------------------------
+    def _pen_width(self) -> float:
+        return max(3.0, min(self.width(), self.height()) * 0.045)
+
+    def ring_rect(self) -> QRectF:
+        """The ring's centre line: a circle or a pill no wider than 2:1."""
+        pw = self._pen_width()
+        r = QRectF(self.rect()).adjusted(pw, pw, -pw, -pw)
+        if r.width() > 2.0 * r.height():
+            w = 2.0 * r.height()
+            r = QRectF(r.center().x() - w / 2, r.top(), w, r.height())
+        elif r.height() > r.width():
+            r = QRectF(r.left(), r.center().y() - r.width() / 2, r.width(), r.width())
+        return r
+
+    @staticmethod
+    def _template(text: str) -> str:
+        # size by a template of the same shape so the digits do not jump as they change
+        return "".join("8" if c.isdigit() else c for c in text) or "8"
+
+    def _ensure_font(self) -> None:
+        key = (self._template(self._text), bool(self._caption), self.width(), self.height())
+        if key == self._layout_key:
+            return
+        self._layout_key = key
+        template = key[0]
+        ring = self.ring_rect()
+        pw = self._pen_width()
+        d = ring.height() - pw * 1.6  # inner diameter
+        straight = max(0.0, ring.width() - ring.height())
+        f = QFont(self._font)
+        f.setPixelSize(100)
+        fm = QFontMetricsF(f)
+        tw = fm.horizontalAdvance(template) * DIGIT_STRETCH
+        th = fm.tightBoundingRect(template).height()
+        caption_share = 0.22 if self._caption else 0.0
+        best = 1.0
+        # try box heights as a share of the inner diameter; keep the largest font
+        for k10 in range(30, 90, 2):
+            k = k10 / 100
+            box_h = k * d
+            half_w = straight / 2 + (d / 2) * math.sqrt(max(0.0, 1 - k * k))
+            size = min((box_h * (1 - caption_share)) / th, (2 * half_w * 0.96) / tw) * 100
+            best = max(best, size)
+        self._digit_px = max(1, int(best))
+
+    def digit_pixel_size(self) -> int:
+        self._ensure_font()
+        return self._digit_px
+
+    def digit_rect(self) -> QRectF:
+        """The tight box of the drawn digits, in widget coordinates."""
+        self._ensure_font()
+        f = QFont(self._font)
+        f.setPixelSize(self._digit_px)
+        fm = QFontMetricsF(f)
+        tight = fm.tightBoundingRect(self._text or "0")
+        w = tight.width() * DIGIT_STRETCH
+        c = self._digit_center()
+        return QRectF(c.x() - w / 2, c.y() - tight.height() / 2, w, tight.height())
+
+    def _digit_center(self) -> QPointF:
+        c = self.ring_rect().center()
+        if self._caption:
+            return QPointF(c.x(), c.y() - self.ring_rect().height() * 0.08)
+        return c
+
+    # -- painting ------------------------------------------------------------
+    def _ring_path(self, r: QRectF) -> QPainterPath:
+        """A rounded rect with radius h/2 starting at the top centre, clockwise."""
+        rad = r.height() / 2
+        path = QPainterPath()
+        cx = r.center().x()
+        path.moveTo(cx, r.top())
+        path.lineTo(r.right() - rad, r.top())
+        path.arcTo(QRectF(r.right() - 2 * rad, r.top(), 2 * rad, 2 * rad), 90, -180)
+        path.lineTo(r.left() + rad, r.bottom())
+        path.arcTo(QRectF(r.left(), r.top(), 2 * rad, 2 * rad), 270, -180)
+        path.lineTo(cx, r.top())
+        return path
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
+        self.paint_count += 1
+        self._ensure_font()
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = self.ring_rect()
+        path = self._ring_path(r)
+        pw = self._pen_width()
+        alpha = 0.35 if self._dimmed else 1.0
+        track = QColor(self._track)
+        p.setPen(QPen(track, pw, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.drawPath(path)
+        if self._fraction > 0:
+            col = QColor(self._color)
+            col.setAlphaF(alpha)
+            pen = QPen(col, pw, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+            if self._fraction < 1.0:
+                length = path.length()
+                on = max(0.01, self._fraction * length / pw)
+                pen.setDashPattern([on, length / pw + 10])
+            p.setPen(pen)
+            p.drawPath(path)
+        # digits
+        f = QFont(self._font)
+        f.setPixelSize(self._digit_px)
+        p.setFont(f)
+        tc = QColor(self._text_color)
+        tc.setAlphaF(alpha)
+        p.setPen(tc)
+        fm = QFontMetricsF(f)
+        tight = fm.tightBoundingRect(self._text)
+        c = self._digit_center()
+        p.save()
+        p.translate(c)
+        p.scale(DIGIT_STRETCH, 1.0)
+        # centre the tight box of the glyphs on the ring's centre
+        p.drawText(QPointF(-tight.center().x(), -tight.center().y()), self._text)
+        p.restore()
+        if self._caption:
+            cf = QFont(self._font)
+            cf.setBold(False)
+            cf.setPixelSize(max(1, int(self._digit_px * 0.22)))
+            p.setFont(cf)
+            box = self.digit_rect()
+            cap = QRectF(
+                r.left(), box.bottom() + self._digit_px * 0.08, r.width(), cf.pixelSize() * 1.4
+            )
+            p.drawText(
+                cap, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self._caption
+            )
+        p.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        self._layout_key = None
+        super().resizeEvent(event)
+
+
+# ---------------------------------------------------------------------------
+# BreathPacer
+# ---------------------------------------------------------------------------
+
+PACER_MIN = 0.35  # circle radius (share of the largest) at the end of an exhale
+PACER_MAX = 1.0  # at the end of an inhale
+
+
+class BreathPacer(QWidget):
+    """A circle that grows while breathing in and shrinks while breathing out.
+
+    Driven by the engine: :meth:`sync` takes the engine's phase, breath number
+    and fraction of the phase already gone, and animates the rest of the phase
+    over its real duration. Under reduced motion the circle just switches
+    between its two sizes.
+    """
+
+    phase_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._phase: str | None = None
+        self._breath = 0
+        self._of = 0
+        self._value = PACER_MIN
+        self._color = QColor("#4aa3ff")
+        self._text_color = QColor("#ffffff")
+        self._reduced_motion = False
+        self._anim = QVariantAnimation(self)
+        self._anim.setEasingCurve(QEasingCurve.Type.Linear)
+        self._anim.valueChanged.connect(self._on_anim_value_changed)
+        self.paint_count = 0
+
+    # -- state ---------------------------------------------------------------
+    @property
+    def phase(self) -> str | None:
+        """ "inhale", "exhale" or None."""
+        return self._phase
+
+    @property
+    def phase_text(self) -> str:
+        return {"inhale": "Breathe in", "exhale": "Breathe out"}.get(self._phase or "", "")
+
+    @property
+    def breath_text(self) -> str:
+        return f"Breath {self._breath} of {self._of}" if self._of else ""
+
+    @property
+    def value(self) -> float:
+        """Current radius as a share of the largest circle (PACER_MIN..PACER_MAX)."""
+        return self._value
+
+    @property
+    def target(self) -> float:
+        """Where the circle is heading in this phase."""
+        if self._phase == "inhale":
+            return PACER_MAX
+        if self._phase == "exhale":
+            return PACER_MIN
+        return self._value
+
+    @property
+    def animating(self) -> bool:
+        return self._anim.state() == QVariantAnimation.State.Running
+
+    def set_reduced_motion(self, on: bool) -> None:
+        self._reduced_motion = on
+        if on and self.animating:
+            self._anim.stop()
+            self._set_value(self.target)
+
+    def set_colors(self, color: QColor, text: QColor) -> None:
+        self._color, self._text_color = QColor(color), QColor(text)
+        self.update()
+
+    @staticmethod
+    def value_at(phase: str, fraction: float) -> float:
+        """Radius share at ``fraction`` (0..1) of ``phase`` (eased in and out)."""
+        f = min(1.0, max(0.0, fraction))
+        eased = 0.5 - 0.5 * math.cos(math.pi * f)
+        span = PACER_MAX - PACER_MIN
+        return PACER_MIN + span * eased if phase == "inhale" else PACER_MAX - span * eased
+
+    def sync(
+        self,
+        phase: str | None,
+        breath: int,
+        of: int,
+        fraction: float,
+        phase_real_s: float,
+        running: bool,
+    ) -> None:
+        """Follow the engine. ``phase_real_s``: the phase's real length in seconds."""
+        changed = (phase, breath, of) != (self._phase, self._breath, self._of)
+        self._phase, self._breath, self._of = phase, breath, of
+        if changed:
+            self.phase_changed.emit(self.phase_text)
+        self._anim.stop()
+        if phase is None:
+            self._set_value(PACER_MIN)
+            return
+        if self._reduced_motion:
+            self._set_value(self.target)
+            return
+        now_value = self.value_at(phase, fraction)
+        left_ms = int(max(0.0, 1.0 - fraction) * phase_real_s * 1000)
+        if not running or left_ms <= 0:
+            self._set_value(now_value if running or fraction < 1 else self.target)
+            return
+        # animate the rest of the phase with the same ease the engine's fraction maps to
+        steps = 24
+        self._anim.setStartValue(now_value)
+        self._anim.setEndValue(self.target)
+        for i in range(1, steps):
+            t = i / steps
+            self._anim.setKeyValueAt(t, self.value_at(phase, fraction + (1 - fraction) * t))
+        self._anim.setDuration(left_ms)
+        self._set_value(now_value)
+        self._anim.start()
+
+    def stop(self) -> None:
+        self._anim.stop()
+
+    def _on_anim_value_changed(self, v: object) -> None:
+        if isinstance(v, float | int):
+            self._set_value(float(v))
+
+    def _set_value(self, v: float) -> None:
+        if abs(v - self._value) > 1e-4:
+            self._value = v
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        self.paint_count += 1
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = min(self.width(), self.height())
+        c = QPointF(self.width() / 2, self.height() / 2)
+        full = side / 2 * 0.96
+        # the outer guide: where an inhale ends
+        guide = QColor(self._color)
+        guide.setAlphaF(0.35)
+        p.setPen(QPen(guide, max(2.0, side * 0.012), Qt.PenStyle.DashLine))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawEllipse(c, full, full)
+        if self._phase is not None:
+            fill = QColor(self._color)
+            fill.setAlphaF(0.85)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(fill)
+            r = full * self._value
+            p.drawEllipse(c, r, r)
+            f = QFont(self.font())
+            f.setBold(True)
+            f.setPixelSize(max(1, int(side * 0.1)))
+            p.setFont(f)
+            p.setPen(self._text_color)
+            p.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.phase_text)
+        p.end()
+
+
+# ---------------------------------------------------------------------------
+# Overlays
+# ---------------------------------------------------------------------------
+
+
+class _Overlay(QWidget):
+    """A child that always covers its parent (follows its resizes)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        parent.installEventFilter(self)
+        self.setGeometry(parent.rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.parent() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+
+class FlashOverlay(_Overlay):
+    """A brief wash of the phase colour over the player at a boundary."""
+
+    DURATION_MS = 450
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._color = QColor("#ffffff")
+        self._alpha = 0.0
+        self._anim = QVariantAnimation(self)
+        self._anim.setDuration(self.DURATION_MS)
+        self._anim.setStartValue(0.55)
+        self._anim.setEndValue(0.0)
+        self._anim.setEasingCurve(QEasingCurve.Type.OutCubic)
+        self._anim.valueChanged.connect(self._on_anim_value_changed)
+        self._anim.finished.connect(self.hide)
+        self.flash_count = 0
+        self.hide()
+
+    def flash(self, color: QColor) -> None:
+        self.flash_count += 1
+        self._color = QColor(color)
+        self._anim.stop()
+        self.raise_()
+        self.show()
+        self._anim.start()
+
+    @property
+    def active(self) -> bool:
+        return self.isVisible()
+
+    def _on_anim_value_changed(self, v: object) -> None:
+        if isinstance(v, float | int):
+            self._alpha = float(v)
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        c = QColor(self._color)
+        c.setAlphaF(max(0.0, min(1.0, self._alpha)))
+        p.fillRect(self.rect(), c)
+        p.end()
+
+
+class BlankOverlay(_Overlay):
+    """Black screen (presentation clickers' B key) with a small way back."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAutoFillBackground(False)
+        self.hint = QLabel("B to return", self)
+        self.hint.setStyleSheet("color: #5a5a5a;")
+        self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#000000"))
+        p.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        f = self.hint.font()
+        f.setPixelSize(max(10, int(self.height() * 0.018)))
+        self.hint.setFont(f)
+        self.hint.adjustSize()
+        m = int(self.height() * 0.02)
+        self.hint.move(self.width() - self.hint.width() - m, self.height() - self.hint.height() - m)
+        super().resizeEvent(event)
