@@ -445,18 +445,15 @@ class _Checker:
         assets = assets_dir().resolve()
         roots = [self.base, assets]
         given = Path(text)
-        candidates = [self.base / given]
+        first = (self.base / given).resolve()
+        if self.inside(first, roots) and first.is_file():
+            return first
         if not given.is_absolute():
-            candidates.append(assets / given)
-        outside = False
-        for cand in candidates:
-            target = cand.resolve()
-            if not self.inside(target, roots):
-                outside = True
-                continue
-            if target.is_file():
-                return target
-        if outside and not any(self.inside(c.resolve(), roots) for c in candidates):
+            # also looked up in the app's assets, for routines outside the app
+            alt = (assets / given).resolve()
+            if self.inside(alt, [assets]) and alt.is_file():
+                return alt
+        if not self.inside(first, roots):
             self.ctx.at(
                 node,
                 f"image {_show(text)} is outside the routine's folder and the app's assets",
