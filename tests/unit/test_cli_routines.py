@@ -1,0 +1,234 @@
+"""hiptimer validate | list | plan | schema, through hiptimer.cli.main."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hiptimer.cli import main
+from hiptimer.library import LibraryEntry, library_paths, scan
+from hiptimer.resources import routines_dir
+
+EXAMPLE = Path(__file__).parent / "fixtures" / "contract-example.yaml"
+LOCATED = re.compile(r"^.+:\d+:\d+: .+$")
+
+BROKEN = "name: Broken\nexercises:\n  - name: A\n    hold: 30 sex\n    sides: eachh\n"
+
+
+@pytest.fixture(autouse=True)
+def _user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path / "xdg-data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    return data
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    d = tmp_path / "lib"
+    d.mkdir()
+    shutil.copy(EXAMPLE, d / "a-example.yaml")
+    (d / "b-broken.yml").write_text(BROKEN)
+    (d / "notes.txt").write_text("not a routine")
+    return d
+
+
+# ---------------------------------------------------------------- validate
+
+
+def test_validate_valid_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(EXAMPLE)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "1 routine file(s) valid" in err
+
+
+def test_validate_reports_each_error_located(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    bad = folder / "b-broken.yml"
+    assert lines == [
+        f"{bad}:4:11: 'hold': unknown unit 'sex' in duration '30 sex' (did you mean 'sec'?)",
+        f"{bad}:5:12: 'sides' must be none, each or alternate, not 'eachh' (did you mean 'each'?)",
+    ]
+    assert "1 of 2" in err
+
+
+def test_validate_many_paths_and_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.yaml"
+    assert main(["validate", str(EXAMPLE), str(missing)]) == 1
+    out, _ = capsys.readouterr()
+    assert out.startswith(f"{missing}:1:1: cannot read the file")
+
+
+def test_validate_empty_folder_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path)]) == 1
+    assert "no routine files" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x00\x01\x02\xff\xfe",
+        b"- - - - [[[{{{",
+        b"name: !!python/object/new:os.system [true]\n",
+        b"&a [*a]",
+        b"\xef\xbb\xbf",
+        "name: \u202e\u0000".encode(),
+    ],
+)
+def test_validate_never_tracebacks(
+    tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "x.yaml"
+    f.write_bytes(content)
+    assert main(["validate", str(f)]) == 1
+    out, err = capsys.readouterr()
+    assert out and all(LOCATED.match(line) for line in out.splitlines()), out
+    assert "Traceback" not in out + err
+
+
+def test_validate_bundled_routines(capsys: pytest.CaptureFixture[str]) -> None:
+    if not any(routines_dir().glob("*.y*ml")):
+        pytest.skip("bundled routines not written yet")
+    assert main(["validate", str(routines_dir())]) == 0, capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- list
+
+
+def test_list_json(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", str(folder), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [set(d) for d in data] == [{"name", "path", "duration_s", "exercises", "error"}] * 2
+    good, bad = data
+    assert good["name"] == "Hip flexor release"
+    assert good["exercises"] == 5 and good["error"] is None
+    assert good["path"] == str(folder / "a-example.yaml")
+    # prep 5 + L 30 + switch 5 + R 30 + rest 10 = 80; fold 5 + 50 + 10 = 65;
+    # bridge 5 + 32 + 5 + 32 + 10 = 84; lunge 5 + 2 * (3 * 24 + 2 * 30) + 5 + 10 = 284;
+    # walk 5 + 600 = 605
+    assert good["duration_s"] == 80 + 65 + 84 + 284 + 605
+    assert bad["name"] == "b-broken" and bad["exercises"] is None
+    assert bad["duration_s"] is None
+    assert bad["error"].startswith(f"{folder / 'b-broken.yml'}:4:11: ")
+
+
+def test_list_table(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", str(folder)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].split() == ["NAME", "EXERCISES", "DURATION", "PATH"]
+    assert re.search(r"Hip flexor release\s+5\s+~18:38\s", lines[1])
+    assert "b-broken" in lines[2]
+    assert lines[3].strip().startswith("error: ") and ":4:11:" in lines[3]
+
+
+def test_list_library_default(
+    tmp_path: Path, _user_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copy(EXAMPLE, extra / "mine.yaml")
+    assert main(["list", "--json", "--routines", str(extra)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    paths = [Path(d["path"]) for d in data]
+    assert extra / "mine.yaml" in paths
+    bundled = sorted(routines_dir().glob("*.yaml"))
+    assert all(p in paths for p in bundled)
+    user_dir = library_paths([])[1]
+    assert user_dir.is_dir() and str(user_dir).startswith(str(_user_data))
+
+
+# ---------------------------------------------------------------- plan
+
+
+def test_plan_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", str(EXAMPLE), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"name", "duration_s", "steps"}
+    assert data["name"] == "Hip flexor release" and data["duration_s"] == 1118
+    steps = data["steps"]
+    assert all(
+        set(s) == {"kind", "exercise", "side", "set", "start_s", "duration_s"} for s in steps
+    )
+    assert steps[0] == {
+        "kind": "prep",
+        "exercise": "Kneeling hip flexor stretch",
+        "side": None,
+        "set": 1,
+        "start_s": 0,
+        "duration_s": 5,
+    }
+    assert [s["side"] for s in steps[1:4]] == ["left", "right", "right"]
+    lunge = [
+        s for s in steps if s["exercise"] == "Reverse lunge with twist" and s["kind"] == "work"
+    ]
+    assert [s["duration_s"] for s in lunge] == [None] * 6
+    assert [(s["side"], s["set"]) for s in lunge] == [
+        ("left", 1),
+        ("left", 2),
+        ("left", 3),
+        ("right", 1),
+        ("right", 2),
+        ("right", 3),
+    ]
+    for a, b in zip(steps, steps[1:], strict=False):
+        assert b["start_s"] >= a["start_s"]
+
+
+def test_plan_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", str(EXAMPLE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Hip flexor release") and "about 18:38" in lines[0]
+    assert lines[1].split() == ["TIME", "STEP", "EXERCISE", "SIDE", "SET", "DURATION"]
+    assert lines[2].split() == ["0:00", "prep", "Kneeling", "hip", "flexor", "stretch", "5s"]
+    assert lines[3].split()[:2] == ["0:05", "work"] and "left" in lines[3] and "1/1" in lines[3]
+    assert any("~24s (self-paced)" in line and "1/3" in line for line in lines)
+    assert lines[-1].split()[:2] == ["8:38", "work"] and lines[-1].endswith("10m")
+
+
+def test_plan_broken_routine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "b.yaml"
+    f.write_text(BROKEN)
+    assert main(["plan", str(f)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[0].startswith(f"{f}:4:11: ")
+
+
+# ---------------------------------------------------------------- schema
+
+
+def test_schema_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["$schema"].startswith("http://json-schema.org/draft-07")
+    assert "hold" in data["definitions"]["exercise"]["properties"]
+
+
+# ---------------------------------------------------------------- library
+
+
+def test_scan_survives_broken_files(folder: Path) -> None:
+    entries = scan([folder, folder / "a-example.yaml"])
+    assert [e.path.name for e in entries] == ["a-example.yaml", "b-broken.yml"]
+    good, bad = entries
+    assert isinstance(good, LibraryEntry) and good.routine is not None
+    assert (good.exercise_count, good.duration_s) == (5, 1118)
+    assert bad.routine is None and bad.errors and bad.name == "b-broken"
+    assert bad.duration_s is None and bad.exercise_count is None
+
+
+def test_entry_computes_duration_when_built_by_hand(folder: Path) -> None:
+    (good, _bad) = scan([folder])
+    assert LibraryEntry(good.path, good.routine, []).duration_s == 1118
