@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import date
 from pathlib import Path
 
-from hiptimer.history import format_minutes, record_to_json, write_csv
+from hiptimer.history import format_minutes, write_csv
 from hiptimer.store import SessionRecord, Store, StoreError
 
 
@@ -66,19 +65,23 @@ def cmd_history(
         return 0
     try:
         with Store.open(db, readonly=True) as store:
-            records = store.sessions(since=since_date, include_rehearsals=include_all)
+            if as_json:
+                texts = store.sessions_json(since=since_date, include_rehearsals=include_all)
+                records = []
+            else:
+                records = store.sessions(since=since_date, include_rehearsals=include_all)
             hidden = (
                 0
-                if records or include_all
-                else len(store.sessions(since=since_date, include_rehearsals=True))
+                if as_json or records or include_all
+                else len(store.rows(since=since_date, include_rehearsals=True))
             )
     except StoreError as e:
         print(f"hiptimer history: {e}", file=sys.stderr)
         return 1
     try:
         if as_json:
-            json.dump([record_to_json(r) for r in records], sys.stdout, ensure_ascii=False)
-            sys.stdout.write("\n")
+            # one object per line inside the list: valid JSON, and friendly to grep
+            sys.stdout.write("[" + ",\n".join(texts) + "]\n" if texts else "[]\n")
         elif as_csv:
             write_csv(records, sys.stdout)
         elif not records:

@@ -26,9 +26,11 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, TextIO
+from typing import TextIO
 
-from hiptimer.store import SessionRecord
+from hiptimer.store import SessionRecord, SessionRow, record_json
+
+Activity = SessionRecord | SessionRow
 
 
 @dataclass(frozen=True)
@@ -73,25 +75,21 @@ def local_tz() -> tzinfo:
     return tz
 
 
-def counts(rec: SessionRecord) -> bool:
+def counts(rec: Activity) -> bool:
     """Does this session count at all (not a rehearsal)?"""
     return rec.speed == 1.0
 
 
-def did_something(rec: SessionRecord) -> bool:
+def did_something(rec: Activity) -> bool:
     """Completed, or partial: stopped/interrupted with an exercise done or partial."""
-    if not counts(rec):
-        return False
-    if rec.status == "completed":
-        return True
-    return any(e.status in ("done", "partial") for e in rec.exercises)
+    return counts(rec) and rec.did_something
 
 
-def local_day(rec: SessionRecord, tz: tzinfo) -> date:
+def local_day(rec: Activity, tz: tzinfo) -> date:
     return rec.started_at.astimezone(tz).date()
 
 
-def day_minutes(records: Iterable[SessionRecord], tz: tzinfo) -> dict[date, float]:
+def day_minutes(records: Iterable[Activity], tz: tzinfo) -> dict[date, float]:
     """Active minutes per local day (rehearsals excluded)."""
     out: dict[date, float] = {}
     for r in records:
@@ -102,11 +100,11 @@ def day_minutes(records: Iterable[SessionRecord], tz: tzinfo) -> dict[date, floa
     return out
 
 
-def active_days(records: Iterable[SessionRecord], tz: tzinfo) -> set[date]:
+def active_days(records: Iterable[Activity], tz: tzinfo) -> set[date]:
     return {local_day(r, tz) for r in records if did_something(r)}
 
 
-def streaks(records: Iterable[SessionRecord], tz: tzinfo, today: date) -> Streaks:
+def streaks(records: Iterable[Activity], tz: tzinfo, today: date) -> Streaks:
     return streaks_of_days(active_days(records, tz), today)
 
 
@@ -131,7 +129,7 @@ def week_start(d: date) -> date:
 
 
 def week_minutes(
-    records: Iterable[SessionRecord], tz: tzinfo, today: date, weeks: int = 12
+    records: Iterable[Activity], tz: tzinfo, today: date, weeks: int = 12
 ) -> list[tuple[date, float]]:
     """(Monday, minutes) for the last ``weeks`` ISO weeks, oldest first, this week last."""
     return weeks_of_days(day_minutes(records, tz), today, weeks)
@@ -151,7 +149,7 @@ def weeks_of_days(
 
 
 def week_progress(
-    records: Iterable[SessionRecord],
+    records: Iterable[Activity],
     tz: tzinfo,
     today: date,
     goal: WeeklyGoal | None = None,
@@ -187,7 +185,7 @@ class Summary:
 
 
 def summarize(
-    records: Sequence[SessionRecord],
+    records: Sequence[Activity],
     tz: tzinfo,
     today: date,
     goal: WeeklyGoal | None = None,
@@ -214,25 +212,7 @@ def summarize(
 # --- export -------------------------------------------------------------------------------
 
 
-def record_to_json(r: SessionRecord) -> dict[str, Any]:
-    """The ``hiptimer history --json`` object for one session."""
-    return {
-        "id": r.id,
-        "routine": r.routine,
-        "routine_path": r.routine_path,
-        "status": r.status,
-        "started_at": r.started_at.isoformat(),
-        "ended_at": r.ended_at.isoformat() if r.ended_at else None,
-        "active_s": round(r.active_s, 3),
-        "speed": r.speed,
-        "effort": r.effort,
-        "pain": r.pain,
-        "note": r.note,
-        "exercises": [
-            {"name": e.name, "side": e.side, "status": e.status, "sets_done": e.sets_done}
-            for e in r.exercises
-        ],
-    }
+record_to_json = record_json
 
 
 CSV_HEADER = (

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, NamedTuple, Protocol, cast
 
 from hiptimer.events import Event, SessionFinished, StepEnded, StepStarted
 from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus
@@ -155,6 +155,31 @@ class SessionRecord:
     def is_rehearsal(self) -> bool:
         return self.speed != 1.0
 
+    @property
+    def did_something(self) -> bool:
+        """Completed, or an exercise done or partial (counts for a streak)."""
+        return self.status == "completed" or any(
+            e.status in ("done", "partial") for e in self.exercises
+        )
+
+
+class SessionRow(NamedTuple):
+    """A session without its exercises: cheap enough for 100,000 rows."""
+
+    id: int
+    routine: str
+    status: SessionStatus
+    started_at: datetime
+    active_s: float
+    speed: float
+    effort: int | None
+    pain: int | None
+    did_something: bool
+
+    @property
+    def is_rehearsal(self) -> bool:
+        return self.speed != 1.0
+
 
 def _iso(dt: datetime) -> str:
     """ISO 8601 with the UTC offset; a naive time is taken as local time."""
@@ -170,26 +195,44 @@ def _ts(dt: datetime) -> float:
 
 
 def _exercises_json(exercises: Sequence[ExerciseResult]) -> str:
+    """The ``exercises`` column: exactly the objects ``hiptimer history --json`` prints."""
     return json.dumps(
-        [[e.name, e.side, e.status, int(e.sets_done)] for e in exercises],
+        [
+            {"name": e.name, "side": e.side, "status": e.status, "sets_done": int(e.sets_done)}
+            for e in exercises
+        ],
         ensure_ascii=False,
         separators=(",", ":"),
     )
 
 
+#: Parsed ``exercises`` texts: sessions of one routine mostly share the same results.
+_PARSED: dict[str, tuple[ExerciseResult, ...]] = {}
+_PARSED_MAX = 4096
+
+
 def _exercises_from_json(text: str) -> tuple[ExerciseResult, ...]:
-    out: list[ExerciseResult] = []
-    for item in json.loads(text or "[]"):
-        if isinstance(item, dict):  # tolerate the object form too
-            item = [
-                item.get("name", ""),
-                item.get("side"),
-                item.get("status"),
-                item.get("sets_done"),
-            ]
-        name, side, status, sets_done = item
-        out.append(ExerciseResult(str(name), side, cast(ExerciseStatus, status), int(sets_done)))
-    return tuple(out)
+    hit = _PARSED.get(text)
+    if hit is not None:
+        return hit
+    out = tuple(
+        ExerciseResult(
+            str(d["name"]), d.get("side"), cast(ExerciseStatus, d["status"]), int(d["sets_done"])
+        )
+        for d in json.loads(text or "[]")
+    )
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[text] = out
+    return out
+
+
+#: SQL for "completed, or an exercise done or partial" (names are JSON-escaped, so the
+#: quoted patterns can only match a status).
+_DID_SOMETHING_SQL = (
+    "(status = 'completed' OR instr(exercises, '\"status\":\"done\"') > 0"
+    ' OR instr(exercises, \'"status":"partial"\') > 0)'
+)
 
 
 # --- owner processes (interrupted detection) ----------------------------------------------
@@ -276,6 +319,9 @@ def owner_alive(owner: str) -> bool:
 # --- the store ----------------------------------------------------------------------------
 
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_ROW_COLUMNS = (
+    f"id, routine, status, started_at, active_s, speed, effort, pain, {_DID_SOMETHING_SQL}, owner"
+)
 _COLUMNS = (
     "id, routine, routine_path, routine_hash, status, started_at, ended_at, active_s, speed, "
     "effort, pain, note, exercises, owner, updated_at"
@@ -528,8 +574,9 @@ class Store:
         limit: int | None = None,
     ) -> list[SessionRecord]:
         """Sessions newest first; ``since`` compares the local date the session started."""
-        alive: dict[str, bool] = {}
-        return [self._record(r, alive) for r in self._rows(since, include_rehearsals, limit)]
+        live = self._live_owners()
+        rows = self._select(_COLUMNS, since, include_rehearsals, limit)
+        return [self._record(r, live) for r in rows]
 
     def session(self, session_id: int) -> SessionRecord | None:
         try:
@@ -537,46 +584,116 @@ class Store:
                 f"SELECT {_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
             ).fetchone()
         except sqlite3.Error as e:
-            raise StoreError(f"cannot read the session log {self.path}: {_reason(e)}") from e
-        return None if row is None else self._record(row, {})
+            raise self._read_error(e) from e
+        return None if row is None else self._record(row, self._live_owners())
+
+    def rows(
+        self,
+        *,
+        since: date | None = None,
+        include_rehearsals: bool = False,
+        limit: int | None = None,
+    ) -> list[SessionRow]:
+        """Like :meth:`sessions` without the exercises: fast for long lists and statistics."""
+        live = self._live_owners()
+        out: list[SessionRow] = []
+        parse = datetime.fromisoformat
+        for r in self._select(_ROW_COLUMNS, since, include_rehearsals, limit):
+            status = r[2]
+            if status == "running" and r[9] not in live:
+                status = "interrupted"
+            out.append(
+                SessionRow(r[0], r[1], status, parse(r[3]), r[4], r[5], r[6], r[7], bool(r[8]))
+            )
+        return out
+
+    def sessions_json(
+        self,
+        *,
+        since: date | None = None,
+        include_rehearsals: bool = False,
+        limit: int | None = None,
+    ) -> list[str]:
+        """One JSON object text per session (the ``history --json`` form), newest first.
+
+        Built by SQLite's JSON functions (the exercises column already holds the
+        output objects), so 100,000 sessions take a fraction of a second.
+        """
+        live = sorted(self._live_owners())
+        marks = ",".join("?" * len(live))
+        dead_running = "status = 'running'" + (f" AND owner NOT IN ({marks})" if live else "")
+        cols = (
+            "json_object('id', id, 'routine', routine, 'routine_path', routine_path,"
+            f" 'status', CASE WHEN {dead_running} THEN 'interrupted' ELSE status END,"
+            " 'started_at', started_at,"
+            f" 'ended_at', CASE WHEN {dead_running} THEN COALESCE(updated_at, started_at)"
+            " ELSE ended_at END,"
+            " 'active_s', round(active_s, 3), 'speed', speed, 'effort', effort, 'pain', pain,"
+            " 'note', note, 'exercises', json(exercises))"
+        )
+        if not _has_json1(self._conn):
+            return [
+                json.dumps(record_json(r), ensure_ascii=False)
+                for r in self.sessions(
+                    since=since, include_rehearsals=include_rehearsals, limit=limit
+                )
+            ]
+        rows = self._select(cols, since, include_rehearsals, limit, params=[*live, *live])
+        return [r[0] for r in rows]
 
     def count(self) -> int:
         try:
             return int(self._conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
         except sqlite3.Error as e:
-            raise StoreError(f"cannot read the session log {self.path}: {_reason(e)}") from e
+            raise self._read_error(e) from e
 
-    def _rows(self, since: date | None, include_rehearsals: bool, limit: int | None) -> list[Any]:
+    def _read_error(self, e: BaseException) -> StoreError:
+        what = "is damaged" if _looks_corrupt(e) else "cannot be read"
+        return StoreError(f"the session log {self.path} {what}: {_reason(e)}")
+
+    def _live_owners(self) -> set[str]:
+        """Owners of ``running`` rows whose process is still alive."""
+        try:
+            owners = self._conn.execute(
+                "SELECT DISTINCT owner FROM sessions WHERE status = 'running'"
+            ).fetchall()
+        except sqlite3.Error as e:
+            raise self._read_error(e) from e
+        return {str(o[0]) for o in owners if owner_alive(str(o[0]))}
+
+    def _select(
+        self,
+        columns: str,
+        since: date | None,
+        include_rehearsals: bool,
+        limit: int | None,
+        params: list[Any] | None = None,
+    ) -> list[Any]:
         where: list[str] = []
-        params: list[Any] = []
+        args: list[Any] = list(params or [])
         if since is not None:
             where.append("substr(started_at, 1, 10) >= ?")
-            params.append(since.isoformat())
+            args.append(since.isoformat())
         if not include_rehearsals:
             where.append("speed = 1")
-        sql = f"SELECT {_COLUMNS} FROM sessions"
+        sql = f"SELECT {columns} FROM sessions"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY started_ts DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
-            params.append(int(limit))
+            args.append(int(limit))
         try:
-            return self._conn.execute(sql, params).fetchall()
+            return self._conn.execute(sql, args).fetchall()
         except sqlite3.Error as e:
-            raise StoreError(f"cannot read the session log {self.path}: {_reason(e)}") from e
+            raise self._read_error(e) from e
 
-    def _record(self, r: Any, alive_cache: dict[str, bool]) -> SessionRecord:
+    def _record(self, r: Any, live: set[str]) -> SessionRecord:
         status = str(r[4])
         ended = r[6]
-        if status == "running":
-            owner = str(r[13])
-            alive = alive_cache.get(owner)
-            if alive is None:
-                alive = alive_cache[owner] = owner_alive(owner)
-            if not alive:
-                status = "interrupted"
-                ended = r[14] or r[5]
+        if status == "running" and str(r[13]) not in live:
+            status = "interrupted"
+            ended = r[14] or r[5]
         return SessionRecord(
             id=int(r[0]),
             routine=str(r[1]),
@@ -592,6 +709,41 @@ class Store:
             note=str(r[11] or ""),
             exercises=_exercises_from_json(r[12]),
         )
+
+
+def record_json(r: SessionRecord) -> dict[str, Any]:
+    """The ``hiptimer history --json`` object for one session."""
+    return {
+        "id": r.id,
+        "routine": r.routine,
+        "routine_path": r.routine_path,
+        "status": r.status,
+        "started_at": r.started_at.isoformat(),
+        "ended_at": r.ended_at.isoformat() if r.ended_at else None,
+        "active_s": round(r.active_s, 3),
+        "speed": r.speed,
+        "effort": r.effort,
+        "pain": r.pain,
+        "note": r.note,
+        "exercises": [
+            {"name": e.name, "side": e.side, "status": e.status, "sets_done": e.sets_done}
+            for e in r.exercises
+        ],
+    }
+
+
+_JSON1: list[bool] = []
+
+
+def _has_json1(conn: sqlite3.Connection) -> bool:
+    """SQLite's JSON functions are built in since 3.38 (and in most builds before)."""
+    if not _JSON1:
+        try:
+            conn.execute("SELECT json_object('a', json('[]'))").fetchone()
+            _JSON1.append(True)
+        except sqlite3.Error:
+            _JSON1.append(False)
+    return _JSON1[0]
 
 
 def _require_row(cur: sqlite3.Cursor, session_id: int) -> None:

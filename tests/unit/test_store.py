@@ -77,7 +77,8 @@ def build_version(path: Path, version: int) -> None:
             "INSERT INTO sessions (routine, routine_path, routine_hash, status, started_at,"
             " ended_at, active_s, speed, exercises) VALUES"
             " ('Old', '/r/old.yaml', 'h', 'completed', '2024-03-30T23:30:00+00:00',"
-            " '2024-03-31T00:10:00+00:00', 1800, 1, '[[\"A\",null,\"done\",1]]')"
+            " '2024-03-31T00:10:00+00:00', 1800, 1,"
+            ' \'[{"name":"A","side":null,"status":"done","sets_done":1}]\')'
         )
     conn.close()
 
@@ -560,3 +561,81 @@ def test_read_only_folder(tmp_path: Path) -> None:  # pragma: no cover - not as 
             Store.open(folder / "log.sqlite3")
     finally:
         folder.chmod(0o755)
+
+
+# --- fast read paths ----------------------------------------------------------------------
+
+
+def mixed_log(path: Path) -> Store:
+    store = Store.open(path)
+    r = make_routine()
+    tricky = ExerciseResult('Name with "status":"done" inside', None, "skipped", 0)
+    cases = [
+        ("completed", [RESULTS[2]]),
+        ("stopped", [RESULTS[2], tricky]),  # nothing done: the name must not fool the SQL
+        ("stopped", [RESULTS[1]]),
+        ("running", RESULTS),
+    ]
+    for i, (status, exs) in enumerate(cases):
+        sid = store.begin_session(
+            r, started_at=datetime(2025, 1, 1 + i, 8, 0, tzinfo=CET), speed=1 + (i == 2)
+        )
+        store.update_session(sid, active_s=12.3456789 * i, exercises=exs)
+        if status != "running":
+            store.finish_session(
+                sid,
+                status=status,  # type: ignore[arg-type]
+                ended_at=datetime(2025, 1, 1 + i, 8, 30, tzinfo=CET),
+                active_s=12.3456789 * i,
+                exercises=exs,
+            )
+        store.rate_session(sid, effort=i + 1, pain=None, note=f"n\u00e9 {i}")
+    # a session left running by a process that is gone
+    store._conn.execute("UPDATE sessions SET owner = 'gone/1/1/x' WHERE status = 'running'")
+    return store
+
+
+def test_sessions_json_matches_the_records(tmp_path: Path) -> None:
+    import json
+
+    from hiptimer.store import record_json
+
+    with mixed_log(tmp_path / "log.sqlite3") as store:
+        for kw in ({}, {"include_rehearsals": True}, {"since": date(2025, 1, 3), "limit": 1}):
+            texts = store.sessions_json(**kw)  # type: ignore[arg-type]
+            records = store.sessions(**kw)  # type: ignore[arg-type]
+            assert [json.loads(t) for t in texts] == [record_json(r) for r in records]
+        statuses = [json.loads(t)["status"] for t in store.sessions_json(include_rehearsals=True)]
+        assert statuses == ["interrupted", "stopped", "stopped", "completed"]
+
+
+def test_sessions_json_without_sqlite_json_functions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from hiptimer import store as store_mod
+
+    with mixed_log(tmp_path / "log.sqlite3") as store:
+        fast = [json.loads(t) for t in store.sessions_json(include_rehearsals=True)]
+        monkeypatch.setattr(store_mod, "_JSON1", [False])
+        slow = [json.loads(t) for t in store.sessions_json(include_rehearsals=True)]
+    assert fast == slow and len(fast) == 4
+
+
+def test_rows_match_the_records(tmp_path: Path) -> None:
+    with mixed_log(tmp_path / "log.sqlite3") as store:
+        rows = store.rows(include_rehearsals=True)
+        records = store.sessions(include_rehearsals=True)
+    assert [r.did_something for r in rows] == [True, True, False, True]
+    for row, rec in zip(rows, records, strict=True):
+        assert row.did_something == rec.did_something
+        assert (row.id, row.routine, row.status, row.started_at, row.active_s, row.speed) == (
+            rec.id,
+            rec.routine,
+            rec.status,
+            rec.started_at,
+            rec.active_s,
+            rec.speed,
+        )
+        assert (row.effort, row.pain, row.is_rehearsal) == (rec.effort, rec.pain, rec.is_rehearsal)
