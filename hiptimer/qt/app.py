@@ -22,6 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# isort: off
+# The domain modules the first window needs are imported BEFORE PySide6: once PySide6
+# is loaded, its import hook reads the source of every module imported after it
+# (looking for ``__feature__``), which costs startup time (benchmarks/startup.py).
+import hiptimer.plan
+import hiptimer.routine
+import hiptimer.safety  # noqa: F401
+from hiptimer.clock import Clock, MonotonicClock
+
+# isort: on
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
@@ -46,11 +56,9 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from hiptimer.clock import Clock, MonotonicClock
 from hiptimer.qt.library import LibraryItem, LibraryPage, OverviewPage
 from hiptimer.qt.settings import APPLICATION, AUDIO_BACKENDS, ORGANIZATION, THEMES, Settings
 from hiptimer.qt.theme import apply_theme, surface
-from hiptimer.resources import routines_dir
 
 if TYPE_CHECKING:
     from hiptimer.plan import Plan
@@ -58,6 +66,9 @@ if TYPE_CHECKING:
 
 #: Printed on stdout once the first window is on screen when HIPTIMER_BENCH_STARTUP is set.
 STARTUP_MARKER = "HIPTIMER_WINDOW_SHOWN"
+#: ... once the library lists the routines, and once the session log is open.
+LIBRARY_MARKER = "HIPTIMER_LIBRARY_READY"
+READY_MARKER = "HIPTIMER_READY"
 
 PAGE_TITLES = {"library": "Library", "overview": "Overview", "player": "", "summary": "Summary"}
 
@@ -98,6 +109,8 @@ def _to_library_item(entry: Any) -> LibraryItem:
     path = Path(entry.path)
     routine = getattr(entry, "routine", None)
     errors = tuple(str(e) for e in (getattr(entry, "errors", None) or ()))
+    from hiptimer.resources import routines_dir
+
     bundled = path.parent == routines_dir()
     return LibraryItem(path=path, routine=routine, errors=errors, bundled=bundled)
 
@@ -167,6 +180,7 @@ class MainWindow(QMainWindow):
         *,
         clock_factory: Callable[[float], Clock] | None = None,
         open_store_later: bool = True,
+        scan_later: bool = False,
     ) -> None:
         super().__init__()
         self.options = options or AppOptions()
@@ -236,7 +250,10 @@ class MainWindow(QMainWindow):
             if self.options.speed != 1
             else "Ready"
         )
-        self.reload_library()
+        if scan_later:
+            self.library.set_loading(True)
+        else:
+            self.reload_library()
         self._set_page("library")
         if not open_store_later:
             self.ensure_store()
@@ -422,6 +439,7 @@ class MainWindow(QMainWindow):
             return
         entries = library.scan(library.library_paths(self.options.routines))
         self.library.set_items(_to_library_item(e) for e in entries)
+        self.library.set_loading(False)
 
     def open_routine_path(self, path: Path) -> bool:
         """Load one routine file and show its overview (or its errors). True if it can start."""
@@ -924,11 +942,12 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, app.quit)
 
 
-def _mark_startup() -> None:
+def _bench(marker: str, *, last: bool = False) -> None:
+    """HIPTIMER_BENCH_STARTUP=1: print ``marker`` (benchmarks/startup.py reads it)."""
     if os.environ.get("HIPTIMER_BENCH_STARTUP"):
-        print(f"{STARTUP_MARKER} {time.monotonic():.6f}", flush=True)
+        print(f"{marker} {time.monotonic():.6f}", flush=True)
         app = QApplication.instance()
-        if app is not None:
+        if last and app is not None:
             app.quit()
 
 
@@ -946,7 +965,10 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings()
     apply_theme(app, settings.theme)
 
-    window = MainWindow(options, settings)
+    # The window goes up first; the library scan and the session log follow on the
+    # next turns of the event loop (a few tens of ms), so the first frame is not held
+    # up by YAML parsing or SQLite.
+    window = MainWindow(options, settings, scan_later=True)
     if options.routine is not None:
         can_start = window.open_routine_path(options.routine)
         if options.start and can_start:
@@ -956,6 +978,9 @@ def run(args: argparse.Namespace) -> int:
                 print(line, file=sys.stderr)
             return 2
     window.show()
+    QTimer.singleShot(0, lambda: _bench(STARTUP_MARKER))
+    QTimer.singleShot(0, window.reload_library)
+    QTimer.singleShot(0, lambda: _bench(LIBRARY_MARKER))
     QTimer.singleShot(0, window.ensure_store)
-    QTimer.singleShot(0, _mark_startup)
+    QTimer.singleShot(0, lambda: _bench(READY_MARKER, last=True))
     return int(app.exec())

@@ -254,6 +254,11 @@ class LibraryPage(QWidget):
         row = self.tree.currentItem()
         return self._item_of(row) if row is not None else None
 
+    def set_loading(self, on: bool) -> None:
+        """Before the first scan: say so instead of showing an empty list."""
+        self.empty_label.setText("Loading routines…" if on else "No routine matches your search.")
+        self.empty_label.setVisible(on or (bool(self._items) and not self.visible_titles()))
+
     # -- filtering -------------------------------------------------------------
     def set_filter(self, text: str) -> None:
         self.search.setText(text)
