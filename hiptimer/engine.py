@@ -20,12 +20,13 @@ No Qt, no thread. Everything is derived from a few stored facts and
 Every event carries its planned instant (``at``) on the engine clock.
 
 Sleep: on Linux/macOS the monotonic clock stops during suspend while the
-wall clock runs on, so the two gaps since the previous tick part; on Windows
-both run on, so the engine also notices a wake-up that comes far later than
-the one it asked for (``missed_wakeup_s`` real seconds past
-:meth:`Session.next_wakeup`). Either way the session pauses where it was at
-the previous tick and emits ``Paused(reason="sleep")``. ``clock.speed`` is
-read only there, to turn engine seconds into real seconds.
+wall clock runs on, so the two gaps since the previous tick part. On Windows
+both run on, so only a wake-up far later than the one the engine asked for
+gives it away: with ``missed_wakeup_s`` set, a tick that many real seconds
+past :meth:`Session.next_wakeup` counts as a sleep too (opt-in, since a late
+tick otherwise crosses every boundary it missed). Either way the session
+pauses where it was at the previous tick and emits ``Paused(reason="sleep")``.
+``clock.speed`` is read only there, to turn engine seconds into real seconds.
 """
 
 from __future__ import annotations
@@ -99,17 +100,20 @@ class Session:
         clock: Clock,
         *,
         sleep_gap_s: float = 5.0,
-        missed_wakeup_s: float | None = 60.0,
+        missed_wakeup_s: float | None = None,
         previous_window_s: float = 2.0,
     ) -> None:
         """``sleep_gap_s``: real seconds the wall and monotonic gaps between two
         ticks may differ by before the session counts the machine as having
         slept. ``missed_wakeup_s``: real seconds a tick may come after the
         wake-up the engine asked for (:meth:`next_wakeup`) before it counts as
-        a sleep too (Windows, where the monotonic clock runs during suspend);
-        None turns that check off. ``previous_window_s``: engine seconds after
-        a step's start within which Previous goes back to the previous work
-        step instead of restarting the current one."""
+        a sleep too (Windows, where the monotonic clock runs during suspend).
+        It is off by default (None) because a late tick must otherwise cross
+        every boundary it missed (tests jump a FakeClock far ahead); the app
+        turns it on for real sessions (60 s is a good value).
+        ``previous_window_s``: engine seconds after a step's start within which
+        Previous goes back to the previous work step instead of restarting the
+        current one."""
         self.plan = plan
         self.clock = clock
         self.sleep_gap_s = sleep_gap_s
