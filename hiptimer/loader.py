@@ -700,9 +700,13 @@ def load_routine_text(data: str | bytes, path: Path | str) -> Routine:
     return routine
 
 
+def _too_big(size: int) -> str:
+    return f"file is {size:,} bytes; routine files are at most 1 MiB ({MAX_BYTES:,} bytes)"
+
+
 def _load(raw: bytes, path: Path | str, ctx: _Ctx) -> Routine | None:
     if len(raw) > MAX_BYTES:
-        ctx.err(1, 1, f"file is {len(raw) / MAX_BYTES:.1f} MiB; routine files are at most 1 MiB")
+        ctx.err(1, 1, _too_big(len(raw)))
         return None
     text = _decode(raw, ctx)
     if text is None:
@@ -737,16 +741,7 @@ def load_routine(path: Path) -> Routine:
             if len(raw) > MAX_BYTES:
                 f.seek(0, 2)
                 size = f.tell()
-                raise RoutineErrors(
-                    [
-                        RoutineError(
-                            path,
-                            1,
-                            1,
-                            f"file is {size / MAX_BYTES:.1f} MiB; routine files are at most 1 MiB",
-                        )
-                    ]
-                )
+                raise RoutineErrors([RoutineError(path, 1, 1, _too_big(size))])
     except OSError as e:
         reason = e.strerror or str(e)
         raise RoutineErrors([RoutineError(path, 1, 1, f"cannot read the file: {reason}")]) from None

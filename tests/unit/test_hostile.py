@@ -1,0 +1,150 @@
+"""Hostile routine files: a located error, no traceback, bounded time and memory.
+
+The real figures (< 1 s, < 200 MB) are measured by benchmarks/library.py; the
+bounds here are generous so a busy CI machine does not make them flaky.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hiptimer.loader import RoutineErrors, load_routine
+
+LOCATED = re.compile(r"^.+:\d+:\d+: .+$")
+
+BOMB = textwrap.dedent(
+    """\
+    a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+    b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+    c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+    d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+    e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+    f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+    g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+    h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+    i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+    """
+)
+
+
+def hostile_files(folder: Path) -> dict[str, Path]:
+    """Write the hostile files the issue lists; shared with benchmarks/library.py."""
+    rng = random.Random(1234)
+    contents: dict[str, bytes] = {
+        "alias-bomb": BOMB.encode(),
+        "two-mib": b"name: big\nexercises:\n" + b"  - {name: a, hold: 30}\n" * 95_000,
+        "nesting-flow": b"name: deep\nexercises: " + b"[" * 20_000 + b"]" * 20_000 + b"\n",
+        "nesting-block": b"".join(b" " * i + b"a:\n" for i in range(0, 1400)),
+        "nesting-dash": b"- " * 20_000 + b"x\n",
+        "random-bytes": bytes(rng.randrange(256) for _ in range(64 * 1024)),
+        "many-errors": b"name: x\nexercises:\n" + b"  - {name: a, hold: 0}\n" * 40_000,
+    }
+    out = {}
+    for name, data in contents.items():
+        p = folder / f"{name}.yaml"
+        p.write_bytes(data)
+        out[name] = p
+    return out
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return hostile_files(tmp_path_factory.mktemp("hostile"))
+
+
+def test_files_are_what_they_claim(files: dict[str, Path]) -> None:
+    assert files["two-mib"].stat().st_size > 2 * 1024 * 1024
+    assert files["many-errors"].stat().st_size < 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("name", "pos", "needle"),
+    [
+        ("alias-bomb", (2, 8), "aliases"),
+        ("two-mib", (1, 1), "at most 1 MiB"),
+        ("nesting-flow", (2, 12 + 63), "nesting deeper"),
+        ("nesting-dash", (1, 129), "nesting deeper"),
+        ("nesting-block", (65, 65), "nesting deeper"),
+    ],
+)
+def test_located_error(
+    files: dict[str, Path], name: str, pos: tuple[int, int], needle: str
+) -> None:
+    with pytest.raises(RoutineErrors) as info:
+        load_routine(files[name])
+    first = info.value.errors[0]
+    assert (first.line, first.col) == pos
+    assert needle in first.message
+
+
+def test_random_bytes_located(files: dict[str, Path]) -> None:
+    with pytest.raises(RoutineErrors) as info:
+        load_routine(files["random-bytes"])
+    (e,) = info.value.errors
+    assert "UTF-8" in e.message and e.line >= 1 and e.col >= 1
+
+
+def test_many_errors_are_capped(files: dict[str, Path]) -> None:
+    with pytest.raises(RoutineErrors) as info:
+        load_routine(files["many-errors"])
+    errs = info.value.errors
+    assert len(errs) == 201
+    assert (errs[0].line, errs[0].col) == (3, 21) and "more than zero" in errs[0].message
+    assert "more than 200 errors" in errs[-1].message
+
+
+def test_random_text_never_raises_anything_else() -> None:
+    rng = random.Random(99)
+    alphabet = "ab: -[]{}&*!|>'\"#\n\t?,%@`0123456789.~"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 80)))
+        try:
+            from hiptimer.loader import load_routine_text
+
+            load_routine_text(text, "fuzz.yaml")
+        except RoutineErrors as e:
+            assert all(LOCATED.match(str(x)) for x in e.errors)
+
+
+_CHILD = """
+import resource, runpy, sys, time
+t = time.perf_counter()
+sys.argv = ["hiptimer", "validate", *sys.argv[1:]]
+try:
+    runpy.run_module("hiptimer", run_name="__main__")
+except SystemExit as e:
+    code = e.code
+rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(f"@@ {code} {time.perf_counter() - t:.3f} {rss_kb}", file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["alias-bomb", "two-mib", "nesting-flow", "nesting-dash", "random-bytes", "many-errors"],
+)
+def test_validate_command_bounded(files: dict[str, Path], name: str) -> None:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(files[name])],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert "Traceback" not in proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines and all(LOCATED.match(line) for line in lines), proc.stdout[:500]
+    stats = [line for line in proc.stderr.splitlines() if line.startswith("@@ ")]
+    code, seconds, rss_kb = stats[-1].split()[1:]
+    assert code == "1"
+    assert float(seconds) < 10
+    assert int(rss_kb) < 500 * 1024
