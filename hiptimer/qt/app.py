@@ -524,18 +524,14 @@ class MainWindow(QMainWindow):
         if self._store is None:
             return
         if self._goal_widget is None:
-            try:
-                self._goal_widget = WeeklyGoalWidget(
-                    self._store,
-                    minutes=self.settings.weekly_goal_minutes,
-                    days=self.settings.weekly_goal_days,
-                )
-            except TypeError:
-                self._goal_widget = WeeklyGoalWidget(self._store)
+            self._goal_widget = WeeklyGoalWidget(
+                self._store,
+                minutes=self.settings.weekly_goal_minutes,
+                days=self.settings.weekly_goal_days,
+            )
             self.library.set_goal_widget(self._goal_widget)
-        refresh = getattr(self._goal_widget, "refresh", None)
-        if callable(refresh):
-            refresh()
+        else:
+            self._goal_widget.refresh()
 
     def _set_goal(self, *, minutes: int | None = None, days: int | None = None) -> None:
         if minutes is not None:
@@ -543,10 +539,13 @@ class MainWindow(QMainWindow):
         if days is not None:
             self.settings.weekly_goal_days = days
         if self._goal_widget is not None:
-            set_goal = getattr(self._goal_widget, "set_goal", None)
-            if callable(set_goal):
-                set_goal(self.settings.weekly_goal_minutes, self.settings.weekly_goal_days)
-        self._refresh_goal()
+            self._goal_widget.set_goal(
+                self.settings.weekly_goal_minutes, self.settings.weekly_goal_days
+            )
+        if self._history_window is not None:  # rebuilt with the new goal when next shown
+            self._history_window.close()
+            self._history_window.deleteLater()
+            self._history_window = None
 
     def show_history(self) -> None:
         try:
@@ -559,7 +558,13 @@ class MainWindow(QMainWindow):
             self.status("No session log: history is unavailable.")
             return
         if self._history_window is None:
-            self._history_window = HistoryWindow(store)
+            from hiptimer.history import WeeklyGoal
+
+            goal = WeeklyGoal(
+                minutes_per_day=float(self.settings.weekly_goal_minutes),
+                days_per_week=self.settings.weekly_goal_days,
+            )
+            self._history_window = HistoryWindow(store, goal=goal)
             self._history_window.setWindowTitle("HipTimer — History")
         else:
             refresh = getattr(self._history_window, "refresh", None)
@@ -693,12 +698,26 @@ class MainWindow(QMainWindow):
                 self.projector.setGeometry(target.geometry())
                 self.projector.showFullScreen()
                 self.presenter_widget = presenter_cls(self.controller)
+                sig = getattr(self.presenter_widget, "mute_toggle_requested", None)
+                if sig is not None:
+                    sig.connect(self.toggle_mute)
+                sig = getattr(self.presenter_widget, "blank_toggle_requested", None)
+                if sig is not None:
+                    sig.connect(self._on_presenter_blank_toggle_requested)
+                fn = getattr(self.presenter_widget, "set_muted", None)
+                if callable(fn):
+                    fn(self.muted)
                 self._player_layout.addWidget(self.presenter_widget)
+                self.presenter_widget.setFocus()
                 return
         self._player_layout.addWidget(self.player_widget)
         self.player_widget.setFocus()
         if self.options.fullscreen:
             self.enter_fullscreen(target)
+
+    def _on_presenter_blank_toggle_requested(self) -> None:
+        if self.player_widget is not None:
+            self.player_widget.set_blanked(not self.player_widget.blanked)
 
     def _on_controller_finished(self, status: str) -> None:
         if self._closing:
@@ -745,6 +764,7 @@ class MainWindow(QMainWindow):
         # Inline under the summary, not a modal box on top of it.
         rate.setWindowFlags(Qt.WindowType.Widget)
         self._summary_layout.addWidget(rate)
+        rate.show()
 
     def _on_summary_done(self) -> None:
         rating = self._rating
@@ -860,7 +880,7 @@ class MainWindow(QMainWindow):
         self.muted = on
         self.settings.muted = on
         self.mute_action.setChecked(on)
-        for target in (self.cue_player, self.player_widget, self.voice):
+        for target in (self.cue_player, self.player_widget, self.presenter_widget, self.voice):
             fn = getattr(target, "set_muted", None)
             if callable(fn):
                 fn(on)
@@ -899,6 +919,9 @@ class MainWindow(QMainWindow):
         self.theme_actions[name].setChecked(True)
         for w in (self.player_widget, self.presenter_widget, self.summary_widget):
             if w is not None:
+                fn = getattr(w, "set_theme", None)
+                if callable(fn):
+                    fn(name)
                 w.update()
         self.library.set_items(self.library.items())
         if self.overview.routine is not None:

@@ -171,6 +171,7 @@ class LibraryPage(QWidget):
             if w is not None:
                 w.setParent(None)
         self._goal_holder.addWidget(widget)
+        widget.show()
 
     def set_items(self, items: Iterable[LibraryItem]) -> None:
         self._items = list(items)

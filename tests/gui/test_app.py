@@ -257,3 +257,43 @@ def test_none_refcount_guard_holds_under_many_void_calls(qtbot: QtBot) -> None:
         label.setText("x")
     assert sys.getrefcount(None) > 1000
     assert before - sys.getrefcount(None) <= 20000
+
+
+def test_history_key_opens_history_window(env: Env, qtbot: QtBot) -> None:
+    w = env.window
+    qtbot.keyClick(w.library.tree, Qt.Key.Key_H)
+    hist = w._history_window
+    assert hist is not None and hist.isVisible()
+    assert hist.windowTitle().startswith("HipTimer")
+    hist.close()
+
+
+def test_weekly_goal_in_library_and_rating_saved_from_summary(
+    env: Env, user_dir: Path, qtbot: QtBot
+) -> None:
+    w = env.window
+    w.ensure_store()
+    goal = w._goal_widget
+    assert goal is not None and not goal.isHidden()
+    assert "0/5 days" in goal.label.text()
+    w.open_routine_path(user_dir / "tiny.yaml")
+    w.start_session()
+    env.run_for(30)
+    assert w.current_page() == "summary"
+    rating = w._rating
+    assert rating is not None and rating.isVisible()
+    rating.effort.setValue(6)
+    rating.pain.setValue(1)
+    w.summary_widget.done_clicked.emit()
+    assert w.current_page() == "library"
+    con = sqlite3.connect(env.db)
+    try:
+        assert list(con.execute("SELECT effort, pain FROM sessions")) == [(6, 1)]
+    finally:
+        con.close()
+
+
+def test_goal_menu_persists(env: Env, settings: Settings) -> None:
+    w = env.window
+    w._set_goal(minutes=20, days=3)
+    assert (settings.weekly_goal_minutes, settings.weekly_goal_days) == (20, 3)
