@@ -3,14 +3,16 @@
 No Qt, no thread. Everything is derived from a few stored facts and
 ``clock.now()``:
 
-* ``_anchor``: the engine instant that plan time 0 maps to *for the current
-  step*, so the current step started at ``_anchor + step.start_s``. Natural
-  boundaries keep the anchor, so every boundary sits exactly at the plan's
-  cumulative instant however late the wake-up that noticed it
-  (deadline-to-deadline, no accumulated drift). Pauses, ``extend`` and
-  jumps (Next, Previous, self-paced steps) move it.
+* ``_anchor``: the engine instant that plan time 0 maps to for the current
+  stretch of the plan. Natural boundaries keep it (plus any extension), so
+  each step starts exactly at the previous step's deadline and every
+  boundary sits exactly at the plan's cumulative instant however late the
+  wake-up that noticed it (deadline-to-deadline, no accumulated drift).
+  Pauses, ``extend`` and jumps (Next, Previous, self-paced steps) move it.
+* ``_start``: the engine instant the current step started (shifted by pauses).
 * ``_extra``: seconds ``extend`` added to the current step.
-* the deadline of a timed step is ``_anchor + step.end_s + _extra``;
+* the deadline of a timed step is ``(_anchor + _extra) + step.end_s``, the
+  very float the next step's start is computed as;
   ``remaining = deadline - now``; pausing freezes ``now`` at ``_paused_at``;
   resuming shifts the anchor by the pause, i.e. sets a new deadline
   ``now + frozen remaining``. Nothing is ever decremented per tick.
@@ -124,6 +126,7 @@ class Session:
         #: "completed" or "stopped" once finished, None before.
         self.finish_status: Literal["completed", "stopped"] | None = None
         self._anchor = 0.0
+        self._start = 0.0
         self._extra = 0.0
         self._emitted_off = -math.inf
         self._paused_at = 0.0
@@ -135,6 +138,7 @@ class Session:
         self._last_mono = 0.0
         self._last_wall = 0.0
         self._expected_wakeup: float | None = None
+        self._last_at = -math.inf  # the latest instant of an event let out
 
     # ------------------------------------------------------------------ queries
 
@@ -297,6 +301,7 @@ class Session:
         if self.state != "ready":
             return []
         now = self.clock.now()
+        self._last_at = now
         self._started_at = now
         self._run_from = now
         self.state = "running"
@@ -304,33 +309,34 @@ class Session:
             out = self._finish("completed", now)
         else:
             self._anchor = now - self.plan.steps[0].start_s  # start_s is 0.0: exact
-            out = self._enter(0, prev=None)
+            out = self._enter(0, now, prev=None)
             out += self._advance(now)  # a plan may start with zero-length work
         self._mark(now, self.clock.wall())
-        return out
+        return self._emitted(out)
 
     def pause(self) -> list[Event]:
         """Paused(reason="user"); the remaining time is frozen."""
         out, slept = self._sync()
         if slept or self.state != "running":
             return out
-        now = self.clock.now()
+        now = self._instant()
         self._pause_at(now)
         out.append(Paused(now, "user"))
-        return out
+        return self._emitted(out)
 
     def resume(self) -> list[Event]:
         """Resumed; the new deadline is now + the frozen remaining time."""
         if self.state != "paused":
             return []
-        now = self.clock.now()
+        now = self._instant()
         shift = now - self._paused_at
         self._anchor += shift
+        self._start += shift
         self._run_from = now
         self.state = "running"
         out: list[Event] = [Resumed(now)]
         self._mark(now, self.clock.wall())
-        return out
+        return self._emitted(out)
 
     def toggle(self) -> list[Event]:
         """ready -> start, running -> pause, paused -> resume."""
@@ -351,12 +357,12 @@ class Session:
             return out
         step = self.step
         assert step is not None
-        now = self.clock.now()
+        now = self._instant()
         outcome: StepOutcome = "done" if self._counts_as_done(step) else "skipped"
         out += self._end(step, outcome, now)
         out += self._forward(now, natural=False)
         self._mark(now, self.clock.wall())
-        return out
+        return self._emitted(out)
 
     def previous(self) -> list[Event]:
         """Restart the current step; within ``previous_window_s`` of its start,
@@ -366,7 +372,7 @@ class Session:
             return out
         step = self.step
         assert step is not None
-        now = self.clock.now()
+        now = self._instant()
         target = step.index
         if self.step_elapsed() < self.previous_window_s - EPS:
             for s in reversed(self.plan.steps[: step.index]):
@@ -378,7 +384,7 @@ class Session:
         out.append(StepEnded(step, now, "skipped"))
         out += self._jump(target, now)
         self._mark(now, self.clock.wall())
-        return out
+        return self._emitted(out)
 
     def extend(self, seconds: float = 10.0) -> list[Event]:
         """Add ``seconds`` to the current timed step (no-op when self-paced)."""
@@ -394,7 +400,7 @@ class Session:
             return out
         self._extra += seconds
         self._mark(self.clock.now(), self.clock.wall())
-        return out
+        return self._emitted(out)
 
     def stop(self) -> list[Event]:
         """StepEnded(outcome="partial") (+ SetDone if a work step had progress)
@@ -404,27 +410,26 @@ class Session:
             return out
         step = self.step
         assert step is not None
-        now = self.clock.now()
+        now = self._instant()
         out += self._end(step, "partial", now)
         out += self._finish("stopped", now)
-        return out
+        return self._emitted(out)
 
     def tick(self) -> list[Event]:
         """Every event due up to ``clock.now()``, in time order (or a sleep pause)."""
         out, _slept = self._sync()
-        return out
+        return self._emitted(out)
 
     # ----------------------------------------------------------------- internals
 
     def _step_start(self) -> float:
-        step = self.plan.steps[self.index]
-        return self._anchor + step.start_s
+        return self._start
 
     def _deadline(self) -> float | None:
         step = self.plan.steps[self.index]
         if step.duration_s is None:
             return None
-        return self._anchor + step.end_s + self._extra
+        return (self._anchor + self._extra) + step.end_s
 
     def _sync(self) -> tuple[list[Event], bool]:
         """Notice a sleep (pause at the previous tick), else catch up to now."""
@@ -433,13 +438,24 @@ class Session:
         slept = False
         if self.state == "running":
             if self._slept(now, wall):
-                self._pause_at(self._last_mono)
-                out.append(Paused(self._last_mono, "sleep"))
+                at = max(self._last_mono, self._last_at)
+                self._pause_at(at)
+                out.append(Paused(at, "sleep"))
                 slept = True
             else:
                 out = self._advance(now)
         self._mark(now, wall)
-        return out, slept
+        return self._emitted(out), slept
+
+    def _instant(self) -> float:
+        """The instant a control acts at: now, never before an event already out
+        (events are let out up to EPS early, see ``EPS``)."""
+        return max(self.clock.now(), self._last_at)
+
+    def _emitted(self, out: list[Event]) -> list[Event]:
+        for e in out:
+            self._last_at = max(self._last_at, e.at)
+        return out
 
     def _slept(self, now: float, wall: float) -> bool:
         speed = self.clock.speed
@@ -567,20 +583,23 @@ class Session:
             self._anchor = at - self.plan.steps[self.index + 1].start_s
         prev = self.plan.steps[self.index]
         self._extra = 0.0
-        return self._enter(self.index + 1, prev=prev)
+        # natural: ``at`` is the deadline, (anchor + extra) + end_s, and end_s is
+        # exactly the next step's start_s, so this start is on plan to the bit
+        return self._enter(self.index + 1, at, prev=prev)
 
     def _jump(self, index: int, at: float) -> list[Event]:
         """Start step ``index`` from its beginning at ``at`` (Previous)."""
         self._anchor = at - self.plan.steps[index].start_s
         self._extra = 0.0
-        return self._enter(index, prev=None)
+        return self._enter(index, at, prev=None)
 
-    def _enter(self, index: int, *, prev: Step | None) -> list[Event]:
-        """Make ``index`` current: SideSwitch (if any), StepStarted, then the
-        events at its start. While paused, the session stays paused there."""
+    def _enter(self, index: int, start: float, *, prev: Step | None) -> list[Event]:
+        """Make ``index`` current, started at ``start``: SideSwitch (if any),
+        StepStarted, then the events at its start. While paused, the session
+        stays paused there."""
         self.index = index
+        self._start = start
         step = self.plan.steps[index]
-        start = self._step_start()
         if self.state == "paused":
             self._paused_at = start
         out: list[Event] = []
