@@ -1025,7 +1025,6 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    app.setApplicationDisplayName("HipTimer")
     settings = Settings()
     apply_theme(app, settings.theme)
 
