@@ -43,7 +43,7 @@ def cmd_validate(paths: list[Path]) -> int:
     bad = 0
     unique = library.expand(files)
     for f in unique:
-        entry = library.load_entry(f)
+        entry = library.load_entry(f, with_duration=False)
         if entry.errors:
             bad += 1
             for e in entry.errors:

@@ -201,9 +201,9 @@ def is_breath_text(value: object) -> bool:
     if not words:
         return False
     last = re.sub(r"^[\d.\-\u2013\u2014]+", "", words[-1])
-    return bool(last) and (
-        last in BREATH_UNITS or bool(difflib.get_close_matches(last, BREATH_UNITS, 1, 0.75))
-    )
+    if not last or last in UNIT_SECONDS:
+        return False
+    return last in BREATH_UNITS or bool(difflib.get_close_matches(last, BREATH_UNITS, 1, 0.75))
 
 
 def format_seconds(seconds: float) -> str:

@@ -47,11 +47,14 @@ class LibraryEntry:
         return str(self.errors[0]) if self.errors else None
 
 
-def load_entry(path: Path) -> LibraryEntry:
-    """Load one file into an entry; never raises for any file content."""
+def load_entry(path: Path, *, with_duration: bool = True) -> LibraryEntry:
+    """Load one file into an entry; never raises for any file content.
+
+    ``with_duration=False`` skips compiling the plan (validation only).
+    """
     try:
         routine = load_routine(path)
-        duration = compile_plan(routine).duration_s
+        duration = compile_plan(routine).duration_s if with_duration else None
     except RoutineErrors as e:
         return LibraryEntry(path, None, e.errors)
     except Exception as e:  # a bug must not hide the rest of the library

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import gc
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -112,17 +113,32 @@ class RoutineErrors(Exception):
 # --------------------------------------------------------------------------- nodes
 
 
-@dataclass(eq=False)
 class _Node:
-    kind: Literal["scalar", "seq", "map"]
-    line: int  # 1-based
-    col: int
-    value: object = None  # scalars: str, int, float, bool or None
-    items: list[_Node] = field(default_factory=list)  # seq
-    # map: key text -> (key node, value node); first occurrence wins
-    pairs: dict[str, tuple[_Node, _Node]] = field(default_factory=dict)
-    # already reported (an alias, a refused tag): later checks stay silent on it
-    reported: bool = False
+    """A YAML node with its 1-based position (lighter than yaml.Node, no recursion)."""
+
+    __slots__ = ("kind", "line", "col", "value", "items", "pairs", "reported")
+
+    def __init__(
+        self,
+        kind: Literal["scalar", "seq", "map"],
+        line: int,
+        col: int,
+        value: object = None,
+        reported: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.line = line
+        self.col = col
+        self.value = value  # scalars: str, int, float, bool or None
+        self.items: list[_Node] = [] if kind == "seq" else _NO_ITEMS
+        # map: key text -> (key node, value node); first occurrence wins
+        self.pairs: dict[str, tuple[_Node, _Node]] = {} if kind == "map" else _NO_PAIRS
+        # already reported (an alias, a refused tag): later checks stay silent on it
+        self.reported = reported
+
+
+_NO_ITEMS: list[_Node] = []  # shared by nodes that are not lists; never filled
+_NO_PAIRS: dict[str, tuple[_Node, _Node]] = {}
 
 
 def _describe(node: _Node) -> str:
@@ -196,24 +212,29 @@ def _events(text: str) -> Iterator[Any]:
 
 def _compose(text: str, ctx: _Ctx) -> _Node | None:
     """Build the node tree from the event stream, iteratively."""
-    stack: list[tuple[_Node, _Node | None]] = []  # (collection, pending map key)
+    stack: list[list[Any]] = []  # [collection node, pending map key node or None]
     root: _Node | None = None
     documents = 0
     aliases = 0
+    resolve = _RESOLVER.resolve
+    str_tag = _STD + "str"
+    tags: dict[str, str] = {}  # plain scalar -> resolved tag (keys repeat a lot)
 
     def attach(node: _Node) -> None:
         nonlocal root
         if not stack:
             root = node
             return
-        parent, key = stack[-1]
+        top = stack[-1]
+        parent: _Node = top[0]
         if parent.kind == "seq":
             parent.items.append(node)
             return
+        key: _Node | None = top[1]
         if key is None:
-            stack[-1] = (parent, node)
+            top[1] = node
             return
-        stack[-1] = (parent, None)
+        top[1] = None
         if key.kind != "scalar":
             ctx.at(key, "a key must be a plain word, not " + _describe(key))
             return
@@ -233,14 +254,51 @@ def _compose(text: str, ctx: _Ctx) -> _Node | None:
         return False
 
     for event in _events(text):
-        mark = event.start_mark
-        line, col = mark.line + 1, mark.column + 1
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                ctx.err(line, col, "only one YAML document per file; remove the second '---'")
+        cls = type(event)
+        if cls is yaml.ScalarEvent:
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
+            raw = event.value
+            tag = event.tag
+            ok = True
+            if tag is None or tag == "!":
+                implicit = event.implicit
+                if not implicit[0]:
+                    tag = str_tag
+                else:
+                    tag = tags.get(raw)
+                    if tag is None:
+                        tag = tags[raw] = resolve(ScalarNode, raw, implicit)
+            elif tag not in _ALLOWED_TAGS:
+                ok = check_tag(event, line, col)
+            value: object = raw
+            reported = not ok
+            if ok and tag != str_tag:
+                if tag in _SCALAR_TAGS:
+                    try:
+                        value = _scalar_value(tag, raw)
+                    except (ValueError, TypeError, yaml.YAMLError):
+                        ctx.err(line, col, f"{_show(raw)} is not a valid {tag[len(_STD) :]}")
+                        reported = True
+                elif tag in (_STD + "seq", _STD + "map"):
+                    ctx.err(line, col, f"a plain value cannot be tagged {tag.replace(_STD, '!!')}")
+                    reported = True
+            attach(_Node("scalar", line, col, None if reported else value, reported))
+        elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
+            ok = check_tag(event, line, col)
+            if len(stack) >= MAX_DEPTH:
+                ctx.err(line, col, f"nesting deeper than {MAX_DEPTH} levels; a routine is flat")
                 raise _Abort
-        elif isinstance(event, yaml.AliasEvent):
+            node = _Node("map" if cls is yaml.MappingStartEvent else "seq", line, col, None, not ok)
+            attach(node)
+            stack.append([node, None])
+        elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            stack.pop()
+        elif cls is yaml.AliasEvent:
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
             aliases += 1
             ctx.err(
                 line,
@@ -250,37 +308,17 @@ def _compose(text: str, ctx: _Ctx) -> _Node | None:
             )
             if aliases >= 20:
                 raise _Abort
-            attach(_Node("scalar", line, col, None, reported=True))
-        elif isinstance(event, yaml.ScalarEvent):
-            ok = check_tag(event, line, col)
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
-            value: object = event.value
-            reported = not ok
-            if ok and tag in _SCALAR_TAGS:
-                try:
-                    value = _scalar_value(tag, event.value)
-                except (ValueError, TypeError, yaml.YAMLError):
-                    ctx.err(line, col, f"{_show(event.value)} is not a valid {tag[len(_STD) :]}")
-                    reported = True
-            elif ok and tag in (_STD + "seq", _STD + "map"):
-                ctx.err(line, col, f"a plain value cannot be tagged {tag.replace(_STD, '!!')}")
-                reported = True
-            attach(_Node("scalar", line, col, None if reported else value, reported=reported))
-        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-            ok = check_tag(event, line, col)
-            if len(stack) >= MAX_DEPTH:
-                ctx.err(line, col, f"nesting deeper than {MAX_DEPTH} levels; a routine is flat")
+            attach(_Node("scalar", line, col, None, True))
+        elif cls is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                mark = event.start_mark
+                ctx.err(
+                    mark.line + 1,
+                    mark.column + 1,
+                    "only one YAML document per file; remove the second '---'",
+                )
                 raise _Abort
-            kind: Literal["seq", "map"] = (
-                "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
-            )
-            node = _Node(kind, line, col, reported=not ok)
-            attach(node)
-            stack.append((node, None))
-        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-            stack.pop()
     return root
 
 
@@ -691,7 +729,15 @@ def load_routine_text(data: str | bytes, path: Path | str) -> Routine:
     """
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     ctx = _Ctx(path)
-    routine = _load(raw, path, ctx)
+    # The node tree holds no cycles; the collector would only rescan it again
+    # and again as it grows (half the time for a 1 MiB file).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        routine = _load(raw, path, ctx)
+    finally:
+        if was_enabled:
+            gc.enable()
     ctx.errors.sort(key=lambda e: (e.line, e.col))
     if routine is None or ctx.errors:
         if not ctx.errors:  # pragma: no cover - every failure records an error
