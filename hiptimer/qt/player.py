@@ -44,6 +44,7 @@ from hiptimer.qt.widgets import (
     CountdownDial,
     FitLabel,
     FlashOverlay,
+    dose_summary,
     fit_pixel_size,
     format_countdown,
     next_exercise_text,
@@ -310,6 +311,7 @@ class PlayerWidget(QWidget):
         self.dial = CountdownDial(self)
         self.side_label = FitLabel("", self, bold=True)
         self.side_caption = FitLabel("", self)
+        self.dose_label = FitLabel("", self)
         self.set_label = FitLabel("", self, bold=True)
         self.rep_label = FitLabel("", self, bold=True)
         self.rep_label.setWordWrap(True)
@@ -413,7 +415,7 @@ class PlayerWidget(QWidget):
         c = self._colors()
         for lbl in (self.name_label, self.set_label, self.rep_label, self.breath_label):
             lbl.set_color(c["text"])
-        for lbl in (self.how_label, self.side_caption, self.time_left_label):
+        for lbl in (self.how_label, self.side_caption, self.time_left_label, self.dose_label):
             lbl.set_color(c["muted"])
         self.next_label.set_color(c["text"])
         self.note_label.set_color(c["caution"])
@@ -425,6 +427,12 @@ class PlayerWidget(QWidget):
         )
         self.banner.setStyleSheet(
             "background: rgba(0, 0, 0, 200); color: #ffffff; border-radius: 16px;"
+        )
+        self.buttons.setStyleSheet(
+            f"QPushButton {{ background: {c['button']}; color: {c['text']};"
+            f" border: 1px solid {c['track']}; border-radius: 8px; padding: 0 0.6em; }}"
+            f"QPushButton:hover {{ border-color: {c['muted']}; }}"
+            f"QPushButton:disabled {{ color: {c['muted']}; }}"
         )
 
     def _on_controller_state_changed(self) -> None:
@@ -487,6 +495,13 @@ class PlayerWidget(QWidget):
             self.side_label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
             self.side_caption.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
         self.side_caption.set_text_if_changed(side_caption)
+        dose = (
+            dose_summary(step.exercise)
+            if step is not None and step.kind in ("prep", "work")
+            else ""
+        )
+        if self.dose_label.set_text_if_changed(dose):
+            self._relayout()
         self.set_label.set_text_if_changed(set_text(step))
         self.rep_label.set_text_if_changed(rep_text(s))
 
@@ -509,8 +524,10 @@ class PlayerWidget(QWidget):
             self.pacer.setVisible(breath_hold)
 
         ex = step.exercise if step is not None else None
-        self.how_label.set_text_if_changed(ex.how if ex is not None else "")
-        self.note_label.set_text_if_changed(f"⚠ {ex.note}" if ex is not None and ex.note else "")
+        how_changed = self.how_label.set_text_if_changed(ex.how if ex is not None else "")
+        note = f"⚠ {ex.note}" if ex is not None and ex.note else ""
+        if self.note_label.set_text_if_changed(note) or how_changed:
+            self._relayout()
         self.next_label.set_text_if_changed(next_exercise_text(s.plan, step))
         value = int(round(s.progress() * 1000))
         if self.progress.value() != value:
@@ -580,35 +597,35 @@ class PlayerWidget(QWidget):
 
     def _relayout(self) -> None:
         W, H = self.width(), self.height()  # noqa: N806
-        m = max(8, int(H * 0.025))
-        gap = max(4, int(H * 0.012))
+        m = max(8, int(H * 0.02))
+        gap = max(4, int(H * 0.01))
         inner_w = W - 2 * m
         # bottom up: buttons, progress, next, how/note
-        btn_h = int(H * 0.075)
+        btn_h = int(H * 0.065)
         btn_y = H - m - btn_h
         self.buttons.setGeometry(m, btn_y, inner_w, btn_h)
         self.buttons.set_pixel_size(self._px(0.03))
-        prog_h = int(H * 0.045)
+        prog_h = int(H * 0.04)
         prog_y = btn_y - gap - prog_h
         tl_w = int(inner_w * 0.22)
         self.time_left_label.setGeometry(W - m - tl_w, prog_y, tl_w, prog_h)
         self.time_left_label.set_pixel_size(self._px(0.036))
         bar_h = max(6, int(H * 0.014))
         self.progress.setGeometry(m, prog_y + (prog_h - bar_h) // 2, inner_w - tl_w - gap, bar_h)
-        next_h = int(H * 0.06)
+        next_h = int(H * 0.052)
         next_y = prog_y - gap // 2 - next_h
         self.next_label.setGeometry(m, next_y, inner_w, next_h)
         self.next_label.set_pixel_size(self._px(0.042))
-        info_h = int(H * 0.11)
+        info_h = int(H * 0.105)
         info_y = next_y - gap - info_h
         has_note = bool(self.note_label.text())
         how_h = int(info_h * (0.6 if has_note else 1.0))
         self.how_label.setGeometry(m, info_y, inner_w, how_h)
-        self.how_label.set_pixel_size(self._px(0.032))
+        self.how_label.fit_wrapped(self._px(0.032))
         self.note_label.setGeometry(m, info_y + how_h, inner_w, info_h - how_h)
-        self.note_label.set_pixel_size(self._px(0.03))
+        self.note_label.fit_wrapped(self._px(0.03))
         # header
-        head_h = int(H * 0.1)
+        head_h = int(H * 0.09)
         self.badge.set_pixel_size(self._px(0.045))
         fm = QFontMetricsF(self.badge.font())
         badge_w = int(fm.horizontalAdvance("SWITCH SIDES ⇄") + fm.height())
@@ -622,11 +639,13 @@ class PlayerWidget(QWidget):
         # centre: dial and side panel
         top = m + head_h + gap
         center_h = max(10, info_y - gap - top)
-        dial_w = int(inner_w * 0.62)
+        dial_w = int(inner_w * 0.68)
         self.dial.setGeometry(m, top, dial_w, center_h)
         px_ = m + dial_w + gap * 2
         pw = W - m - px_
         rows: list[tuple[QWidget, float]] = [(self.side_label, 0.26), (self.side_caption, 0.07)]
+        if self.dose_label.text():
+            rows.append((self.dose_label, 0.09))
         if self.set_label.text():
             rows.append((self.set_label, 0.12))
         rows.append((self.rep_label, 0.16 if self.rep_label.text() else 0.0))
@@ -641,6 +660,7 @@ class PlayerWidget(QWidget):
             y += h
         self.side_label.set_pixel_size(min(self._px(0.12), int(pw / 5.2)))
         self.side_caption.set_pixel_size(self._px(0.03))
+        self.dose_label.set_pixel_size(min(self._px(0.04), int(pw / 11)))
         self.set_label.set_pixel_size(min(self._px(0.055), int(pw / 7)))
         self.rep_label.set_pixel_size(
             min(self._px(0.055), int(pw / 7))

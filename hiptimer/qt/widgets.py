@@ -43,7 +43,7 @@ from hiptimer.routine import Exercise
 # ---------------------------------------------------------------------------
 
 #: Digits are drawn horizontally condensed so m:ss fits the ring at full height.
-DIGIT_STRETCH = 0.88
+DIGIT_STRETCH = 0.82
 _EPS = 1e-4
 
 
@@ -143,6 +143,22 @@ class FitLabel(QLabel):
         self.setText(text)
         return True
 
+    def fit_wrapped(self, max_px: int, min_px: int = 8) -> None:
+        """Word-wrapped text: the largest size up to ``max_px`` that fits the label."""
+        px = max_px
+        f = QFont(self.font())
+        while px > min_px:
+            f.setPixelSize(px)
+            r = QFontMetricsF(f).boundingRect(
+                QRectF(0, 0, max(1, self.width()), 1e6),
+                int(Qt.TextFlag.TextWordWrap),
+                self.text(),
+            )
+            if r.height() <= self.height():
+                break
+            px = int(px * 0.92)
+        self.set_pixel_size(max(min_px, px))
+
     def set_color(self, color: QColor | str) -> None:
         name = QColor(color).name(QColor.NameFormat.HexArgb)
         sheet = f"color: {name};"
@@ -233,11 +249,11 @@ class CountdownDial(QWidget):
         return max(3.0, min(self.width(), self.height()) * 0.045)
 
     def ring_rect(self) -> QRectF:
-        """The ring's centre line: a circle or a pill no wider than 2:1."""
+        """The ring's centre line: a circle or a pill no wider than 2.4:1."""
         pw = self._pen_width()
         r = QRectF(self.rect()).adjusted(pw, pw, -pw, -pw)
-        if r.width() > 2.0 * r.height():
-            w = 2.0 * r.height()
+        if r.width() > 2.4 * r.height():
+            w = 2.4 * r.height()
             r = QRectF(r.center().x() - w / 2, r.top(), w, r.height())
         elif r.height() > r.width():
             r = QRectF(r.left(), r.center().y() - r.width() / 2, r.width(), r.width())
@@ -270,7 +286,7 @@ class CountdownDial(QWidget):
             k = k10 / 100
             box_h = k * d
             half_w = straight / 2 + (d / 2) * math.sqrt(max(0.0, 1 - k * k))
-            size = min((box_h * (1 - caption_share)) / th, (2 * half_w * 0.96) / tw) * 100
+            size = min((box_h * (1 - caption_share)) / th, (2 * half_w * 0.97) / tw) * 100
             best = max(best, size)
         self._digit_px = max(1, int(best))
 

@@ -1,0 +1,414 @@
+"""PlayerWidget, PresenterWidget and SummaryWidget against a FakeClock: keys drive
+the session, and the labels show what the engine says at given instants."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from hiptimer.clock import FakeClock
+from hiptimer.engine import Session
+from hiptimer.plan import compile_plan
+from hiptimer.qt.controller import SessionController
+from hiptimer.qt.player import PlayerWidget, PresenterWidget
+from hiptimer.qt.summary import SummaryWidget
+from hiptimer.routine import Dose, Exercise, Routine, Timings
+
+T = Timings(prep=5, rest=10, set_rest=30, switch=5, breath=4, countdown=3)
+
+
+def hold(name: str, seconds: float, *, sides: str = "none", sets: int = 1, **kw: str) -> Exercise:
+    return Exercise(
+        name,
+        Dose("hold", seconds, seconds, f"{seconds:g}s"),
+        T,
+        sets=sets,
+        sides=sides,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def breaths(name: str, low: int, high: int) -> Exercise:
+    text = f"{low}–{high} breaths" if low != high else f"{high} breaths"
+    return Exercise(name, Dose("breaths", low, high, text), T)
+
+
+def reps(
+    name: str, n: int, tempo: float | None = None, *, sets: int = 1, sides: str = "none"
+) -> Exercise:
+    return Exercise(
+        name,
+        Dose("reps", n, n, f"{n} reps", tempo),
+        T,
+        sets=sets,
+        sides=sides,  # type: ignore[arg-type]
+    )
+
+
+class Rig:
+    def __init__(self, qtbot, exercises: Sequence[Exercise], size: tuple[int, int] = (1280, 720)):  # type: ignore[no-untyped-def]
+        self.clock = FakeClock()
+        self.session = Session(compile_plan(Routine("R", tuple(exercises))), self.clock)
+        self.controller = SessionController(self.session)
+        self.player = PlayerWidget(self.controller)
+        qtbot.addWidget(self.player)
+        self.player.resize(*size)
+        self.player.show()
+        qtbot.waitExposed(self.player)
+        self.player.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is self.player, timeout=2000)
+        self.qtbot = qtbot
+
+    def at(self, t: float) -> None:
+        """Move the clock to ``t`` engine seconds after the start and wake the controller."""
+        start = 1000.0
+        self.clock.advance(start + t - self.clock.now())
+        self.controller.poll()
+
+    def key(
+        self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    ) -> None:
+        self.qtbot.keyClick(self.player, key, modifier)
+
+
+@pytest.fixture
+def hip(qtbot):  # type: ignore[no-untyped-def]
+    return Rig(qtbot, [hold("Pigeon", 30, sides="each", how="Square the hips."), hold("Fold", 20)])
+
+
+def test_space_starts_pauses_resumes(hip: Rig) -> None:
+    assert hip.session.state == "ready"
+    assert hip.player.banner.text() == "Press Space to start"
+    hip.key(Qt.Key.Key_Space)
+    assert hip.session.state == "running"
+    assert not hip.player.banner.isVisible()
+    hip.at(2.0)
+    hip.key(Qt.Key.Key_Space)
+    assert hip.session.state == "paused"
+    assert hip.player.banner.isVisible()
+    assert hip.player.banner.text() == "PAUSED — press Space"
+    assert hip.player.dial.dimmed
+    assert hip.player.play_button.text().endswith("Resume")
+    hip.key(Qt.Key.Key_Space)
+    assert hip.session.state == "running"
+    assert not hip.player.dial.dimmed
+    assert not hip.player.banner.isVisible()
+
+
+def test_next_previous_keys_and_clicker_keys(hip: Rig) -> None:
+    hip.key(Qt.Key.Key_Space)
+    hip.key(Qt.Key.Key_Right)
+    assert hip.session.index == 1  # work, left
+    assert hip.player.side_label.text() == "◀ LEFT"
+    hip.key(Qt.Key.Key_PageDown)
+    assert hip.session.index == 2  # switch
+    hip.at(3.0)
+    hip.key(Qt.Key.Key_PageUp)  # more than 2 s in: restart this step
+    assert hip.session.index == 2
+    assert hip.session.step_elapsed() == 0.0
+    hip.key(Qt.Key.Key_Left)  # within 2 s: previous work step
+    assert hip.session.index == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier"),
+    [
+        (Qt.Key.Key_Plus, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_Plus, Qt.KeyboardModifier.ShiftModifier),
+        (Qt.Key.Key_Plus, Qt.KeyboardModifier.KeypadModifier),
+    ],
+)
+def test_plus_extends_by_ten_seconds(hip: Rig, key: Qt.Key, modifier: Qt.KeyboardModifier) -> None:
+    hip.key(Qt.Key.Key_Space)
+    hip.at(1.0)
+    assert hip.player.dial.text == "4"
+    hip.key(key, modifier)
+    assert hip.session.remaining() == pytest.approx(14.0)
+    assert hip.player.dial.text == "14"
+
+
+def test_labels_follow_the_engine_at_fake_instants(hip: Rig) -> None:
+    p = hip.player
+    assert p.dial.text == "5"  # ready: the first step's length
+    hip.key(Qt.Key.Key_Space)
+    assert p.badge.text() == "GET READY ◔"
+    assert p.name_label.text() == "Pigeon"
+    assert p.side_label.text() == "◀ LEFT"  # prep: the first side
+    assert p.next_label.text() == "Next: Fold — 20s"
+    hip.at(2.5)
+    assert p.dial.text == "3"
+    hip.at(5.0)
+    assert p.badge.text() == "WORK ●"
+    assert p.dial.text == "30"
+    assert p.dial.fraction == pytest.approx(1.0)
+    assert p.how_label.text() == "Square the hips."
+    hip.at(20.0)
+    assert p.dial.text == "15"
+    assert p.dial.fraction == pytest.approx(0.5)
+    hip.at(35.0)
+    assert p.badge.text() == "SWITCH SIDES ⇄"
+    assert p.side_label.text() == "RIGHT ▶"
+    assert p.side_caption.text() == "Switch sides"
+    hip.at(40.0)
+    assert p.side_label.text() == "RIGHT ▶"
+    assert p.badge.text() == "WORK ●"
+    hip.at(70.0)
+    assert p.badge.text() == "REST ◌"
+    assert p.name_label.text() == "Up next: Fold"
+    assert p.side_label.text() == ""
+    assert p.next_label.text() == "Next: Fold — 20s"
+    hip.at(85.5)
+    assert p.name_label.text() == "Fold"
+    assert p.next_label.text() == "Next: finish"
+    assert p.dial.text == "20"
+    total = hip.session.plan.duration_s
+    assert p.time_left_label.text() == "0:20 left"
+    assert hip.session.session_remaining() == pytest.approx(19.5)
+    assert p.progress.value() == round(1000 * (1 - 19.5 / total))
+
+
+def test_minutes_show_as_m_ss(qtbot) -> None:  # type: ignore[no-untyped-def]
+    rig = Rig(qtbot, [hold("Walk", 600)])
+    rig.key(Qt.Key.Key_Space)
+    rig.at(5.0)
+    assert rig.player.dial.text == "10:00"
+    rig.at(5.0 + 510.2)
+    assert rig.player.dial.text == "1:30"
+    rig.at(5.0 + 541.0)
+    assert rig.player.dial.text == "59"
+
+
+def test_sets_and_tempo_reps(qtbot) -> None:  # type: ignore[no-untyped-def]
+    rig = Rig(qtbot, [reps("Bridge", 8, tempo=4.0, sets=3)])
+    p = rig.player
+    rig.key(Qt.Key.Key_Space)
+    rig.at(5.0)
+    assert p.set_label.text() == "Set 1 of 3"
+    assert p.rep_label.text() == "Rep 1 of 8"
+    rig.at(5.0 + 4 * 2 + 0.5)
+    assert p.rep_label.text() == "Rep 3 of 8"
+    assert p.dial.text == "24"
+    rig.at(5.0 + 32 + 1)
+    assert p.badge.text() == "REST ◌"
+    assert p.set_label.text() == "Set 2 of 3 next"
+    assert p.rep_label.text() == ""
+    rig.at(5.0 + 32 + 30 + 0.1)
+    assert p.set_label.text() == "Set 2 of 3"
+
+
+def test_alternate_reps_show_the_side_of_each_rep(qtbot) -> None:  # type: ignore[no-untyped-def]
+    rig = Rig(qtbot, [reps("Lunge", 4, tempo=3.0, sides="alternate")])
+    p = rig.player
+    rig.key(Qt.Key.Key_Space)
+    rig.at(5.1)
+    assert p.rep_label.text() == "Rep 1 of 8"
+    assert p.side_label.text() == "◀ LEFT"
+    rig.at(8.1)
+    assert p.rep_label.text() == "Rep 2 of 8"
+    assert p.side_label.text() == "RIGHT ▶"
+
+
+def test_self_paced_reps_wait_for_next(qtbot) -> None:  # type: ignore[no-untyped-def]
+    rig = Rig(qtbot, [reps("Squat", 8), hold("Fold", 20)])
+    p = rig.player
+    rig.key(Qt.Key.Key_Space)
+    rig.at(5.0)
+    assert p.rep_label.text() == "8 reps — press Next when done"
+    assert p.dial.text == "8"
+    assert p.dial.caption == "reps"
+    assert not rig.controller.timer.isActive()
+    rig.at(500.0)  # nothing moves on its own
+    assert rig.session.index == 1
+    rig.key(Qt.Key.Key_Right)
+    assert p.badge.text() == "REST ◌"
+
+
+def test_breath_pacer_follows_the_engine(qtbot) -> None:  # type: ignore[no-untyped-def]
+    rig = Rig(qtbot, [breaths("Fold", 3, 5)])  # breath = 4 s: in 2 s, out 2 s
+    p = rig.player
+    pacer = p.pacer
+    rig.key(Qt.Key.Key_Space)
+    assert not pacer.isVisible()  # prep
+    rig.at(5.0)
+    assert pacer.isVisible()
+    assert pacer.phase == "inhale" and pacer.phase_text == "Breathe in"
+    assert p.breath_label.text() == "Breath 1 of 5"
+    assert pacer.target == 1.0
+    assert pacer.animating
+    rig.at(7.0)
+    assert pacer.phase == "exhale" and pacer.phase_text == "Breathe out"
+    assert pacer.target < 0.5
+    rig.at(9.5)
+    b = rig.session.breath()
+    assert b is not None
+    assert (pacer.phase, p.breath_label.text()) == (b.phase, f"Breath {b.breath} of {b.of}")
+    assert p.breath_label.text() == "Breath 2 of 5"
+    # paused: the circle stops where the engine is
+    rig.key(Qt.Key.Key_Space)
+    assert not pacer.animating
+    assert pacer.value == pytest.approx(pacer.value_at("inhale", 0.25))
+    rig.key(Qt.Key.Key_Space)
+    assert pacer.animating
+    # reduced motion: sizes switch, nothing animates
+    p.set_reduced_motion(True)
+    rig.at(11.0)
+    assert pacer.phase == "exhale"
+    assert not pacer.animating
+    assert pacer.value == pacer.target
+
+
+def test_blank_toggles_with_b(hip: Rig) -> None:
+    hip.key(Qt.Key.Key_Space)
+    assert not hip.player.blank_overlay.isVisible()
+    hip.key(Qt.Key.Key_B)
+    assert hip.player.blanked
+    assert hip.player.blank_overlay.isVisible()
+    assert hip.player.blank_overlay.hint.text() == "B to return"
+    hip.key(Qt.Key.Key_Right)  # the clicker still drives the session while blank
+    assert hip.session.index == 1
+    hip.key(Qt.Key.Key_B)
+    assert not hip.player.blank_overlay.isVisible()
+
+
+def test_flash_at_each_boundary_unless_disabled(hip: Rig) -> None:
+    p = hip.player
+    hip.key(Qt.Key.Key_Space)
+    assert p.flash_overlay.flash_count == 1
+    hip.at(5.0)
+    assert p.flash_overlay.flash_count == 2
+    p.set_flash_enabled(False)
+    hip.at(35.0)
+    assert p.flash_overlay.flash_count == 2
+    p.set_flash_enabled(True)
+    p.set_reduced_motion(True)
+    hip.at(40.0)
+    assert p.flash_overlay.flash_count == 2
+
+
+def test_mute_button_and_indicator(hip: Rig) -> None:
+    p = hip.player
+    with hip.qtbot.waitSignal(p.mute_toggle_requested, timeout=500):
+        p.mute_button.click()
+    assert not p.muted_label.isVisible()
+    p.set_muted(True)
+    assert p.muted_label.isVisible()
+    assert p.mute_button.text() == "Unmute"
+
+
+def test_buttons_drive_the_session(hip: Rig) -> None:
+    p = hip.player
+    p.play_button.click()
+    assert hip.session.state == "running"
+    p.next_button.click()
+    assert hip.session.index == 1
+    p.extend_button.click()
+    assert hip.session.remaining() == pytest.approx(40.0)
+    p.stop_button.click()
+    assert hip.session.state == "finished"
+    assert not p.next_button.isEnabled()
+
+
+def test_nothing_repaints_while_paused(hip: Rig) -> None:
+    hip.key(Qt.Key.Key_Space)
+    hip.at(3.2)
+    hip.key(Qt.Key.Key_Space)
+    QApplication.processEvents()
+    count = hip.player.dial.paint_count
+    for t in (4.0, 10.0, 60.0):
+        hip.at(t)
+        QApplication.processEvents()
+    assert hip.player.dial.paint_count == count
+    assert not hip.controller.timer.isActive()
+
+
+def test_dial_repaints_once_per_displayed_second(hip: Rig) -> None:
+    hip.key(Qt.Key.Key_Space)
+    hip.at(5.0)
+    QApplication.processEvents()
+    count = hip.player.dial.paint_count
+    hip.at(5.2)  # same second, same ring position to the thousandth? no: ring moved
+    hip.at(5.2)
+    QApplication.processEvents()
+    after_same = hip.player.dial.paint_count
+    assert after_same - count <= 1
+    hip.at(5.2)
+    QApplication.processEvents()
+    assert hip.player.dial.paint_count == after_same
+
+
+@pytest.mark.parametrize("seconds", [30, 90])
+def test_countdown_digits_take_a_third_of_a_1080p_screen(qtbot, seconds: int) -> None:  # type: ignore[no-untyped-def]
+    rig = Rig(qtbot, [hold("Long hip flexor stretch with a long name", seconds)], (1920, 1080))
+    rig.key(Qt.Key.Key_Space)
+    rig.at(5.0)
+    digits = rig.player.dial_digit_rect()
+    assert digits.height() >= 1080 / 3
+    assert rig.player.rect().contains(digits)
+    # and it scales down with the window
+    rig.player.resize(1280, 720)
+    assert rig.player.dial_digit_rect().height() >= 720 / 3
+
+
+def test_presenter_lists_upcoming_steps_and_shares_keys(qtbot) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock()
+    session = Session(
+        compile_plan(
+            Routine(
+                "R", (hold("Pigeon", 30, sides="each", note="Knee pain: stop"), hold("Fold", 20))
+            )
+        ),
+        clock,
+    )
+    c = SessionController(session)
+    w = PresenterWidget(c)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert session.state == "running"
+    clock.advance(2.0)
+    c.poll()
+    rows = w.upcoming()
+    assert rows[0] == ("in 0:03", "WORK ●", "Pigeon — 30s, left  (0:30)")
+    assert rows[1] == ("in 0:33", "SWITCH SIDES ⇄", "Switch to the right side  (0:05)")
+    assert rows[2][0] == "in 0:38"
+    assert w.upcoming_rows[0][2].text() == "Pigeon — 30s, left  (0:30)"
+    assert w.note_label.text() == "⚠ Knee pain: stop"
+    assert w.countdown_label.text() == "3"
+    with qtbot.waitSignal(w.blank_toggle_requested, timeout=500):
+        qtbot.keyClick(w, Qt.Key.Key_B)
+    qtbot.keyClick(w, Qt.Key.Key_Right)
+    assert session.index == 1
+
+
+def test_summary_counts(qtbot) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock()
+    session = Session(
+        compile_plan(Routine("R", (hold("A", 10), hold("B", 10, sides="each"), hold("C", 10)))),
+        clock,
+    )
+    session.start()
+    clock.advance(15.0)  # prep + A done
+    session.tick()
+    session.next()  # rest
+    session.next()  # prep B
+    session.next()  # B left skipped
+    clock.advance(5.0)
+    session.tick()  # switch -> right starts
+    clock.advance(3.0)
+    session.tick()
+    session.stop()  # right cut short: partial; C never ran
+    w = SummaryWidget(session)
+    qtbot.addWidget(w)
+    assert w.title_label.text() == "Session stopped"
+    assert (w.done_count, w.partial_count, w.skipped_count) == (1, 1, 1)
+    assert "1 done · 1 partial · 1 skipped" in w.counts_label.text()
+    assert w.result_rows[0] == ("A", "✓ done  ·  1 set")
+    assert w.result_rows[1][0] == "B (left)"
+    with qtbot.waitSignal(w.done_clicked, timeout=500):
+        w.done_button.click()
