@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from hiptimer import library
 from hiptimer.durations import format_seconds
@@ -19,12 +19,20 @@ from hiptimer.plan import Plan, Step, compile_plan, format_clock
 from hiptimer.routine import Routine
 
 
+def _write(stream: TextIO, line: str) -> None:
+    try:
+        print(line, file=stream)
+    except UnicodeEncodeError:  # a terminal that cannot show a name's characters
+        enc = stream.encoding or "ascii"
+        print(line.encode(enc, "backslashreplace").decode(enc, "replace"), file=stream)
+
+
 def _out(line: str = "") -> None:
-    print(line, file=sys.stdout)
+    _write(sys.stdout, line)
 
 
 def _err(line: str) -> None:
-    print(line, file=sys.stderr)
+    _write(sys.stderr, line)
 
 
 def cmd_validate(paths: list[Path]) -> int:

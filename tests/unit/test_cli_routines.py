@@ -232,3 +232,33 @@ def test_scan_survives_broken_files(folder: Path) -> None:
 def test_entry_computes_duration_when_built_by_hand(folder: Path) -> None:
     (good, _bad) = scan([folder])
     assert LibraryEntry(good.path, good.routine, []).duration_s == 1118
+
+
+# ---------------------------------------------------------------- the guide stays true
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "routine-format.md"
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", GUIDE.read_text("utf-8"), re.S)
+
+
+def test_guide_example_loads_and_matches_contract(tmp_path: Path) -> None:
+    from hiptimer.loader import load_routine_text
+
+    example = _blocks("yaml")[0]
+    assert example.startswith("# yaml-language-server: $schema=")
+    # the guide's example is the contract example plus the schema comment
+    assert example.split("\n", 1)[1] == EXAMPLE.read_text("utf-8")
+    assert load_routine_text(example, tmp_path / "x.yaml").name == "Hip flexor release"
+
+
+def test_guide_error_sample_is_real_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = next(b for b in _blocks("yaml") if b.startswith("name: Hips"))
+    expected = _blocks("text")[0]
+    (tmp_path / "hips.yaml").write_text(broken)
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "hips.yaml"]) == 1
+    assert capsys.readouterr().out == expected
