@@ -76,8 +76,8 @@ def test_pauses_are_not_active_time(tmp_path: Path) -> None:
     r = store.sessions()[0]
     assert r.status == "completed"
     total = compile_plan(ROUTINE).duration_s
-    assert r.active_s == session.active_seconds() and abs(r.active_s - total) < 1e-6 + 500 + 10
-    assert r.active_s < total + 1  # the 600 s pause is not in it
+    assert r.active_s == session.active_seconds()
+    assert abs(r.active_s - total) < 1e-6  # the plan's 145 s; the 600 s pause is not in it
     assert r.ended_at is not None and (r.ended_at - r.started_at).total_seconds() >= 600
     store.close()
 
