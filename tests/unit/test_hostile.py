@@ -148,3 +148,20 @@ def test_validate_command_bounded(files: dict[str, Path], name: str) -> None:
     assert code == "1"
     assert float(seconds) < 10
     assert int(rss_kb) < 500 * 1024
+
+
+@pytest.mark.parametrize("name", ["alias-bomb", "nesting-flow", "nesting-dash", "random-bytes"])
+def test_same_errors_without_libyaml(
+    files: dict[str, Path], name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PyYAML without its C extension gives the same located errors."""
+    import yaml
+
+    import hiptimer.loader as loader
+
+    with pytest.raises(RoutineErrors) as fast:
+        load_routine(files[name])
+    monkeypatch.setattr(loader, "_PARSER", yaml.SafeLoader)
+    with pytest.raises(RoutineErrors) as slow:
+        load_routine(files[name])
+    assert [str(e) for e in slow.value.errors] == [str(e) for e in fast.value.errors]
