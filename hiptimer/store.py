@@ -71,15 +71,19 @@ ALTER TABLE sessions ADD COLUMN pain INTEGER;
 ALTER TABLE sessions ADD COLUMN note TEXT NOT NULL DEFAULT '';
 """
 
-#: Version 3: owner process (interrupted detection), last write time, and a
-#: UTC instant for ordering (offsets differ between rows, so the text does not sort).
+#: Version 3: owner process (interrupted detection), last write time, a UTC
+#: instant for ordering (offsets differ between rows, so the text does not sort),
+#: and ``worked`` (an exercise done or partial) so statistics need not read exercises.
 SCHEMA_V3 = """
 ALTER TABLE sessions ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN worked INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sessions ADD COLUMN updated_at TEXT;
 ALTER TABLE sessions ADD COLUMN started_ts REAL;
 UPDATE sessions SET
     started_ts = round((julianday(started_at) - 2440587.5) * 86400.0, 3),
-    updated_at = COALESCE(ended_at, started_at);
+    updated_at = COALESCE(ended_at, started_at),
+    worked = (instr(exercises, '"status":"done"') > 0
+              OR instr(exercises, '"status":"partial"') > 0);
 CREATE INDEX sessions_started ON sessions (started_ts DESC, id DESC);
 """
 
@@ -227,12 +231,9 @@ def _exercises_from_json(text: str) -> tuple[ExerciseResult, ...]:
     return out
 
 
-#: SQL for "completed, or an exercise done or partial" (names are JSON-escaped, so the
-#: quoted patterns can only match a status).
-_DID_SOMETHING_SQL = (
-    "(status = 'completed' OR instr(exercises, '\"status\":\"done\"') > 0"
-    ' OR instr(exercises, \'"status":"partial"\') > 0)'
-)
+def _worked(exercises: Sequence[ExerciseResult]) -> int:
+    """1 if an exercise was done or partial (the ``worked`` column)."""
+    return int(any(e.status in ("done", "partial") for e in exercises))
 
 
 # --- owner processes (interrupted detection) ----------------------------------------------
@@ -320,7 +321,8 @@ def owner_alive(owner: str) -> bool:
 
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 _ROW_COLUMNS = (
-    f"id, routine, status, started_at, active_s, speed, effort, pain, {_DID_SOMETHING_SQL}, owner"
+    "id, routine, status, started_at, active_s, speed, effort, pain,"
+    " (status = 'completed' OR worked), owner"
 )
 _COLUMNS = (
     "id, routine, routine_path, routine_hash, status, started_at, ended_at, active_s, speed, "
@@ -348,7 +350,6 @@ class Store:
         self.readonly = readonly
         self.recovered_from: Path | None = None
         self._owner = owner_token()
-        self._sidecars_before: set[Path] = set()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -403,10 +404,15 @@ class Store:
     def _open_readonly(cls, path: Path) -> Store:
         if not path.is_file():
             raise StoreError(f"no session log at {path}")
-        before = {p for p in _sidecars(path) if p.exists()}
+        # No -wal/-shm: nobody has the log open and everything is in the file, so read
+        # it as immutable (SQLite then creates no -wal/-shm of its own). Otherwise a
+        # plain read-only connection shares the existing ones with the running app.
+        quiet = not any(p.exists() for p in _sidecars(path))
         try:
             conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+                f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if quiet else ""),
+                uri=True,
+                isolation_level=None,
             )
         except sqlite3.Error as e:
             raise StoreError(f"cannot read the session log {path}: {_reason(e)}") from e
@@ -425,11 +431,9 @@ class Store:
                 migrate(conn)
         except StoreError:
             conn.close()
-            _remove_new_sidecars(path, before)
             raise
         except sqlite3.Error as e:
             conn.close()
-            _remove_new_sidecars(path, before)
             what = (
                 "is damaged or not a HipTimer session log"
                 if _looks_corrupt(e)
@@ -437,13 +441,10 @@ class Store:
             )
             raise StoreError(f"the session log {path} {what}: {_reason(e)}") from e
         store = cls(conn, path, readonly=True)
-        store._sidecars_before = before
         return store
 
     def close(self) -> None:
         self._conn.close()
-        if self.readonly:
-            _remove_new_sidecars(self.path, self._sidecars_before)
 
     def __enter__(self) -> Store:
         return self
@@ -505,9 +506,16 @@ class Store:
         when = _iso(at or datetime.now().astimezone())
         with self._write("record progress") as conn:
             cur = conn.execute(
-                "UPDATE sessions SET active_s = ?, exercises = ?, updated_at = ?, owner = ?"
-                " WHERE id = ?",
-                (float(active_s), _exercises_json(exercises), when, self._owner, session_id),
+                "UPDATE sessions SET active_s = ?, exercises = ?, worked = ?, updated_at = ?,"
+                " owner = ? WHERE id = ?",
+                (
+                    float(active_s),
+                    _exercises_json(exercises),
+                    _worked(exercises),
+                    when,
+                    self._owner,
+                    session_id,
+                ),
             )
             _require_row(cur, session_id)
 
@@ -526,8 +534,16 @@ class Store:
         with self._write("record the session end") as conn:
             cur = conn.execute(
                 "UPDATE sessions SET status = ?, ended_at = ?, updated_at = ?, active_s = ?,"
-                " exercises = ? WHERE id = ?",
-                (status, ended, ended, float(active_s), _exercises_json(exercises), session_id),
+                " exercises = ?, worked = ? WHERE id = ?",
+                (
+                    status,
+                    ended,
+                    ended,
+                    float(active_s),
+                    _exercises_json(exercises),
+                    _worked(exercises),
+                    session_id,
+                ),
             )
             _require_row(cur, session_id)
 
@@ -616,21 +632,10 @@ class Store:
     ) -> list[str]:
         """One JSON object text per session (the ``history --json`` form), newest first.
 
-        Built by SQLite's JSON functions (the exercises column already holds the
-        output objects), so 100,000 sessions take a fraction of a second.
+        Built inside SQLite (``json_quote``; the exercises column already holds
+        the output objects and is spliced in as is), so 100,000 sessions take a
+        fraction of a second. Without SQLite's JSON functions: built in Python.
         """
-        live = sorted(self._live_owners())
-        marks = ",".join("?" * len(live))
-        dead_running = "status = 'running'" + (f" AND owner NOT IN ({marks})" if live else "")
-        cols = (
-            "json_object('id', id, 'routine', routine, 'routine_path', routine_path,"
-            f" 'status', CASE WHEN {dead_running} THEN 'interrupted' ELSE status END,"
-            " 'started_at', started_at,"
-            f" 'ended_at', CASE WHEN {dead_running} THEN COALESCE(updated_at, started_at)"
-            " ELSE ended_at END,"
-            " 'active_s', round(active_s, 3), 'speed', speed, 'effort', effort, 'pain', pain,"
-            " 'note', note, 'exercises', json(exercises))"
-        )
         if not _has_json1(self._conn):
             return [
                 json.dumps(record_json(r), ensure_ascii=False)
@@ -638,6 +643,25 @@ class Store:
                     since=since, include_rehearsals=include_rehearsals, limit=limit
                 )
             ]
+        live = sorted(self._live_owners())
+        marks = ",".join("?" * len(live))
+        dead = "status = 'running'" + (f" AND owner NOT IN ({marks})" if live else "")
+        q = "json_quote"
+        cols = (
+            "'{\"id\":' || id"
+            f" || ',\"routine\":' || {q}(routine)"
+            f" || ',\"routine_path\":' || {q}(routine_path)"
+            f" || ',\"status\":' || {q}(CASE WHEN {dead} THEN 'interrupted' ELSE status END)"
+            f" || ',\"started_at\":' || {q}(started_at)"
+            f" || ',\"ended_at\":' || {q}(CASE WHEN {dead}"
+            " THEN COALESCE(updated_at, started_at) ELSE ended_at END)"
+            f" || ',\"active_s\":' || {q}(round(active_s, 3))"
+            f" || ',\"speed\":' || {q}(speed)"
+            f" || ',\"effort\":' || {q}(effort)"
+            f" || ',\"pain\":' || {q}(pain)"
+            f" || ',\"note\":' || {q}(note)"
+            " || ',\"exercises\":' || exercises || '}'"
+        )
         rows = self._select(cols, since, include_rehearsals, limit, params=[*live, *live])
         return [r[0] for r in rows]
 
@@ -739,7 +763,7 @@ def _has_json1(conn: sqlite3.Connection) -> bool:
     """SQLite's JSON functions are built in since 3.38 (and in most builds before)."""
     if not _JSON1:
         try:
-            conn.execute("SELECT json_object('a', json('[]'))").fetchone()
+            conn.execute("SELECT json_quote('a')").fetchone()
             _JSON1.append(True)
         except sqlite3.Error:
             _JSON1.append(False)
@@ -775,20 +799,6 @@ def _has_sqlite_header(path: Path) -> bool:
 
 def _sidecars(path: Path) -> tuple[Path, Path]:
     return (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
-
-
-def _remove_new_sidecars(path: Path, before: set[Path]) -> None:
-    """Read-only mode leaves the folder as it found it: drop -wal/-shm it created, if empty."""
-    for p in _sidecars(path):
-        if p in before:
-            continue
-        try:
-            if p.name.endswith("-wal") and p.stat().st_size == 0:
-                p.unlink()
-            elif p.name.endswith("-shm") and not path.with_name(path.name + "-wal").exists():
-                p.unlink()
-        except OSError:
-            pass
 
 
 def _move_aside(path: Path) -> Path:

@@ -111,9 +111,10 @@ def test_upgrade_from_every_earlier_version_keeps_sessions(tmp_path: Path, versi
     assert rec.effort is None and rec.pain is None and rec.note == ""
     assert rec.exercises == (ExerciseResult("A", None, "done", 1),)
     conn = sqlite3.connect(db)
-    ts = conn.execute("SELECT started_ts FROM sessions").fetchone()[0]
+    ts, worked = conn.execute("SELECT started_ts, worked FROM sessions").fetchone()
     conn.close()
     assert ts == pytest.approx(rec.started_at.timestamp(), abs=0.01)
+    assert worked == 1  # backfilled from the exercises
 
 
 def test_v1_schema_sql_is_kept_verbatim() -> None:
@@ -639,3 +640,22 @@ def test_rows_match_the_records(tmp_path: Path) -> None:
             rec.speed,
         )
         assert (row.effort, row.pain, row.is_rehearsal) == (rec.effort, rec.pain, rec.is_rehearsal)
+
+
+def test_readonly_beside_a_running_app_sees_its_writes_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    Store.open(db).close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.sqlite3"]
+    with Store.open(db, readonly=True) as ro:
+        assert ro.sessions() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.sqlite3"]  # clean file: nothing made
+    with Store.open(db) as app:
+        sid = app.begin_session(make_routine(), started_at=datetime.now(CET), speed=1)
+        app.update_session(sid, active_s=7.0, exercises=RESULTS)
+        with Store.open(db, readonly=True) as ro:  # shares the app's -wal/-shm
+            (rec,) = ro.sessions()
+            assert rec.active_s == 7.0 and rec.status == "running"
+        app.update_session(sid, active_s=9.0, exercises=RESULTS)  # the app is unharmed
+        assert app.sessions()[0].active_s == 9.0
