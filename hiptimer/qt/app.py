@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         self._history_window: QWidget | None = None
         self._goal_widget: Any = None
         self._was_maximized = False
+        self._chrome_hidden = False
         self._closing = False
         self._rating: Any = None
 
@@ -216,8 +217,13 @@ class MainWindow(QMainWindow):
         self._player_layout = QVBoxLayout(self.player_page)
         self._player_layout.setContentsMargins(0, 0, 0, 0)
         self.summary_page = QWidget()
-        self._summary_layout = QVBoxLayout(self.summary_page)
-        self._summary_layout.setContentsMargins(0, 0, 0, 0)
+        summary_row = QHBoxLayout(self.summary_page)
+        summary_row.setContentsMargins(0, 0, 24, 24)
+        self._summary_layout = QVBoxLayout()
+        self._rating_layout = QVBoxLayout()
+        self._rating_layout.setContentsMargins(0, 32, 0, 0)
+        summary_row.addLayout(self._summary_layout, 3)
+        summary_row.addLayout(self._rating_layout, 2)
         self.stack = QStackedWidget()
         self._pages = {
             "library": self.library,
@@ -740,6 +746,7 @@ class MainWindow(QMainWindow):
             self.show_library()
             return
         self._clear_layout(self._summary_layout)
+        self._clear_layout(self._rating_layout)
         self.summary_widget = SummaryWidget(self.session)
         done = getattr(self.summary_widget, "done_clicked", None)
         if done is not None:
@@ -761,10 +768,21 @@ class MainWindow(QMainWindow):
             return
         rate = RateSessionDialog(self._store, session_id, self)
         self._rating = rate
-        # Inline under the summary, not a modal box on top of it.
+        # Beside the summary, not a modal box on top of it; Done saves it.
         rate.setWindowFlags(Qt.WindowType.Widget)
-        self._summary_layout.addWidget(rate)
-        rate.show()
+        buttons = getattr(rate, "buttons", None)
+        if isinstance(buttons, QWidget):
+            buttons.hide()
+        title = QLabel("How did it go?")
+        title.setProperty("role", "title")
+        hint = QLabel("Optional. Saved when you press Done.")
+        hint.setProperty("role", "muted")
+        self._rating_layout.addWidget(title)
+        self._rating_layout.addWidget(hint)
+        self._rating_layout.addWidget(rate)
+        self._rating_layout.addStretch(1)
+        for w in (title, hint, rate):
+            w.show()
 
     def _on_summary_done(self) -> None:
         rating = self._rating
@@ -782,7 +800,7 @@ class MainWindow(QMainWindow):
             self.controller.stop()
 
     def _leave_player_page(self) -> None:
-        if self.isFullScreen():
+        if self.isFullScreen() or self._chrome_hidden:
             self.leave_fullscreen()
         if self.projector is not None:
             proj, self.projector = self.projector, None
@@ -793,6 +811,7 @@ class MainWindow(QMainWindow):
         self._leave_player_page()
         self._clear_layout(self._player_layout)
         self._clear_layout(self._summary_layout)
+        self._clear_layout(self._rating_layout)
         self._rating = None
         stop = getattr(self.voice, "stop", None)
         if callable(stop):
@@ -842,7 +861,9 @@ class MainWindow(QMainWindow):
             win.setScreen(screen)
             win.move(screen.geometry().topLeft())
         if win is self:
-            self._was_maximized = self.isMaximized()
+            if not self._chrome_hidden:
+                self._was_maximized = self.isMaximized()
+            self._chrome_hidden = True
             self.menuBar().hide()
             self.statusBar().hide()
         win.showFullScreen()
@@ -851,10 +872,12 @@ class MainWindow(QMainWindow):
         win = self._fullscreen_window()
         if win is not self:
             return  # the projector stays fullscreen; closing it is the way out
+        if self._chrome_hidden:  # even if something else already left the fullscreen state
+            self._chrome_hidden = False
+            self.menuBar().show()
+            self.statusBar().show()
         if not self.isFullScreen():
             return
-        self.menuBar().show()
-        self.statusBar().show()
         if self._was_maximized:
             self.showMaximized()
         else:

@@ -108,6 +108,7 @@ class LibraryPage(QWidget):
         find.activated.connect(self._focus_search)
 
         self.tree = QTreeWidget()
+        self.tree.setObjectName("library")
         self.tree.setColumnCount(len(self.COLUMNS))
         self.tree.setHeaderLabels(list(self.COLUMNS))
         self.tree.setRootIsDecorated(False)
@@ -362,6 +363,7 @@ class OverviewPage(QWidget):
         self.errors_scroll.hide()
 
         self.steps = QTreeWidget()
+        self.steps.setObjectName("steps")
         self.steps.setColumnCount(4)
         self.steps.setHeaderLabels(["Starts at", "Length", "Phase", "Step"])
         self.steps.setRootIsDecorated(False)

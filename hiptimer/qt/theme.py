@@ -129,6 +129,9 @@ QLineEdit {{
     background: {c["base"]};
 }}
 QTreeView, QListView, QTableView {{ border: 1px solid {c["border"]}; border-radius: 6px; }}
+QTreeView#library {{ font-size: 12pt; }}
+QTreeView#library::item {{ padding: 7px 4px; }}
+QTreeView#steps::item {{ padding: 2px 4px; }}
 QLabel[role="muted"] {{ color: {c["muted"]}; }}
 QLabel[role="error"] {{ color: {c["error"]}; }}
 QLabel[role="title"] {{ font-size: 20pt; font-weight: bold; }}
