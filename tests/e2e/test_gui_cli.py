@@ -96,3 +96,68 @@ def test_broken_routine_with_start_exits_with_located_error(tmp_path: Path) -> N
     assert r.returncode == 2
     assert f"{routine}:4:" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+TWO_SCREENS = {
+    "synchronousWindowSystemEvents": False,
+    "windowFrameMargins": False,
+    "screens": [
+        {"name": "laptop", "x": 0, "y": 0, "width": 1280, "height": 800,
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+        {"name": "projector", "x": 1280, "y": 0, "width": 1920, "height": 1080,
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+    ],
+}  # fmt: skip
+
+PRESENT = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from hiptimer.clock import FakeClock
+from hiptimer.qt.app import AppOptions, MainWindow, protect_none_refcount
+from hiptimer.qt.settings import Settings
+protect_none_refcount()
+tmp = Path(sys.argv[1]); routine = Path(sys.argv[2]); screen = int(sys.argv[3])
+app = QApplication([])
+s = Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
+opts = AppOptions(db=tmp / "db.sqlite3", audio_backend="none", fullscreen=True,
+                  screen=screen if screen >= 0 else None)
+w = MainWindow(opts, s, clock_factory=lambda speed: FakeClock(speed=speed))
+w.show()
+w.open_routine_path(routine)
+w.start_session()
+app.processEvents()
+proj = w.projector
+out = {
+    "projector": None if proj is None else proj.screen().name(),
+    "projector_fullscreen": bool(proj and proj.isFullScreen()),
+    "projector_has_player": bool(proj and w.player_widget.window() is proj),
+    "main_shows": type(w.presenter_widget or w.player_widget).__name__,
+    "main_fullscreen": w.isFullScreen(),
+}
+w.close()
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize(("screen", "expect"), [(1, "projector"), (-1, "projector")])
+def test_two_screens_projector_and_presenter(tmp_path: Path, screen: int, expect: str) -> None:
+    import json
+
+    cfg = tmp_path / "screens.json"
+    cfg.write_text(json.dumps(TWO_SCREENS), encoding="utf-8")
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text(TINY, encoding="utf-8")
+    env = _env(tmp_path)
+    env["QT_QPA_PLATFORM"] = f"offscreen:configfile={cfg}"
+    r = subprocess.run(
+        [sys.executable, "-c", PRESENT, str(tmp_path), str(routine), str(screen)],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["projector"] == expect
+    assert out["projector_fullscreen"] and out["projector_has_player"]
+    assert out["main_shows"] == "PresenterWidget"
+    assert not out["main_fullscreen"]
