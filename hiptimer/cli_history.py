@@ -43,6 +43,17 @@ def _table(records: list[SessionRecord]) -> str:
     return "\n".join(lines)
 
 
+def _write_json_list(texts: list[str], chunk: int = 2000) -> None:
+    """``[obj,\nobj,...]`` written in chunks (no 100 MB string built at once)."""
+    out = sys.stdout
+    out.write("[")
+    for i in range(0, len(texts), chunk):
+        if i:
+            out.write(",\n")
+        out.write(",\n".join(texts[i : i + chunk]))
+    out.write("]\n")
+
+
 def cmd_history(
     db: Path | None, as_json: bool, as_csv: bool, include_all: bool, since: str | None
 ) -> int:
@@ -81,7 +92,7 @@ def cmd_history(
     try:
         if as_json:
             # one object per line inside the list: valid JSON, and friendly to grep
-            sys.stdout.write("[" + ",\n".join(texts) + "]\n" if texts else "[]\n")
+            _write_json_list(texts)
         elif as_csv:
             write_csv(records, sys.stdout)
         elif not records:

@@ -188,3 +188,11 @@ def test_installed_command_has_no_traceback(tmp_path: Path) -> None:
         timeout=60,
     )
     assert p.returncode == 1 and "Traceback" not in p.stderr and "damaged" in p.stderr
+
+
+def test_json_list_written_in_chunks_is_one_valid_list(capsys: pytest.CaptureFixture[str]) -> None:
+    from hiptimer.cli_history import _write_json_list
+
+    for n in (0, 1, 2, 5):
+        _write_json_list([json.dumps({"i": i}) for i in range(n)], chunk=2)
+        assert json.loads(capsys.readouterr().out) == [{"i": i} for i in range(n)]
