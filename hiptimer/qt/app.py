@@ -342,14 +342,14 @@ class MainWindow(QMainWindow):
         backend_menu = sound.addMenu("Audio &backend")
         bgroup = QActionGroup(self)
         self.backend_actions: dict[str, QAction] = {}
-        for name in AUDIO_BACKENDS:
-            act = backend_menu.addAction(name)
+        for backend in AUDIO_BACKENDS:
+            act = backend_menu.addAction(backend)
             act.setCheckable(True)
-            act.setChecked(name == self.settings.audio_backend)
-            act.setData(name)
+            act.setChecked(backend == self.settings.audio_backend)
+            act.setData(backend)
             bgroup.addAction(act)
             act.triggered.connect(self._on_backend_action_triggered)
-            self.backend_actions[name] = act
+            self.backend_actions[backend] = act
         self.backend_status = backend_menu.addAction("")
         self.backend_status.setEnabled(False)
         self.backend_status.setVisible(False)
@@ -1063,6 +1063,10 @@ def run(args: argparse.Namespace) -> int:
             for line in window.overview.errors.text().splitlines():
                 print(line, file=sys.stderr)
             return 2
+    elif options.start:
+        print(
+            "hiptimer: warning: --start needs a ROUTINE file; showing the library", file=sys.stderr
+        )
     window.show()
     QTimer.singleShot(0, lambda: _bench(STARTUP_MARKER))
     QTimer.singleShot(0, window.reload_library)
