@@ -516,7 +516,7 @@ class PlayerWidget(QWidget):
         if pacer_now != (self.pacer.phase, self.pacer.breath_text):
             self._sync_pacer()
         if breath_hold:
-            self.pacer.set_colors(color, QColor(c["bg"]))
+            self.pacer.set_colors(color, QColor(c["bg"]), QColor(c["bg"]))
         if self.pacer.isVisible() != breath_hold and self.isVisible():
             self.pacer.setVisible(breath_hold)
             self._relayout()

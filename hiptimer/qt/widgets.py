@@ -410,6 +410,8 @@ class BreathPacer(QWidget):
         self._value = PACER_MIN
         self._color = QColor("#4aa3ff")
         self._text_color = QColor("#ffffff")
+        self._background: QColor | None = None
+        self._painted_px = -1.0  # circle radius last painted, in pixels
         self._reduced_motion = False
         self._anim = QVariantAnimation(self)
         self._anim.setEasingCurve(QEasingCurve.Type.Linear)
@@ -454,9 +456,13 @@ class BreathPacer(QWidget):
             self._anim.stop()
             self._set_value(self.target)
 
-    def set_colors(self, color: QColor, text: QColor) -> None:
-        self._color, self._text_color = QColor(color), QColor(text)
-        self.update()
+    def set_colors(self, color: QColor, text: QColor, background: QColor | None = None) -> None:
+        new = (QColor(color), QColor(text), QColor(background) if background is not None else None)
+        if new != (self._color, self._text_color, self._background):
+            self._color, self._text_color, self._background = new
+            # an opaque pacer repaints alone, not the player behind it
+            self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, background is not None)
+            self.update()
 
     @staticmethod
     def value_at(phase: str, fraction: float) -> float:
@@ -510,18 +516,28 @@ class BreathPacer(QWidget):
         if isinstance(v, float | int):
             self._set_value(float(v))
 
+    def _full_radius(self) -> float:
+        return min(self.width(), self.height()) / 2 * 0.96
+
     def _set_value(self, v: float) -> None:
-        if abs(v - self._value) > 1e-4:
-            self._value = v
+        if abs(v - self._value) <= 1e-6:
+            return
+        self._value = v
+        # repaint only when the circle moved by a whole pixel (or reached its end)
+        px = self._full_radius() * v
+        if abs(px - self._painted_px) >= 1.0 or v in (PACER_MIN, PACER_MAX):
             self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         self.paint_count += 1
         p = QPainter(self)
+        if self._background is not None:
+            p.fillRect(event.rect(), self._background)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         side = min(self.width(), self.height())
         c = QPointF(self.width() / 2, self.height() / 2)
-        full = side / 2 * 0.96
+        full = self._full_radius()
+        self._painted_px = full * self._value
         # the outer guide: where an inhale ends
         guide = QColor(self._color)
         guide.setAlphaF(0.35)
