@@ -45,6 +45,7 @@ from hiptimer.qt.widgets import (
     FitLabel,
     FlashOverlay,
     dose_summary,
+    dose_text,
     fit_pixel_size,
     format_countdown,
     next_exercise_text,
@@ -110,7 +111,7 @@ def describe_step(step: Step) -> str:
         return f"Rest before set {step.set} of {step.sets}"
     if step.kind == "switch":
         return f"Switch to the {step.side or 'other'} side"
-    parts = [ex.dose.text]
+    parts = [dose_text(ex)]
     if step.side:
         parts.append(step.side)
     elif ex.sides == "alternate":
@@ -177,7 +178,7 @@ def rep_text(session: Session) -> str:
     dose = step.exercise.dose
     if dose.self_paced:
         each = " each side" if step.exercise.sides == "alternate" else ""
-        return f"{dose.text}{each} — press Next when done"
+        return f"{dose_text(step.exercise)}{each} — press Next when done"
     r = session.rep()
     if r is None:
         reps = int(dose.high) * (2 if step.exercise.sides == "alternate" else 1)
@@ -297,6 +298,7 @@ class PlayerWidget(QWidget):
         self._flash_enabled = True
         self._reduced_motion = False
         self._pause_reason = "user"
+        self._shape: tuple[bool, ...] = ()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(480, 320)
 
@@ -316,8 +318,11 @@ class PlayerWidget(QWidget):
         self.rep_label = FitLabel("", self, bold=True)
         self.rep_label.setWordWrap(True)
         self.pacer = BreathPacer(self)
-        self.breath_label = FitLabel("", self, bold=True)
+        self.breath_phase_label = FitLabel("", self, bold=True)  # "Breathe in"
+        self.breath_phase_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.breath_label = FitLabel("", self, bold=True)  # "Breath 2 of 8"
         self.breath_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pacer.phase_changed.connect(self.breath_phase_label.set_text_if_changed)
 
         self.how_label = FitLabel("", self)
         self.how_label.setWordWrap(True)
@@ -517,11 +522,10 @@ class PlayerWidget(QWidget):
             self._sync_pacer()
         if breath_hold:
             self.pacer.set_colors(color, QColor(c["bg"]), QColor(c["bg"]))
-        if self.pacer.isVisible() != breath_hold and self.isVisible():
-            self.pacer.setVisible(breath_hold)
-            self._relayout()
-        elif not self.isVisible():
-            self.pacer.setVisible(breath_hold)
+            self.breath_phase_label.set_color(color)
+        if self.pacer.isVisibleTo(self) != breath_hold:
+            for w in (self.pacer, self.breath_phase_label, self.breath_label):
+                w.setVisible(breath_hold)
 
         ex = step.exercise if step is not None else None
         how_changed = self.how_label.set_text_if_changed(ex.how if ex is not None else "")
@@ -536,6 +540,14 @@ class PlayerWidget(QWidget):
 
         self._refresh_banner(state)
         self.buttons.refresh(state)
+        # rows of the side panel come and go: lay out again when the set changes
+        shape = tuple(
+            bool(w.text())
+            for w in (self.side_label, self.dose_label, self.set_label, self.rep_label)
+        ) + (self.rep_label.text().endswith("done"), breath_hold)
+        if shape != self._shape:
+            self._shape = shape
+            self._relayout()
 
     def _refresh_banner(self, state: str) -> None:
         if state == "paused":
@@ -651,7 +663,7 @@ class PlayerWidget(QWidget):
         rows.append((self.rep_label, 0.16 if self.rep_label.text() else 0.0))
         pacer_on = self.pacer.isVisibleTo(self)
         if pacer_on:
-            rows += [(self.pacer, 0.0), (self.breath_label, 0.1)]
+            rows += [(self.pacer, 0.0), (self.breath_phase_label, 0.12), (self.breath_label, 0.08)]
         used = sum(share for _, share in rows)
         y = top
         for w, share in rows:
@@ -667,7 +679,8 @@ class PlayerWidget(QWidget):
             if not self.rep_label.text().endswith("done")
             else self._px(0.036)
         )
-        self.breath_label.set_pixel_size(self._px(0.04))
+        self.breath_label.set_pixel_size(self._px(0.035))
+        self.breath_phase_label.set_pixel_size(min(self._px(0.065), int(pw / 6.5)))
         # overlays
         bw = int(dial_w * 0.92)
         bh = int(H * 0.15)

@@ -74,9 +74,22 @@ def surface(theme: str, role: str) -> QColor:
     return QColor(_theme.surface(theme, role))
 
 
+def dose_text(ex: Exercise) -> str:
+    """The dose as written, with its unit when the file gave a bare number
+    (``reps: 12`` -> ``12 reps``, ``hold: 30`` -> ``30 s``)."""
+    text = ex.dose.text.strip()
+    if any(ch.isalpha() for ch in text):
+        return text
+    if ex.dose.kind == "reps":
+        return f"{text} reps"
+    if ex.dose.kind == "breaths":
+        return f"{text} breaths"
+    return f"{text} s"
+
+
 def dose_summary(ex: Exercise) -> str:
     """``8 reps × 3 sets, each side``: the dose as written plus sets and sides."""
-    parts = [ex.dose.text]
+    parts = [dose_text(ex)]
     if ex.sets > 1:
         parts[0] += f" × {ex.sets} sets"
     if ex.sides == "each":
@@ -551,12 +564,14 @@ class BreathPacer(QWidget):
             p.setBrush(fill)
             r = full * self._value
             p.drawEllipse(c, r, r)
+            # an arrow that says which way the circle goes, inside the smallest circle
             f = QFont(self.font())
             f.setBold(True)
-            f.setPixelSize(max(1, int(side * 0.1)))
+            f.setPixelSize(max(1, int(full * PACER_MIN * 0.9)))
             p.setFont(f)
             p.setPen(self._text_color)
-            p.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.phase_text)
+            arrow = "▲" if self._phase == "inhale" else "▼"
+            p.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, arrow)
         p.end()
 
 
