@@ -1,0 +1,288 @@
+"""Which cue sounds, and what the voice says, for the engine's events. Pure.
+
+The Qt side (``hiptimer.qt.cues``) plays what this module decides; every
+rule lives here so it can be tested without a sound card.
+
+Cues and their events
+---------------------
+=========  ==============================================================
+ready      StepStarted of a ``prep`` step (get into position)
+go         StepStarted of a ``work`` step
+switch     StepStarted of a ``switch`` step (change sides)
+stop       StepEnded of a work step with outcome done or partial
+set_done   SetDone of an exercise with more than one set (a set is over)
+tick       CountdownTick (the last ``countdown`` seconds of a timed step)
+rep        RepTick (each rep of a tempo set)
+complete   SessionFinished with status completed
+=========  ==============================================================
+
+One sound per instant
+---------------------
+Several events share one instant at a boundary (a work step ends, a set is
+done, a switch starts). Playing all their cues at once would be a jumble, so
+:func:`select_cues` keeps, for each instant, the single cue with the highest
+:data:`PRIORITY`: ``complete`` > ``switch`` > ``go`` > ``set_done`` > ``stop``
+> ``ready`` > ``rep`` > ``tick``. So the last work step ends with
+``complete`` rather than ``stop``; a set of a multi-set exercise ends with
+``set_done`` (it tells more than ``stop``, and is still a work-end sound);
+rep 1 of a tempo set is covered by ``go``; and the boundary into a switch
+step sounds ``switch``. Every work start and every work end sounds exactly
+one cue, on the planned instant.
+
+A batch that spans several instants (the app woke late, or a control
+raced through steps) plays only its latest instant: stale cues played late
+in a burst would mislead more than silence.
+
+Speech
+------
+:func:`spoken_text` gives the announcement for one event, or None. The Qt
+director speaks it after the instant's cue has finished (see
+``hiptimer.qt.cues.CueDirector`` for the no-talking-over rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from hiptimer.events import (
+    CountdownTick,
+    Event,
+    RepTick,
+    SessionFinished,
+    SetDone,
+    SideSwitch,
+    StepEnded,
+    StepStarted,
+)
+from hiptimer.plan import Plan, Step
+from hiptimer.routine import Dose
+
+CUE_NAMES: tuple[str, ...] = (
+    "ready",
+    "go",
+    "tick",
+    "stop",
+    "switch",
+    "set_done",
+    "rep",
+    "complete",
+)
+
+#: Higher wins when several cues fall on one instant.
+PRIORITY: dict[str, int] = {
+    "complete": 8,
+    "switch": 7,
+    "go": 6,
+    "set_done": 5,
+    "stop": 4,
+    "ready": 3,
+    "rep": 2,
+    "tick": 1,
+}
+
+#: Minor cues: skipped while the voice is speaking (boundary cues interrupt it instead).
+MINOR_CUES: frozenset[str] = frozenset({"tick", "rep"})
+
+BACKENDS: tuple[str, ...] = ("qt", "playsound", "none")
+AUTO_ORDER: tuple[str, ...] = ("qt", "playsound", "none")
+
+
+def cues_for(event: Event) -> list[str]:
+    """The cues one event asks for (before the one-per-instant priority)."""
+    if isinstance(event, StepStarted):
+        kind = event.step.kind
+        if kind == "prep":
+            return ["ready"]
+        if kind == "work":
+            return ["go"]
+        if kind == "switch":
+            return ["switch"]
+        return []
+    if isinstance(event, StepEnded):
+        if event.step.is_work and event.outcome in ("done", "partial"):
+            return ["stop"]
+        return []
+    if isinstance(event, CountdownTick):
+        return ["tick"]
+    if isinstance(event, SetDone):
+        return ["set_done"] if event.of > 1 else []
+    if isinstance(event, RepTick):
+        return ["rep"]
+    if isinstance(event, SessionFinished):
+        return ["complete"] if event.status == "completed" else []
+    return []
+
+
+def _at(event: Event) -> float:
+    return event.at
+
+
+def select_cues(events: Sequence[Event]) -> list[tuple[float, str]]:
+    """The cue to play for a batch of events: ``[(instant, cue)]``, at most one.
+
+    Only the batch's latest instant that asks for a cue counts; among the cues
+    of that instant the highest :data:`PRIORITY` wins.
+    """
+    by_instant: dict[float, str] = {}
+    for e in events:
+        for cue in cues_for(e):
+            at = _at(e)
+            best = by_instant.get(at)
+            if best is None or PRIORITY[cue] > PRIORITY[best]:
+                by_instant[at] = cue
+    if not by_instant:
+        return []
+    latest = max(by_instant)
+    return [(latest, by_instant[latest])]
+
+
+# ---------------------------------------------------------------- speech
+
+
+def _plural(n: float, word: str) -> str:
+    k = int(n) if float(n).is_integer() else n
+    return f"{k} {word}" if k == 1 else f"{k} {word}s"
+
+
+def spoken_duration(seconds: float) -> str:
+    """30 -> "30 seconds", 90 -> "1 minute 30 seconds", 600 -> "10 minutes"."""
+    s = int(round(seconds))
+    if s < 60:
+        return _plural(s, "second")
+    m, sec = divmod(s, 60)
+    if m >= 60:
+        h, m = divmod(m, 60)
+        parts = [_plural(h, "hour")] + ([_plural(m, "minute")] if m else [])
+        return " ".join(parts)
+    return _plural(m, "minute") + (f" {_plural(sec, 'second')}" if sec else "")
+
+
+def _count(d: Dose, word: str) -> str:
+    if d.is_range:
+        return f"{int(d.low)} to {int(d.high)} {word}s"
+    return _plural(d.high, word)
+
+
+def spoken_dose(dose: Dose, *, alternate: bool = False) -> str:
+    if dose.kind in ("hold", "time"):
+        return spoken_duration(dose.high)
+    if dose.kind == "breaths":
+        return _count(dose, "breath")
+    text = _count(dose, "rep")
+    return f"{text} each side" if alternate else text
+
+
+def describe_work(step: Step) -> str:
+    """ "Pigeon pose, left side, 30 seconds" (set N of M when sets > 1)."""
+    ex = step.exercise
+    parts = [ex.name]
+    if step.side is not None:
+        parts.append(f"{step.side} side")
+    elif ex.sides == "alternate":
+        parts.append("alternating sides")
+    if step.sets > 1:
+        parts.append(f"set {step.set} of {step.sets}")
+    parts.append(spoken_dose(ex.dose, alternate=ex.sides == "alternate"))
+    return ", ".join(parts)
+
+
+def spoken_text(event: Event, plan: Plan) -> str | None:
+    """What the voice says for one event, or None.
+
+    - rest start: "Rest. Next: <upcoming work>"
+    - prep start: "Next: <upcoming work>"; "Get ready" when a rest just
+      announced the same exercise
+    - set rest start: "Rest. Next: set 2 of 3"; "Rest. Last set next" before the last
+    - the last set of a multi-set exercise starts: "Last set"
+    - a switch step starts (SideSwitch): "Switch sides"
+    - the session completes: "Session complete"
+    """
+    if isinstance(event, SideSwitch):
+        return "Switch sides"
+    if isinstance(event, SessionFinished):
+        return "Session complete" if event.status == "completed" else None
+    if not isinstance(event, StepStarted):
+        return None
+    step = event.step
+    upcoming = plan.next_work(step.index)
+    if step.kind == "prep":
+        prev = plan.steps[step.index - 1] if step.index > 0 else None
+        if prev is not None and prev.kind == "rest":
+            return "Get ready"
+        return f"Next: {describe_work(upcoming)}" if upcoming is not None else None
+    if step.kind == "rest":
+        return f"Rest. Next: {describe_work(upcoming)}" if upcoming is not None else "Rest"
+    if step.kind == "set_rest":
+        if upcoming is None or upcoming.exercise_index != step.exercise_index:
+            return "Rest"
+        if upcoming.set == upcoming.sets:
+            return "Rest. Last set next"
+        return f"Rest. Next: set {upcoming.set} of {upcoming.sets}"
+    if step.kind == "work" and step.sets > 1 and step.set == step.sets:
+        return "Last set"
+    return None
+
+
+def speech_for(events: Sequence[Event], plan: Plan) -> str | None:
+    """One announcement for a batch: the texts of its latest instant, joined."""
+    texts: list[tuple[float, str]] = []
+    for e in events:
+        t = spoken_text(e, plan)
+        if t:
+            texts.append((_at(e), t))
+    if not texts:
+        return None
+    latest = max(at for at, _ in texts)
+    chosen = [t for at, t in texts if at == latest]
+    return ". ".join(dict.fromkeys(chosen))  # no repeats, order kept
+
+
+# ---------------------------------------------------------------- backends
+
+
+def choose_backend(requested: str, available: Callable[[str], bool]) -> list[str]:
+    """The backends to try, in order, for ``--audio-backend requested``.
+
+    ``auto`` tries qt, then playsound, then none (only those ``available``
+    says exist, but always ending with ``none``). A named backend is tried
+    first even if ``available`` doubts it, then falls back the same way.
+    Unknown names raise ValueError.
+    """
+    if requested != "auto" and requested not in BACKENDS:
+        raise ValueError(
+            f"unknown audio backend {requested!r}; choose one of auto, " + ", ".join(BACKENDS)
+        )
+    order: list[str] = []
+    if requested != "auto":
+        order.append(requested)
+    for name in AUTO_ORDER:
+        if name not in order and (name == "none" or available(name)):
+            order.append(name)
+    if order[0] == "none":
+        return ["none"]
+    return order
+
+
+def resolve_sounds(
+    routine_sounds: dict[str, Path] | None, sounds_dir: Path
+) -> tuple[dict[str, Path], list[str]]:
+    """Cue name -> WAV file: the routine's own file where it names one (and it
+    exists), else ``sounds_dir/<cue>.wav``. Returns the map and a list of
+    problems (a routine sound that is missing, a cue with no file at all)."""
+    out: dict[str, Path] = {}
+    problems: list[str] = []
+    own = routine_sounds or {}
+    for cue in CUE_NAMES:
+        p = own.get(cue)
+        if p is not None:
+            if p.is_file():
+                out[cue] = p
+                continue
+            problems.append(f"routine sound for {cue!r} not found: {p}; using the built-in one")
+        default = sounds_dir / f"{cue}.wav"
+        if default.is_file():
+            out[cue] = default
+        else:
+            problems.append(f"no sound file for cue {cue!r} ({default})")
+    return out, problems

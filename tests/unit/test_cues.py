@@ -1,0 +1,270 @@
+"""Which cue for which event, the spoken text, backend choice, sound lookup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hiptimer import cues
+from hiptimer.clock import FakeClock
+from hiptimer.engine import Session
+from hiptimer.events import (
+    BreathPhase,
+    CountdownTick,
+    Event,
+    Paused,
+    RepTick,
+    Resumed,
+    SessionFinished,
+    SetDone,
+    SideSwitch,
+    StepEnded,
+    StepStarted,
+)
+from hiptimer.loader import CUE_NAMES as LOADER_CUES
+from hiptimer.loader import load_routine_text
+from hiptimer.plan import Plan, compile_plan
+from hiptimer.resources import sounds_dir
+
+ROUTINE = """
+name: Cue test
+defaults: {prep: 5, rest: 10, set_rest: 20, switch: 5, countdown: 3, breath: 4}
+exercises:
+  - name: Pigeon pose
+    hold: 30s
+    sides: each
+  - name: Squat
+    reps: 8
+    tempo: 3s
+    sets: 3
+  - name: Forward fold
+    hold: 8-10 breaths
+  - name: Lunge twist
+    reps: 6
+    sides: alternate
+  - name: Walk
+    time: 90 s
+"""
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return compile_plan(load_routine_text(ROUTINE, "cue-test.yaml"))
+
+
+def run_all(plan: Plan) -> list[list[Event]]:
+    """Drive a whole session with a FakeClock, one batch per wake-up; self-paced
+    steps get Next after 10 s."""
+    clock = FakeClock()
+    s = Session(plan, clock)
+    batches = [s.start()]
+    for _ in range(10_000):
+        if s.state == "finished":
+            break
+        w = s.next_wakeup()
+        if w is None:
+            clock.advance(10.0)
+            batches.append(s.next())
+        else:
+            clock.advance(max(0.0, w - clock.now()))
+            batches.append(s.tick())
+    assert s.state == "finished"
+    return [b for b in batches if b]
+
+
+# ------------------------------------------------------------ cue mapping
+
+
+def test_cue_names_match_the_loader_and_the_shipped_files() -> None:
+    assert cues.CUE_NAMES == LOADER_CUES
+    for name in cues.CUE_NAMES:
+        assert (sounds_dir() / f"{name}.wav").is_file(), name
+    assert set(cues.PRIORITY) == set(cues.CUE_NAMES)
+
+
+def test_cues_for_each_event_kind(plan: Plan) -> None:
+    prep, work = plan.steps[0], plan.steps[1]
+    switch = next(s for s in plan.steps if s.kind == "switch")
+    rest = next(s for s in plan.steps if s.kind == "rest")
+    set_rest = next(s for s in plan.steps if s.kind == "set_rest")
+    assert cues.cues_for(StepStarted(prep, 0.0)) == ["ready"]
+    assert cues.cues_for(StepStarted(work, 5.0)) == ["go"]
+    assert cues.cues_for(StepStarted(switch, 35.0)) == ["switch"]
+    assert cues.cues_for(StepStarted(rest, 1.0)) == []
+    assert cues.cues_for(StepStarted(set_rest, 1.0)) == []
+    assert cues.cues_for(StepEnded(work, 35.0, "done")) == ["stop"]
+    assert cues.cues_for(StepEnded(work, 35.0, "partial")) == ["stop"]
+    assert cues.cues_for(StepEnded(work, 35.0, "skipped")) == []
+    assert cues.cues_for(StepEnded(prep, 5.0, "done")) == []
+    assert cues.cues_for(CountdownTick(work, 32.0, 3)) == ["tick"]
+    assert cues.cues_for(RepTick(work, 1.0, 2, 8, None)) == ["rep"]
+    assert cues.cues_for(SetDone(work, 1.0, 1, 3)) == ["set_done"]
+    assert cues.cues_for(SetDone(work, 1.0, 1, 1)) == []  # single set: stop says it
+    assert cues.cues_for(SessionFinished(9.0, "completed")) == ["complete"]
+    assert cues.cues_for(SessionFinished(9.0, "stopped")) == []
+    assert cues.cues_for(SideSwitch(switch, 35.0, "right")) == []  # the switch step's start sounds
+    assert cues.cues_for(BreathPhase(work, 1.0, "inhale", 1, 8, 2.0)) == []
+    assert cues.cues_for(Paused(1.0, "user")) == []
+    assert cues.cues_for(Resumed(1.0)) == []
+
+
+def test_one_cue_per_instant_by_priority(plan: Plan) -> None:
+    work = plan.steps[1]
+    switch = next(s for s in plan.steps if s.kind == "switch")
+    # end of a work step into a switch: stop and switch at once -> switch
+    batch: list[Event] = [
+        StepEnded(work, 35.0, "done"),
+        SetDone(work, 35.0, 1, 1),
+        SideSwitch(switch, 35.0, "right"),
+        StepStarted(switch, 35.0),
+    ]
+    assert cues.select_cues(batch) == [(35.0, "switch")]
+    # last work ends and the session completes on the same instant -> complete
+    assert cues.select_cues([StepEnded(work, 9.0, "done"), SessionFinished(9.0, "completed")]) == [
+        (9.0, "complete")
+    ]
+    # a set of several is done -> set_done instead of stop
+    assert cues.select_cues([StepEnded(work, 9.0, "done"), SetDone(work, 9.0, 2, 3)]) == [
+        (9.0, "set_done")
+    ]
+    # rep 1 shares the instant with go -> only go
+    assert cues.select_cues([StepStarted(work, 5.0), RepTick(work, 5.0, 1, 8, None)]) == [
+        (5.0, "go")
+    ]
+    # a late batch crossing two instants plays only the latest
+    assert cues.select_cues([CountdownTick(work, 32.0, 3), CountdownTick(work, 33.0, 2)]) == [
+        (33.0, "tick")
+    ]
+    assert cues.select_cues([Paused(1.0, "user")]) == []
+
+
+def test_every_work_start_and_end_sounds_once_in_a_whole_session(plan: Plan) -> None:
+    played: dict[float, str] = {}
+    starts: list[float] = []
+    ends: list[float] = []
+    first = finish = None
+    for batch in run_all(plan):
+        for at, cue in cues.select_cues(batch):
+            assert at not in played
+            played[at] = cue
+        for e in batch:
+            if isinstance(e, StepStarted) and e.step.is_work:
+                starts.append(e.at)
+            elif isinstance(e, StepEnded) and e.step.is_work:
+                ends.append(e.at)
+            if isinstance(e, StepStarted) and first is None:
+                first = e.at
+            if isinstance(e, SessionFinished):
+                finish = e.at
+    assert len(starts) == len(ends) == sum(1 for s in plan.steps if s.is_work)
+    for t in starts:
+        assert played[t] == "go", t
+    for t in ends:
+        assert played[t] in {"stop", "set_done", "switch", "complete"}, t
+    assert first is not None and played[first] == "ready"
+    assert finish is not None and played[finish] == "complete"
+    assert "tick" in played.values() and "rep" in played.values()
+    assert sum(1 for c in played.values() if c == "set_done") == 3  # squat: 3 sets
+    assert sum(1 for c in played.values() if c == "switch") == 1  # pigeon pose sides
+
+
+# ------------------------------------------------------------ speech
+
+
+def test_spoken_text_for_each_kind_of_step(plan: Plan) -> None:
+    st = plan.steps
+    prep0 = st[0]
+    assert cues.spoken_text(StepStarted(prep0, 0.0), plan) == (
+        "Next: Pigeon pose, left side, 30 seconds"
+    )
+    switch = next(s for s in st if s.kind == "switch")
+    assert cues.spoken_text(SideSwitch(switch, 1.0, "right"), plan) == "Switch sides"
+    assert cues.spoken_text(StepStarted(switch, 1.0), plan) is None  # SideSwitch says it
+    rest = next(s for s in st if s.kind == "rest")
+    assert cues.spoken_text(StepStarted(rest, 1.0), plan) == (
+        "Rest. Next: Squat, set 1 of 3, 8 reps"
+    )
+    prep1 = next(s for s in st if s.kind == "prep" and s.exercise_index == 1)
+    assert cues.spoken_text(StepStarted(prep1, 1.0), plan) == "Get ready"
+    set_rests = [s for s in st if s.kind == "set_rest"]
+    assert cues.spoken_text(StepStarted(set_rests[0], 1.0), plan) == ("Rest. Next: set 2 of 3")
+    assert cues.spoken_text(StepStarted(set_rests[1], 1.0), plan) == "Rest. Last set next"
+    squat_sets = [s for s in st if s.is_work and s.exercise_index == 1]
+    assert cues.spoken_text(StepStarted(squat_sets[0], 1.0), plan) is None
+    assert cues.spoken_text(StepStarted(squat_sets[2], 1.0), plan) == "Last set"
+    rests = [s for s in st if s.kind == "rest"]
+    assert cues.spoken_text(StepStarted(rests[1], 1.0), plan) == (
+        "Rest. Next: Forward fold, 8 to 10 breaths"
+    )
+    assert cues.spoken_text(StepStarted(rests[2], 1.0), plan) == (
+        "Rest. Next: Lunge twist, alternating sides, 6 reps each side"
+    )
+    assert cues.spoken_text(StepStarted(rests[3], 1.0), plan) == (
+        "Rest. Next: Walk, 1 minute 30 seconds"
+    )
+    assert cues.spoken_text(SessionFinished(1.0, "completed"), plan) == "Session complete"
+    assert cues.spoken_text(SessionFinished(1.0, "stopped"), plan) is None
+    assert cues.spoken_text(CountdownTick(st[1], 1.0, 3), plan) is None
+
+
+def test_speech_for_a_batch_joins_the_latest_instant(plan: Plan) -> None:
+    work = plan.steps[1]
+    switch = next(s for s in plan.steps if s.kind == "switch")
+    batch: list[Event] = [
+        StepEnded(work, 35.0, "done"),
+        SideSwitch(switch, 35.0, "right"),
+        StepStarted(switch, 35.0),
+    ]
+    assert cues.speech_for(batch, plan) == "Switch sides"
+    assert cues.speech_for([CountdownTick(work, 1.0, 2)], plan) is None
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (1, "1 second"),
+        (30, "30 seconds"),
+        (60, "1 minute"),
+        (90, "1 minute 30 seconds"),
+        (600, "10 minutes"),
+        (3600, "1 hour"),
+        (3720, "1 hour 2 minutes"),
+    ],
+)
+def test_spoken_duration(seconds: float, text: str) -> None:
+    assert cues.spoken_duration(seconds) == text
+
+
+# ------------------------------------------------------------ backends
+
+
+def test_auto_prefers_qt_then_playsound_then_none() -> None:
+    assert cues.choose_backend("auto", lambda n: True) == ["qt", "playsound", "none"]
+    assert cues.choose_backend("auto", lambda n: n == "playsound") == ["playsound", "none"]
+    assert cues.choose_backend("auto", lambda n: False) == ["none"]
+
+
+def test_a_named_backend_goes_first_and_falls_back() -> None:
+    assert cues.choose_backend("playsound", lambda n: True) == ["playsound", "qt", "none"]
+    assert cues.choose_backend("qt", lambda n: False) == ["qt", "none"]
+    assert cues.choose_backend("none", lambda n: True) == ["none"]
+    with pytest.raises(ValueError, match="unknown audio backend 'alsa'"):
+        cues.choose_backend("alsa", lambda n: True)
+
+
+def test_routine_sounds_override_the_built_in_ones(tmp_path: Path) -> None:
+    own = tmp_path / "bell.wav"
+    own.write_bytes((sounds_dir() / "go.wav").read_bytes())
+    got, problems = cues.resolve_sounds({"go": own}, sounds_dir())
+    assert got["go"] == own
+    assert got["stop"] == sounds_dir() / "stop.wav"
+    assert set(got) == set(cues.CUE_NAMES)
+    assert problems == []
+
+
+def test_missing_sounds_are_reported_not_fatal(tmp_path: Path) -> None:
+    got, problems = cues.resolve_sounds({"go": tmp_path / "gone.wav"}, tmp_path)
+    assert got == {}
+    assert any("routine sound for 'go' not found" in p for p in problems)
+    assert any("no sound file for cue 'tick'" in p for p in problems)
