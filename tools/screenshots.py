@@ -68,12 +68,11 @@ def driver(out: Path, theme: str) -> int:
     from PySide6.QtWidgets import QApplication
 
     from hiptimer.clock import FakeClock
-    from hiptimer.qt.app import AppOptions, MainWindow, protect_none_refcount
+    from hiptimer.qt.app import AppOptions, MainWindow
     from hiptimer.qt.settings import Settings
     from hiptimer.qt.theme import apply_theme
     from hiptimer.resources import routines_dir
 
-    protect_none_refcount()
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="hiptimer-shots-"))
     os.environ["XDG_DATA_HOME"] = str(tmp / "data")

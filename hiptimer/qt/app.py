@@ -988,46 +988,6 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, app.quit)
 
 
-def pyside_drops_none_refs() -> bool:
-    """True when this PySide6 build forgets to count the ``None`` (and ``True``/``False``)
-    its methods return.
-
-    PySide6 6.12.0 on Python 3.11 does: every ``label.setText()``, ``painter.save()``,
-    ``widget.isVisible()``... takes one reference from ``None``, ``True`` or ``False``
-    (it returns them as Python 3.12+ does, where they are immortal), and after a few
-    thousand calls CPython aborts with "none_dealloc: deallocating None".
-    """
-    if sys.version_info >= (3, 12):
-        return False
-    probe = QObject()
-    before = sys.getrefcount(None)
-    for _ in range(16):
-        probe.setObjectName("probe")
-    return sys.getrefcount(None) <= before - 8
-
-
-def protect_none_refcount() -> bool:
-    """Work around :func:`pyside_drops_none_refs`: make the singletons effectively immortal.
-
-    Adds 2**40 to the reference counts of ``None``, ``True``, ``False``, ``Ellipsis``
-    and ``NotImplemented`` (Python 3.12 makes them immortal by design), so the lost
-    references can never bring them to zero. Returns True if the guard was applied.
-    """
-    global _PROTECTED
-    if _PROTECTED or not pyside_drops_none_refs():
-        return _PROTECTED
-    import ctypes
-
-    for obj in (None, True, False, Ellipsis, NotImplemented):
-        refcnt = ctypes.c_ssize_t.from_address(id(obj))  # ob_refcnt: a PyObject's 1st field
-        refcnt.value += 1 << 40
-    _PROTECTED = True
-    return True
-
-
-_PROTECTED = False
-
-
 def _bench(marker: str, *, last: bool = False) -> None:
     """HIPTIMER_BENCH_STARTUP=1: print ``marker`` (benchmarks/startup.py reads it)."""
     if os.environ.get("HIPTIMER_BENCH_STARTUP"):
@@ -1040,7 +1000,6 @@ def _bench(marker: str, *, last: bool = False) -> None:
 def run(args: argparse.Namespace) -> int:
     """The GUI entry point (``hiptimer [ROUTINE] [options]``); returns the exit status."""
     options = AppOptions.from_args(args)
-    protect_none_refcount()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )

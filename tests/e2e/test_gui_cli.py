@@ -115,9 +115,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from hiptimer.clock import FakeClock
-from hiptimer.qt.app import AppOptions, MainWindow, protect_none_refcount
+from hiptimer.qt.app import AppOptions, MainWindow
 from hiptimer.qt.settings import Settings
-protect_none_refcount()
 tmp = Path(sys.argv[1]); routine = Path(sys.argv[2]); screen = int(sys.argv[3])
 app = QApplication([])
 s = Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from hiptimer.clock import FakeClock
-from hiptimer.qt.app import AppOptions, MainWindow, protect_none_refcount
+from hiptimer.qt.app import AppOptions, MainWindow
 from hiptimer.qt.settings import Settings
 from hiptimer.resources import routines_dir
 
@@ -28,11 +28,6 @@ exercises:
   - name: Hold two
     hold: 5s
 """
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _pyside_refcount_guard() -> None:
-    protect_none_refcount()  # what run() does; see its docstring
 
 
 @pytest.fixture(autouse=True)
@@ -243,20 +238,6 @@ def test_corrupt_db_is_moved_aside_and_user_told(
     msgs = " ".join(e.window.banner.messages())
     assert "moved to" in msgs and ".corrupt-" in msgs
     e.window.close()
-
-
-def test_none_refcount_guard_holds_under_many_void_calls(qtbot: QtBot) -> None:
-    import sys
-
-    from PySide6.QtWidgets import QLabel
-
-    label = QLabel()
-    qtbot.addWidget(label)
-    before = sys.getrefcount(None)
-    for _ in range(20000):  # more than None's whole count without the guard
-        label.setText("x")
-    assert sys.getrefcount(None) > 1000
-    assert before - sys.getrefcount(None) <= 20000
 
 
 def test_history_key_opens_history_window(env: Env, qtbot: QtBot) -> None:
