@@ -21,6 +21,9 @@ without looking:
     set_done  a rising major third, warm (a set is done)
     rep       a very short soft pluck (one rep of a tempo set)
     complete  a rising major arpeggio with a long tail (session complete)
+
+silence.wav (not a cue) is 200 ms of digital silence: the Qt player loops it
+to keep the audio stream open, so the first cue is not late.
 """
 
 from __future__ import annotations
@@ -65,8 +68,10 @@ def _note_samples(n: Note, total: int) -> list[float]:
         v = 0.0
         for mult, amp in n.partials:
             # higher partials die away faster, as in a struck bell
-            v += amp * math.exp(-n.decay * (mult - 1.0) * 0.5 * t) * math.sin(
-                2 * math.pi * n.freq * mult * t
+            v += (
+                amp
+                * math.exp(-n.decay * (mult - 1.0) * 0.5 * t)
+                * math.sin(2 * math.pi * n.freq * mult * t)
             )
         out[first + i] = n.gain * env * v
     return out
@@ -134,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         samples = render(notes)
         write_wav(args.out / f"{name}.wav", samples)
         print(f"{name:9s} {len(samples) / RATE * 1000:5.0f} ms  -> {args.out / (name + '.wav')}")
+    write_wav(args.out / "silence.wav", [0.0] * (RATE // 5))
+    print(f"silence    200 ms  -> {args.out / 'silence.wav'}")
     return 0
 
 

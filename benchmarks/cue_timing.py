@@ -1,0 +1,411 @@
+#!/usr/bin/env python3
+"""Cue timing through a real sound server: are the cues on time?
+
+Runs a short routine at real speed (engine + SessionController + a cue
+player), records the PulseAudio null sink's monitor with ``parecord``, finds
+each cue's onset in the recording and compares it with the plan.
+
+    eval "$(bash .ci/pulse.sh start)"
+    python benchmarks/cue_timing.py                 # both backends, 15 ms bound
+    python benchmarks/cue_timing.py --backend qt --no-warm-up
+    bash .ci/pulse.sh stop
+
+Method. The recording's clock is the sink's (continuous, no gaps), so an
+onset o_i of the cue planned at engine instant p_i is ``p_i + L + e_i``: one
+constant latency L (output buffer, recording start) and the cue's own error
+e_i. L is estimated as the median of ``o_i - p_i`` and every |e_i| must stay
+within the bound, the first cue included. For the playsound backend, three
+Qt reference ticks (planned instants, Qt backend, warmed) are played before
+the session in the same recording: their median offset is Qt's L, and
+playsound's added latency is its offset minus that.
+
+tests/e2e/test_audio_pulse.py imports this module and applies a looser bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import array
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RATE = 48_000
+SINK = os.environ.get("HIPTIMER_PULSE_SINK", "hiptimer_null")
+THRESHOLD = 1000  # of 32767: the cues' first millisecond crosses it
+QUIET_GAP_S = 0.12  # below threshold this long before a new onset counts
+
+# prep 2 s, hold 3 s, rest 2 s, a two-sided hold with a 1 s switch, rest 2 s, hold 3 s
+ROUTINE = """\
+name: Cue timing
+defaults: {prep: 2, rest: 2, switch: 1, countdown: 0}
+exercises:
+  - name: Hold A
+    hold: 3s
+  - name: Hold B
+    hold: 2s
+    sides: each
+    prep: 0
+  - name: Hold C
+    hold: 3s
+    prep: 0
+"""
+
+
+@dataclass
+class Cue:
+    name: str
+    planned: float  # engine instant (seconds)
+    played: float  # engine instant the player was asked to play it
+    work_boundary: bool  # a work step starts or ends here
+    onset: float | None = None  # seconds into the recording
+    error_s: float | None = None  # onset - planned - latency
+
+
+@dataclass
+class Result:
+    backend: str
+    warm_up: bool
+    cues: list[Cue]
+    latency_s: float  # the constant latency L
+    abs_latency_s: float | None = None  # L in wall terms (approx., recorder start estimated)
+    onsets: list[float] = field(default_factory=list)
+    added_latency_s: list[float] = field(default_factory=list)  # playsound vs Qt reference
+
+    @property
+    def missing(self) -> list[Cue]:
+        return [c for c in self.cues if c.onset is None]
+
+    def worst(self, only_work: bool = True) -> float:
+        errs = [abs(c.error_s) for c in self.cues if c.error_s is not None]
+        if only_work:
+            errs = [abs(c.error_s) for c in self.cues if c.error_s is not None and c.work_boundary]
+        return max(errs) if errs else float("inf")
+
+    def report(self) -> str:
+        lines = [
+            f"backend {self.backend}, warm-up {'on' if self.warm_up else 'off'}: "
+            f"{len(self.cues)} cues, {len(self.onsets)} onsets, "
+            + (
+                f"output latency about {self.abs_latency_s * 1000:.0f} ms"
+                if self.abs_latency_s is not None
+                else ""
+            )
+        ]
+        for c in self.cues:
+            err = "MISSING" if c.error_s is None else f"{c.error_s * 1000:+7.1f} ms"
+            late = (c.played - c.planned) * 1000
+            mark = " (work boundary)" if c.work_boundary else ""
+            lines.append(
+                f"  {c.planned:7.3f} s  {c.name:9s} error {err}  (timer {late:+.1f} ms){mark}"
+            )
+        if self.added_latency_s:
+            a = sorted(self.added_latency_s)
+            lines.append(
+                f"  playsound added latency vs Qt: median {statistics.median(a) * 1000:.0f} ms, "
+                f"min {a[0] * 1000:.0f} ms, max {a[-1] * 1000:.0f} ms"
+            )
+        lines.append(f"  worst work-boundary error: {self.worst() * 1000:.1f} ms")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ sound server
+
+
+def pulse_reachable() -> tuple[bool, str]:
+    """Whether PULSE_SERVER answers and has the null sink (and why not)."""
+    if not os.environ.get("PULSE_SERVER"):
+        return False, 'PULSE_SERVER is not set (eval "$(bash .ci/pulse.sh start)")'
+    for tool in ("pactl", "parecord"):
+        if shutil.which(tool) is None:
+            return False, f"{tool} is not installed (pulseaudio-utils)"
+    try:
+        r = subprocess.run(
+            ["pactl", "list", "short", "sinks"], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, f"pactl failed: {e}"
+    if r.returncode != 0:
+        return (
+            False,
+            f"PulseAudio at {os.environ['PULSE_SERVER']} not reachable: {r.stderr.strip()}",
+        )
+    if SINK not in r.stdout:
+        return False, f"no sink {SINK!r} on the server"
+    return True, ""
+
+
+class Recorder:
+    """parecord of the null sink's monitor into a raw s16le mono file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.t0: float | None = None  # monotonic time of the file's first sample (approx.)
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                "parecord",
+                "--raw",
+                f"--device={SINK}.monitor",
+                "--format=s16le",
+                f"--rate={RATE}",
+                "--channels=1",
+                "--latency-msec=10",
+                str(self.path),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def wait_live(self, seconds: float = 0.3, timeout: float = 10.0) -> None:
+        """Block until ``seconds`` of audio have been captured (the stream is live)."""
+        need = int(seconds * RATE) * 2
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            size = self.path.stat().st_size if self.path.exists() else 0
+            if size >= need:
+                # sample 0 of the file was captured about this long ago
+                self.t0 = time.monotonic() - size / 2 / RATE
+                return
+            if self.proc is not None and self.proc.poll() is not None:
+                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
+                raise RuntimeError(f"parecord exited: {err.strip()}")
+            time.sleep(0.01)
+        raise RuntimeError("parecord captured nothing")
+
+    def stop(self) -> array.array[int]:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        data = array.array("h")
+        raw = self.path.read_bytes()
+        data.frombytes(raw[: len(raw) - len(raw) % 2])
+        if sys.byteorder != "little":
+            data.byteswap()
+        return data
+
+
+def detect_onsets(
+    samples: array.array[int], rate: int = RATE, threshold: int = THRESHOLD
+) -> list[float]:
+    """Seconds of each sample that crosses ``threshold`` after a quiet gap."""
+    gap = int(QUIET_GAP_S * rate)
+    out: list[float] = []
+    last_loud = -gap - 1
+    # scan in 1 ms blocks, then find the exact sample inside the first loud block
+    block = rate // 1000
+    for b in range(0, len(samples), block):
+        chunk = samples[b : b + block]
+        if max(chunk, default=0) < threshold and -min(chunk, default=0) < threshold:
+            continue
+        for k, v in enumerate(chunk):
+            if abs(v) >= threshold:
+                i = b + k
+                if i - last_loud > gap:
+                    out.append(i / rate)
+                break
+        # the last loud sample of this block
+        for k in range(len(chunk) - 1, -1, -1):
+            if abs(chunk[k]) >= threshold:
+                last_loud = b + k
+                break
+    return out
+
+
+def align(
+    planned: list[float], onsets: list[float], tolerance: float = 0.04
+) -> tuple[float, list[float | None]]:
+    """The constant offset that lines up the most planned instants with onsets,
+    refined to the median; and each planned instant's onset (None: missing)."""
+    if not planned or not onsets:
+        return 0.0, [None] * len(planned)
+    best: tuple[int, float, float] | None = None
+    for p in planned:
+        for o in onsets:
+            c = o - p
+            hits = [min(abs(x - (q + c)) for x in onsets) for q in planned]
+            score = sum(1 for h in hits if h <= tolerance)
+            spread = statistics.median(hits)
+            if best is None or (score, -spread) > (best[0], -best[1]):
+                best = (score, spread, c)
+    assert best is not None
+    c = best[2]
+    matched: list[float | None] = []
+    for q in planned:
+        x = min(onsets, key=lambda o: abs(o - (q + c)))
+        matched.append(x if abs(x - (q + c)) <= max(tolerance * 4, 0.15) else None)
+    offs = [m - q for m, q in zip(matched, planned, strict=True) if m is not None]
+    return (statistics.median(offs) if offs else c), matched
+
+
+# ------------------------------------------------------------------ the session
+
+
+def run(
+    backend: str = "qt",
+    *,
+    warm_up: bool = True,
+    settle_s: float = 1.0,
+    tail_s: float = 1.5,
+    routine_text: str = ROUTINE,
+    volume: float = 1.0,
+    log: Callable[[str], None] = lambda _m: None,
+) -> Result:
+    """Run the routine at real speed through ``backend`` and measure it."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
+
+    from hiptimer import cues as rules
+    from hiptimer.clock import MonotonicClock
+    from hiptimer.engine import Session
+    from hiptimer.events import Event, StepEnded, StepStarted
+    from hiptimer.loader import load_routine_text
+    from hiptimer.plan import compile_plan
+    from hiptimer.qt.controller import SessionController
+    from hiptimer.qt.cues import CueDirector, QtCuePlayer, create_cue_player
+    from hiptimer.resources import sounds_dir
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    assert app is not None
+
+    def wait(seconds: float) -> None:
+        loop = QEventLoop()
+        t = QTimer()
+        t.setTimerType(Qt.TimerType.PreciseTimer)
+        t.setSingleShot(True)
+        t.timeout.connect(loop.quit)
+        t.start(max(0, int(seconds * 1000)))
+        loop.exec()
+
+    plan = compile_plan(load_routine_text(routine_text, "cue-timing.yaml"))
+    clock = MonotonicClock()
+    origin = time.monotonic() - clock.now()  # monotonic time of engine instant 0
+    msgs: list[str] = []
+    player = create_cue_player(backend, volume=volume, on_message=msgs.append)
+    if player.name != backend:
+        raise RuntimeError(f"backend {backend} not usable here: {'; '.join(msgs)}")
+    ref: QtCuePlayer | None = None
+    if backend != "qt":
+        ref = create_cue_player("qt", volume=volume)  # type: ignore[assignment]
+        assert isinstance(ref, QtCuePlayer)
+        ref.warm_up()
+    tmp = Path(tempfile.mkdtemp(prefix="hiptimer-cues-"))
+    rec = Recorder(tmp / "monitor.raw")
+    rec.start()
+    rec.wait_live()
+    if warm_up:
+        player.warm_up()
+    wait(settle_s)
+    ref_planned: list[float] = []
+    if ref is not None:
+        for _ in range(3):
+            ref_planned.append(clock.now())
+            ref.play("tick")
+            wait(0.6)
+    session = Session(plan, clock)
+    ctl = SessionController(session)
+    director = CueDirector(player, None, plan)
+    cues: list[Cue] = []
+
+    def listener(events: list[Event]) -> None:
+        now = clock.now()
+        picked = rules.select_cues(events)
+        director.handle(events)
+        for at, name in picked:
+            work = any(
+                isinstance(e, StepStarted | StepEnded) and e.step.is_work and e.at == at
+                for e in events
+            )
+            cues.append(Cue(name, at, now, work))
+
+    ctl.add_listener(listener)
+    loop = QEventLoop()
+    ctl.finished.connect(lambda _s: loop.quit())
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(loop.quit)
+    guard.start(int((plan.duration_s + 10) * 1000))
+    ctl.start()
+    loop.exec()
+    ctl.shutdown()
+    wait(tail_s)
+    samples = rec.stop()
+    player.close()
+    if ref is not None:
+        ref.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    _ = sounds_dir
+    onsets = detect_onsets(samples)
+    log(f"{len(samples) / RATE:.2f} s recorded, onsets at {[round(o, 3) for o in onsets]}")
+
+    added: list[float] = []
+    if ref is None:
+        latency, matched = align([c.planned for c in cues], onsets)
+    else:
+        ref_lat, ref_match = align(ref_planned, onsets, tolerance=0.02)
+        latency = ref_lat
+        matched = []
+        for c in cues:
+            lo = c.planned + ref_lat - 0.05
+            later = [o for o in onsets if lo <= o <= lo + 1.5 and o not in ref_match]
+            matched.append(later[0] if later else None)
+        added = [m - c.planned - ref_lat for m, c in zip(matched, cues, strict=True) if m]
+        if added:
+            latency = ref_lat + statistics.median(added)
+    for c, m in zip(cues, matched, strict=True):
+        c.onset = m
+        c.error_s = None if m is None else m - c.planned - latency
+    abs_latency = None
+    if rec.t0 is not None:
+        # engine instant p is monotonic clock._origin + p; onset o is rec.t0 + o
+        abs_latency = latency + rec.t0 - origin
+    return Result(backend, warm_up, cues, latency, abs_latency, onsets, added)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--backend", choices=("qt", "playsound", "both"), default="both")
+    ap.add_argument("--no-warm-up", action="store_true", help="measure a cold first cue")
+    ap.add_argument("--settle", type=float, default=1.0, help="seconds between warm-up and start")
+    ap.add_argument("--bound-ms", type=float, default=15.0)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+    ok, why = pulse_reachable()
+    if not ok:
+        print(f"cue_timing: {why}", file=sys.stderr)
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    backends = ["qt", "playsound"] if args.backend == "both" else [args.backend]
+    status = 0
+    for b in backends:
+        r = run(
+            b,
+            warm_up=not args.no_warm_up,
+            settle_s=args.settle,
+            log=(lambda m: print(m)) if args.verbose else (lambda _m: None),
+        )
+        print(r.report())
+        if r.missing:
+            print(f"  {len(r.missing)} cue(s) not heard")
+            status = 1
+        elif b == "qt" and r.worst() * 1000 > args.bound_ms:
+            print(f"  over the {args.bound_ms:.0f} ms bound")
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

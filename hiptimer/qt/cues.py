@@ -1,0 +1,588 @@
+"""Cue sounds and spoken guidance (the Qt side of ``hiptimer.cues``).
+
+Backends (``--audio-backend`` / the setting), all behind :class:`CuePlayer`:
+
+* ``qt``: one preloaded ``QSoundEffect`` per cue, all loaded before the
+  session starts. :meth:`QtCuePlayer.warm_up` opens the audio output before
+  the first cue by looping a silent effect for as long as the player lives:
+  Qt opens its stream (and the sound server wakes the device) on first play,
+  which made a first cue 0.1-0.5 s late; with the stream held open the first
+  cue is as punctual as the rest, and a server that suspends idle devices
+  never has to wake one mid-session.
+* ``playsound``: ``playsound3.playsound(path, block=False)`` from a worker
+  thread, so a slow backend never stalls the UI. It has no volume control
+  (volume 0 or mute skip the cue). Where none of playsound3's own Linux
+  backends is installed but ``paplay`` is, that is used as its backend.
+* ``none``: silent.
+
+``auto`` tries qt, then playsound, then none, and says which one it uses.
+No output device, or one that goes away mid-session, never raises out of
+here: the player says so once (``on_message``) and the session goes on,
+guided visually.
+
+Speech (:class:`Voice`, QtTextToSpeech) and cues never talk over each
+other (:class:`CueDirector`): the cue sounds on its instant, the
+announcement waits until the cue has finished; a boundary cue due while the
+voice speaks cuts the speech short (the boundary matters more), and the
+minor cues (tick, rep) are skipped while the voice speaks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import threading
+import wave
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, QUrl
+from PySide6.QtMultimedia import QMediaDevices, QSoundEffect, QtAudio
+
+from hiptimer import cues as rules
+from hiptimer.events import Event, Paused, SessionFinished
+from hiptimer.plan import Plan
+from hiptimer.resources import sounds_dir
+
+log = logging.getLogger(__name__)
+
+Message = Callable[[str], None]
+SPEECH_GAP_S = 0.08  # silence between a cue's end and the announcement
+
+
+class CueBackendError(Exception):
+    """A backend cannot be used here (the message says why, for the user)."""
+
+
+class CuePlayer(Protocol):
+    name: str
+
+    def play(self, cue: str) -> None: ...
+    def warm_up(self) -> None: ...
+    def set_volume(self, volume: float) -> None: ...
+    def set_muted(self, muted: bool) -> None: ...
+    def length(self, cue: str) -> float: ...
+    def close(self) -> None: ...
+
+
+def wav_length(path: Path) -> float:
+    """Seconds of audio in a WAV file (0.0 if it cannot be read)."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            return w.getnframes() / float(w.getframerate() or 1)
+    except (OSError, wave.Error, EOFError):
+        return 0.0
+
+
+class _Once:
+    """Says each distinct message once."""
+
+    def __init__(self, on_message: Message | None) -> None:
+        self._fn = on_message
+        self._said: set[str] = set()
+
+    def __call__(self, msg: str, key: str | None = None) -> None:
+        k = key or msg
+        if k in self._said:
+            return
+        self._said.add(k)
+        log.info("cues: %s", msg)
+        if self._fn is not None:
+            try:
+                self._fn(msg)
+            except Exception:  # a broken status bar must not break sound
+                log.exception("on_message failed")
+
+    def forget(self, key: str) -> None:
+        self._said.discard(key)
+
+
+def _clamp(v: float) -> float:
+    return 0.0 if v != v else max(0.0, min(1.0, float(v)))
+
+
+class _BasePlayer:
+    name = "none"
+
+    def __init__(
+        self,
+        sounds: dict[str, Path],
+        volume: float = 0.8,
+        muted: bool = False,
+        on_message: Message | None = None,
+    ) -> None:
+        self.sounds = dict(sounds)
+        self.volume = _clamp(volume)
+        self.muted = muted
+        self._say = _Once(on_message)
+        self._lengths = {cue: wav_length(p) for cue, p in self.sounds.items()}
+
+    def length(self, cue: str) -> float:
+        return self._lengths.get(cue, 0.0)
+
+    def set_volume(self, volume: float) -> None:
+        self.volume = _clamp(volume)
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted = bool(muted)
+
+    def warm_up(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def audible(self) -> bool:
+        return not self.muted and self.volume > 0.0
+
+
+class NullCuePlayer(_BasePlayer):
+    """Plays nothing (``--audio-backend none``, or no sound system at all)."""
+
+    name = "none"
+
+    def play(self, cue: str) -> None:
+        pass
+
+
+# --------------------------------------------------------------------- qt
+
+
+def qt_output_available() -> bool:
+    try:
+        return bool(QMediaDevices.audioOutputs())
+    except Exception:
+        return False
+
+
+class QtCuePlayer(_BasePlayer):
+    """One preloaded QSoundEffect per cue; a looping silent effect keeps the
+    output open once :meth:`warm_up` ran."""
+
+    name = "qt"
+    LOAD_TIMEOUT_MS = 3000
+
+    def __init__(
+        self,
+        sounds: dict[str, Path],
+        volume: float = 0.8,
+        muted: bool = False,
+        on_message: Message | None = None,
+        *,
+        silence: Path | None = None,
+        require_device: bool = True,
+    ) -> None:
+        super().__init__(sounds, volume, muted, on_message)
+        if require_device and not qt_output_available():
+            raise CueBackendError("no audio output device found")
+        self._devices = QMediaDevices()
+        self._devices.audioOutputsChanged.connect(self._on_devices_audio_outputs_changed)
+        self._had_output = qt_output_available()
+        self.effects: dict[str, QSoundEffect] = {}
+        for cue, path in self.sounds.items():
+            eff = QSoundEffect()
+            eff.setSource(QUrl.fromLocalFile(str(path)))
+            eff.statusChanged.connect(self._on_effect_status_changed)
+            self.effects[cue] = eff
+        silence = silence if silence is not None else sounds_dir() / "silence.wav"
+        self._silence: QSoundEffect | None = None
+        if silence.is_file():
+            self._silence = QSoundEffect()
+            self._silence.setSource(QUrl.fromLocalFile(str(silence)))
+            self._silence.setLoopCount(QSoundEffect.Loop.Infinite.value)
+        self._apply_volume()
+        self.wait_loaded()
+        failed = [c for c, e in self.effects.items() if e.status() == QSoundEffect.Status.Error]
+        for cue in failed:
+            self._say(f"The sound for {cue!r} could not be loaded ({self.sounds[cue]}).")
+            del self.effects[cue]
+        if self.sounds and not self.effects:
+            raise CueBackendError("none of the cue sounds could be loaded")
+
+    def _all(self) -> list[QSoundEffect]:
+        return list(self.effects.values()) + ([self._silence] if self._silence else [])
+
+    def wait_loaded(self, timeout_ms: int | None = None) -> bool:
+        """Spin the event loop until every effect is loaded (or failed)."""
+
+        def pending() -> bool:
+            return any(
+                e.status() in (QSoundEffect.Status.Null, QSoundEffect.Status.Loading)
+                for e in self._all()
+            )
+
+        if not pending():
+            return True
+        loop = QEventLoop()
+        deadline = QTimer()
+        deadline.setSingleShot(True)
+        deadline.timeout.connect(loop.quit)
+        poll = QTimer()
+        poll.setInterval(5)
+        poll.timeout.connect(lambda: None if pending() else loop.quit())
+        deadline.start(timeout_ms or self.LOAD_TIMEOUT_MS)
+        poll.start()
+        loop.exec()
+        poll.stop()
+        deadline.stop()
+        return not pending()
+
+    @property
+    def loaded(self) -> bool:
+        return all(e.status() == QSoundEffect.Status.Ready for e in self._all())
+
+    def _apply_volume(self) -> None:
+        # the slider is perceptual; QSoundEffect wants linear gain
+        linear = QtAudio.convertVolume(
+            self.volume,
+            QtAudio.VolumeScale.LogarithmicVolumeScale,
+            QtAudio.VolumeScale.LinearVolumeScale,
+        )
+        for e in self.effects.values():
+            e.setVolume(linear)
+
+    def set_volume(self, volume: float) -> None:
+        super().set_volume(volume)
+        self._apply_volume()
+
+    def warm_up(self) -> None:
+        """Open the output now and keep it open (a looping silent effect)."""
+        if self._silence is not None and not self._silence.isPlaying():
+            self._silence.play()
+
+    def play(self, cue: str) -> None:
+        if not self.audible:
+            return
+        eff = self.effects.get(cue)
+        if eff is None:
+            return
+        try:
+            eff.play()
+        except Exception as e:  # never let a sound problem reach the session
+            self._say(f"Sound stopped working ({e}); carrying on without it.", "play-error")
+
+    def close(self) -> None:
+        for e in self._all():
+            with contextlib.suppress(RuntimeError):
+                e.stop()
+                e.deleteLater()
+        self.effects.clear()
+        self._silence = None
+
+    def _on_effect_status_changed(self) -> None:
+        for cue, e in self.effects.items():
+            if e.status() == QSoundEffect.Status.Error:
+                self._say(f"The sound for {cue!r} failed; carrying on without it.", f"err-{cue}")
+
+    def _on_devices_audio_outputs_changed(self) -> None:
+        has = qt_output_available()
+        if self._had_output and not has:
+            self._say("The audio output went away: carrying on with visual cues only.", "lost")
+            self._say.forget("back")
+        elif has and not self._had_output:
+            self._say("An audio output is back: sound cues resume.", "back")
+            self._say.forget("lost")
+            if self._silence is not None and self._silence.isPlaying():
+                self._silence.stop()
+                self._silence.play()
+        self._had_output = has
+
+
+# --------------------------------------------------------------- playsound
+
+
+def _playsound_backend() -> Any:
+    """playsound3's backend to use: its own choice, else paplay; None if none."""
+    try:
+        import playsound3  # noqa: F401
+        from playsound3 import playsound3 as ps3
+    except Exception:
+        return None
+    if getattr(ps3, "DEFAULT_BACKEND", None):
+        return ps3.DEFAULT_BACKEND
+    if shutil.which("paplay"):
+
+        class Paplay(ps3.SoundBackend):
+            """PulseAudio's own player, for systems with no gst-play/ffplay/aplay."""
+
+            def check(self) -> bool:
+                return shutil.which("paplay") is not None
+
+            def play(self, sound: str) -> Any:
+                return ps3.run_as_subprocess(["paplay", sound])
+
+        return Paplay()
+    return None
+
+
+def playsound_available() -> bool:
+    return _playsound_backend() is not None
+
+
+class PlaysoundCuePlayer(_BasePlayer):
+    """``playsound3.playsound(path, block=False)`` on a worker thread."""
+
+    name = "playsound"
+
+    def __init__(
+        self,
+        sounds: dict[str, Path],
+        volume: float = 0.8,
+        muted: bool = False,
+        on_message: Message | None = None,
+    ) -> None:
+        super().__init__(sounds, volume, muted, on_message)
+        try:
+            from playsound3 import playsound
+        except Exception as e:
+            raise CueBackendError(f"playsound3 is not installed ({e})") from None
+        backend = _playsound_backend()
+        if backend is None:
+            raise CueBackendError("playsound3 found no program to play sound with")
+        self._playsound = playsound
+        self._backend = backend
+        self.backend_name = backend if isinstance(backend, str) else type(backend).__name__
+        self._pool: ThreadPoolExecutor | None = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="hiptimer-playsound"
+        )
+        self._live: list[Any] = []
+        self._lock = threading.Lock()
+
+    def _run(self, path: Path) -> None:
+        try:
+            snd = self._playsound(path, block=False, backend=self._backend)
+        except Exception as e:
+            self._say(f"playsound could not play a cue ({e}); carrying on without sound.", "err")
+            return
+        with self._lock:
+            self._live = [s for s in self._live if s.is_alive()] + [snd]
+
+    def play(self, cue: str) -> None:
+        if not self.audible or self._pool is None:
+            return
+        path = self.sounds.get(cue)
+        if path is None:
+            return
+        try:
+            self._pool.submit(self._run, path)
+        except RuntimeError:
+            pass
+
+    def warm_up(self) -> None:
+        """Start the player program once on silence so its first real start is warm."""
+        silence = sounds_dir() / "silence.wav"
+        if silence.is_file() and self._pool is not None and self.audible:
+            self._pool.submit(self._run, silence)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            for s in self._live:
+                with contextlib.suppress(Exception):
+                    if s.is_alive():
+                        s.stop()
+            self._live.clear()
+
+
+# ---------------------------------------------------------------- factory
+
+_FACTORIES: dict[str, Callable[..., CuePlayer]] = {
+    "qt": QtCuePlayer,
+    "playsound": PlaysoundCuePlayer,
+    "none": NullCuePlayer,
+}
+_AVAILABLE: dict[str, Callable[[], bool]] = {
+    "qt": qt_output_available,
+    "playsound": playsound_available,
+    "none": lambda: True,
+}
+
+
+def create_cue_player(
+    backend: str = "auto",
+    *,
+    sounds: dict[str, Path] | None = None,
+    volume: float = 0.8,
+    muted: bool = False,
+    on_message: Message | None = None,
+    factories: dict[str, Callable[..., Any]] | None = None,
+    available: Callable[[str], bool] | None = None,
+) -> CuePlayer:
+    """The first backend that works, in :func:`hiptimer.cues.choose_backend` order.
+
+    ``sounds`` are the routine's own WAVs (cue -> path); they override the
+    built-in ones. Each failure, and the backend finally used, is reported
+    through ``on_message``. Never raises for a sound problem (an unknown
+    backend name is a ValueError: that is a bug, the CLI restricts choices).
+    ``factories``/``available`` replace the real backends (tests).
+    """
+    say = on_message or (lambda _m: None)
+    facs = factories or _FACTORIES
+    avail = available or (lambda n: _AVAILABLE.get(n, lambda: False)())
+    resolved, problems = rules.resolve_sounds(sounds, sounds_dir())
+    for p in problems:
+        say(p)
+    order = rules.choose_backend(backend or "auto", avail)
+    for name in order:
+        try:
+            player: CuePlayer = facs[name](resolved, volume, muted, on_message)
+        except Exception as e:
+            say(f"Audio backend {name} is not usable: {e}")
+            continue
+        if name == "none":
+            say(
+                "Sound cues: none (no working audio backend)"
+                if backend != "none"
+                else "Sound cues: off"
+            )
+        else:
+            say(f"Sound cues: {name}")
+        return player
+    return NullCuePlayer(resolved, volume, muted, on_message)
+
+
+# ------------------------------------------------------------------ voice
+
+
+class Voice(QObject):
+    """Spoken announcements through QtTextToSpeech.
+
+    ``Voice.available()`` says whether a real engine exists (the ``mock``
+    engine PySide6 ships does not count, but ``Voice("mock")`` drives tests).
+    """
+
+    _available: bool | None = None
+
+    def __init__(self, engine: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        self._QTextToSpeech = QTextToSpeech
+        self.tts = QTextToSpeech(engine, self) if engine else QTextToSpeech(self)
+        if self.tts.state() == QTextToSpeech.State.Error:
+            raise CueBackendError(f"speech engine failed: {self.tts.errorString()}")
+        self.enabled = True
+        self.muted = False
+        self.spoken: list[str] = []  # what was said, newest last (kept short)
+
+    @staticmethod
+    def engines() -> list[str]:
+        try:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+        except ImportError:
+            return []
+        return [e for e in QTextToSpeech.availableEngines() if e != "mock"]
+
+    @classmethod
+    def available(cls) -> bool:
+        if cls._available is None:
+            ok = False
+            if cls.engines():
+                try:
+                    v = cls()
+                    ok = v.tts.state() != v._QTextToSpeech.State.Error
+                    v.deleteLater()
+                except Exception:
+                    ok = False
+            cls._available = ok
+        return cls._available
+
+    @property
+    def speaking(self) -> bool:
+        return bool(self.tts.state() == self._QTextToSpeech.State.Speaking)
+
+    def say(self, text: str) -> None:
+        if not self.enabled or self.muted or not text:
+            return
+        self.spoken = (self.spoken + [text])[-50:]
+        self.tts.say(text)
+
+    def stop(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            self.tts.stop()
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted = bool(muted)
+        if muted:
+            self.stop()
+
+    def set_volume(self, volume: float) -> None:
+        self.tts.setVolume(_clamp(volume))
+
+
+# --------------------------------------------------------------- director
+
+
+class CueDirector(QObject):
+    """Turns each batch of engine events into one cue and one announcement.
+
+    The cue plays at once (it carries the timing). The announcement waits
+    ``length(cue) + SPEECH_GAP_S`` so it starts after the cue has finished.
+    A boundary cue due while the voice speaks stops the speech first; tick
+    and rep cues are skipped while it speaks. A pause or a stop silences the
+    voice and drops a pending announcement.
+    """
+
+    def __init__(
+        self,
+        player: CuePlayer | None,
+        voice: Voice | None,
+        plan: Plan,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.player = player
+        self.voice = voice
+        self.plan = plan
+        self.played: list[str] = []  # cues played (or due, when skipped: not listed)
+        self._pending_text: str | None = None
+        self._speech_timer = QTimer(self)
+        self._speech_timer.setSingleShot(True)
+        self._speech_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._speech_timer.timeout.connect(self._on_speech_timer_timeout)
+
+    def _voice_busy(self) -> bool:
+        v = self.voice
+        return v is not None and (v.speaking or self._speech_timer.isActive())
+
+    def handle(self, events: Sequence[Event]) -> None:
+        for e in events:
+            if isinstance(e, Paused) or (isinstance(e, SessionFinished) and e.status == "stopped"):
+                self._silence_voice()
+        length = 0.0
+        for _at, cue in rules.select_cues(events):
+            if cue in rules.MINOR_CUES and self._voice_busy():
+                continue
+            if self.voice is not None and self.voice.speaking:
+                self.voice.stop()
+            if self.player is not None:
+                try:
+                    self.player.play(cue)
+                    length = self.player.length(cue)
+                except Exception:
+                    log.exception("cue %s failed", cue)
+            self.played.append(cue)
+        text = rules.speech_for(events, self.plan)
+        if self.voice is None or not self.voice.enabled:
+            return
+        if text is not None:
+            self._pending_text = text
+        if self._pending_text is not None and (text is not None or length > 0):
+            self._speech_timer.start(int(round((length + SPEECH_GAP_S) * 1000)) if length else 0)
+
+    def _silence_voice(self) -> None:
+        self._pending_text = None
+        self._speech_timer.stop()
+        if self.voice is not None:
+            self.voice.stop()
+
+    def _on_speech_timer_timeout(self) -> None:
+        text, self._pending_text = self._pending_text, None
+        if text and self.voice is not None and self.voice.enabled:
+            self.voice.say(text)
