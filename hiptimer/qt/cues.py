@@ -40,7 +40,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, QUrl
-from PySide6.QtMultimedia import QMediaDevices, QSoundEffect, QtAudio
+from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+
+try:  # Qt >= 6.7 calls the namespace QtAudio, older QAudio
+    from PySide6.QtMultimedia import QtAudio as _QtAudio
+except ImportError:  # pragma: no cover
+    from PySide6.QtMultimedia import QAudio as _QtAudio  # type: ignore[assignment]
 
 from hiptimer import cues as rules
 from hiptimer.events import Event, Paused, SessionFinished
@@ -237,10 +242,10 @@ class QtCuePlayer(_BasePlayer):
 
     def _apply_volume(self) -> None:
         # the slider is perceptual; QSoundEffect wants linear gain
-        linear = QtAudio.convertVolume(
+        linear = _QtAudio.convertVolume(
             self.volume,
-            QtAudio.VolumeScale.LogarithmicVolumeScale,
-            QtAudio.VolumeScale.LinearVolumeScale,
+            _QtAudio.VolumeScale.LogarithmicVolumeScale,
+            _QtAudio.VolumeScale.LinearVolumeScale,
         )
         for e in self.effects.values():
             e.setVolume(linear)
@@ -313,7 +318,7 @@ def _playsound_backend() -> Any:
                 return shutil.which("paplay") is not None
 
             def play(self, sound: str) -> Any:
-                return ps3.run_as_subprocess(["paplay", sound])
+                return ps3.run_as_subprocess(["paplay", "--latency-msec=30", sound])
 
         return Paplay()
     return None
