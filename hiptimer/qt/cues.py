@@ -455,11 +455,47 @@ def create_cue_player(
 # ------------------------------------------------------------------ voice
 
 
+_PROBE = """
+import sys
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtTextToSpeech import QTextToSpeech
+app = QCoreApplication([])
+tts = QTextToSpeech(sys.argv[1]) if sys.argv[1] else QTextToSpeech()
+print("error" if tts.state() == QTextToSpeech.State.Error else "ok", flush=True)
+"""
+
+
+def probe_speech(engine: str = "", timeout: float = 4.0) -> bool:
+    """Whether a speech engine starts, tried in a child process with a time limit.
+
+    Some engines block the caller when their service is wedged (speechd
+    waiting on a speech-dispatcher that does not answer); the app must never
+    hang on that, so the first try happens where it can be killed.
+    """
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    try:
+        r = subprocess.run(
+            [sys.executable, "-c", _PROBE, engine],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return r.returncode == 0 and r.stdout.strip().endswith("ok")
+
+
 class Voice(QObject):
     """Spoken announcements through QtTextToSpeech.
 
-    ``Voice.available()`` says whether a real engine exists (the ``mock``
-    engine PySide6 ships does not count, but ``Voice("mock")`` drives tests).
+    ``Voice.available()`` says whether a real engine exists and starts (the
+    ``mock`` engine PySide6 ships does not count, but ``Voice("mock")``
+    drives tests). HIPTIMER_NO_VOICE=1 turns the voice off entirely.
     """
 
     _available: bool | None = None
@@ -468,6 +504,8 @@ class Voice(QObject):
         super().__init__(parent)
         from PySide6.QtTextToSpeech import QTextToSpeech
 
+        if engine != "mock" and not Voice.available():
+            raise CueBackendError("no speech engine that starts")
         self._QTextToSpeech = QTextToSpeech
         self.tts = QTextToSpeech(engine, self) if engine else QTextToSpeech(self)
         if self.tts.state() == QTextToSpeech.State.Error:
@@ -486,16 +524,13 @@ class Voice(QObject):
 
     @classmethod
     def available(cls) -> bool:
+        """A real engine exists and starts (probed once per process, bounded)."""
+        import os
+
+        if os.environ.get("HIPTIMER_NO_VOICE", "") not in ("", "0"):
+            return False
         if cls._available is None:
-            ok = False
-            if cls.engines():
-                try:
-                    v = cls()
-                    ok = v.tts.state() != v._QTextToSpeech.State.Error
-                    v.deleteLater()
-                except Exception:
-                    ok = False
-            cls._available = ok
+            cls._available = bool(cls.engines()) and probe_speech()
         return cls._available
 
     @property

@@ -330,3 +330,12 @@ def test_voice_speaks_with_the_mock_engine(qtbot: Any) -> None:
     v.enabled = False
     v.say("Last set")
     assert v.spoken == ["Switch sides"]
+
+
+def test_speech_probe_is_bounded_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    t = time.monotonic()
+    assert qcues.probe_speech("no-such-engine", timeout=10) is False
+    assert qcues.probe_speech("mock", timeout=10) is True
+    assert time.monotonic() - t < 10
+    monkeypatch.setenv("HIPTIMER_NO_VOICE", "1")
+    assert qcues.Voice.available() is False
