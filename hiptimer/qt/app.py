@@ -565,9 +565,7 @@ class MainWindow(QMainWindow):
             self._history_window = HistoryWindow(store, goal=goal)
             self._history_window.setWindowTitle("HipTimer — History")
         else:
-            refresh = getattr(self._history_window, "refresh", None)
-            if callable(refresh):
-                refresh()
+            self._history_window.refresh()
         self._history_window.show()
         self._history_window.raise_()
         self._history_window.activateWindow()
@@ -634,24 +632,17 @@ class MainWindow(QMainWindow):
             self.show_message(f"Sound cues are off: {e}")
             self.cue_player = None
         if self.cue_player is not None:
-            name = getattr(self.cue_player, "name", None)
-            if name:
-                self.backend_status.setText(f"In use: {name}")
-                self.backend_status.setVisible(True)
-            warm = getattr(self.cue_player, "warm_up", None)
-            if callable(warm):
-                warm()
+            self.backend_status.setText(f"In use: {self.cue_player.name}")
+            self.backend_status.setVisible(True)
+            self.cue_player.warm_up()
         self.voice = None
-        voice_cls = getattr(cues, "Voice", None)
-        if voice_cls is not None:
-            available = getattr(voice_cls, "available", None)
-            has_engine = bool(available()) if callable(available) else True
-            self.voice_action.setVisible(has_engine)
-            if has_engine and self.settings.voice_enabled and not self.muted:
-                try:
-                    self.voice = voice_cls()
-                except Exception:
-                    self.voice = None
+        has_engine = cues.Voice.available()
+        self.voice_action.setVisible(has_engine)
+        if has_engine and self.settings.voice_enabled and not self.muted:
+            try:
+                self.voice = cues.Voice()
+            except cues.CueBackendError as e:
+                self.status(f"Spoken guidance is off: {e}")
         self.cue_director = cues.CueDirector(self.cue_player, self.voice, plan)
         if self.controller is not None:
             self.controller.add_listener(self.cue_director.handle)
@@ -726,9 +717,7 @@ class MainWindow(QMainWindow):
         self._clear_layout(self._summary_layout)
         self._clear_layout(self._rating_layout)
         self.summary_widget = SummaryWidget(self.session)
-        done = getattr(self.summary_widget, "done_clicked", None)
-        if done is not None:
-            done.connect(self._on_summary_done)
+        self.summary_widget.done_clicked.connect(self._on_summary_done)
         self._summary_layout.addWidget(self.summary_widget)
         self._leave_player_page()
         self._set_page("summary")
@@ -737,7 +726,7 @@ class MainWindow(QMainWindow):
     def _offer_rating(self) -> None:
         if self.recorder is None or self._store is None:
             return
-        session_id = getattr(self.recorder, "last_session_id", None)
+        session_id = self.recorder.last_session_id
         if session_id is None:
             return
         from hiptimer.qt.history import RateSessionDialog
@@ -746,9 +735,7 @@ class MainWindow(QMainWindow):
         self._rating = rate
         # Beside the summary, not a modal box on top of it; Done saves it.
         rate.setWindowFlags(Qt.WindowType.Widget)
-        buttons = getattr(rate, "buttons", None)
-        if isinstance(buttons, QWidget):
-            buttons.hide()
+        rate.buttons.hide()
         title = QLabel("How did it go?")
         title.setProperty("role", "title")
         hint = QLabel("Optional. Saved when you press Done.")
