@@ -17,6 +17,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if mark:
             item.add_marker(getattr(pytest.mark, mark))
 
+
 # Spoken guidance goes through the machine's speech service (speech-dispatcher),
 # whose state no test controls; the voice tests drive Qt's "mock" engine instead.
 os.environ.setdefault("HIPTIMER_NO_VOICE", "1")
