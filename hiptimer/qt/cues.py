@@ -29,9 +29,12 @@ minor cues (tick, rep) are skipped while the voice speaks.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import logging
+import operator
 import shutil
+import sys
 import threading
 import wave
 from collections.abc import Callable, Sequence
@@ -39,8 +42,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, QUrl
-from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+from PySide6.QtCore import QIODevice, QObject, Qt, QTimer
+from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices
 
 try:  # Qt >= 6.7 calls the namespace QtAudio, older QAudio
     from PySide6.QtMultimedia import QtAudio as _QtAudio
@@ -156,6 +159,105 @@ class NullCuePlayer(_BasePlayer):
 
 # --------------------------------------------------------------------- qt
 
+#: The one PCM format every cue is converted to when loaded (and the stream's
+#: format whenever the output takes it): the built-in sounds are already this.
+RATE = 48_000
+CHANNELS = 1
+SAMPLE_BYTES = 2  # signed 16-bit, native byte order
+MAX_CUE_S = 30.0  # a longer "cue" is a mistake (a song?): refused, not loaded
+BUFFER_S = 0.030  # the sink's buffer: a cue starts within about this long
+
+
+class SoundFormatError(Exception):
+    """A WAV file that cannot be turned into cue samples (the message says why)."""
+
+
+def _to_int16(raw: bytes, width: int) -> array.array[int]:
+    """Little-endian PCM of ``width`` bytes per sample -> int16 samples (top bits kept)."""
+    if width == 2:
+        b = raw[: len(raw) - len(raw) % 2]
+    elif width == 1:  # unsigned 8-bit: the offset byte becomes the high byte
+        hi = raw.translate(bytes((i - 128) & 0xFF for i in range(256)))
+        buf = bytearray(2 * len(hi))
+        buf[1::2] = hi
+        b = bytes(buf)
+    elif width in (3, 4):  # keep the two most significant bytes
+        n = len(raw) // width
+        buf = bytearray(2 * n)
+        buf[0::2] = raw[width - 2 :: width][:n]
+        buf[1::2] = raw[width - 1 :: width][:n]
+        b = bytes(buf)
+    else:
+        raise SoundFormatError(f"{8 * width}-bit samples are not supported")
+    out = array.array("h")
+    out.frombytes(b)
+    if sys.byteorder != "little":
+        out.byteswap()
+    return out
+
+
+def convert_pcm(
+    samples: array.array[int], rate: int, channels: int, to_rate: int, to_channels: int
+) -> array.array[int]:
+    """Interleaved int16 ``samples`` -> ``to_rate``/``to_channels`` (linear
+    interpolation; channels averaged down or the mono signal copied up)."""
+    if channels != 1 and (channels != to_channels or rate != to_rate):
+        frames = len(samples) // channels
+        cols = [samples[k : frames * channels : channels] for k in range(channels)]
+        samples = array.array("h", (sum(t) // channels for t in zip(*cols, strict=True)))
+        channels = 1
+    if rate != to_rate and len(samples) > 1:
+        n = len(samples)
+        out_n = max(1, int(round(n * to_rate / rate)))
+        step = rate / to_rate
+        res = array.array("h", bytes(2 * out_n))
+        for i in range(out_n):
+            x = i * step
+            j = int(x)
+            if j >= n - 1:
+                res[i] = samples[n - 1]
+            else:
+                f = x - j
+                res[i] = int(samples[j] + (samples[j + 1] - samples[j]) * f)
+        samples = res
+    if channels == 1 and to_channels > 1:
+        wide = array.array("h", bytes(2 * len(samples) * to_channels))
+        for k in range(to_channels):
+            wide[k::to_channels] = samples
+        samples = wide
+    return samples
+
+
+def decode_wav(path: Path, rate: int = RATE) -> array.array[int]:
+    """A PCM WAV file as mono int16 samples at ``rate`` (converted if need be).
+
+    Raises :class:`SoundFormatError` saying why a file cannot be used
+    (unreadable, not PCM, an unusual sample size, longer than MAX_CUE_S).
+    """
+    try:
+        with wave.open(str(path), "rb") as w:
+            channels, width, fr, n = (
+                w.getnchannels(),
+                w.getsampwidth(),
+                w.getframerate(),
+                w.getnframes(),
+            )
+            if fr <= 0 or channels <= 0:
+                raise SoundFormatError("the file has no valid sample rate or channel count")
+            if n / fr > MAX_CUE_S:
+                raise SoundFormatError(
+                    f"it lasts {n / fr:.0f} s; a cue may last at most {MAX_CUE_S:.0f} s"
+                )
+            raw = w.readframes(n)
+    except SoundFormatError:
+        raise
+    except wave.Error as e:
+        raise SoundFormatError(f"not a plain PCM WAV file ({e})") from None
+    except (OSError, EOFError) as e:
+        raise SoundFormatError(f"it cannot be read ({e})") from None
+    samples = _to_int16(raw, width)
+    return convert_pcm(samples, fr, channels, rate, 1)
+
 
 def qt_output_available() -> bool:
     try:
@@ -164,12 +266,87 @@ def qt_output_available() -> bool:
         return False
 
 
+class CueStream(QIODevice):
+    """What the sink pulls from: the playing cues mixed together, else silence.
+
+    :meth:`readData` is all the sink calls; it never returns less than it is
+    asked for (rounded down to whole frames), so the stream never underruns
+    and stays open however long nothing plays. Silence costs one
+    ``bytes(n)``; one playing cue is a slice of its preloaded bytes; only
+    while two cues overlap (a long tail under the next cue) are samples
+    summed, with clipping. At most MAX_VOICES play at once (the oldest goes).
+    ``play``/``stop_all`` may run on another thread than ``readData``.
+    """
+
+    MAX_VOICES = 4
+
+    def __init__(self, frame_bytes: int = SAMPLE_BYTES * CHANNELS) -> None:
+        super().__init__()
+        self.frame_bytes = frame_bytes
+        self._lock = threading.Lock()
+        self._voices: list[list[Any]] = []  # [pcm bytes, read position]
+        self.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
+
+    def play(self, pcm: bytes) -> None:
+        if not pcm:
+            return
+        with self._lock:
+            self._voices.append([pcm, 0])
+            del self._voices[: -self.MAX_VOICES]
+
+    def stop_all(self) -> None:
+        with self._lock:
+            self._voices.clear()
+
+    @property
+    def playing(self) -> bool:
+        return bool(self._voices)
+
+    def isSequential(self) -> bool:  # noqa: N802 (Qt's name)
+        return True
+
+    def bytesAvailable(self) -> int:  # noqa: N802
+        return 1 << 20  # always: silence when nothing plays
+
+    def writeData(self, data: Any, len: int = 0) -> int:  # noqa: N802, A002
+        return -1
+
+    def readData(self, maxlen: int) -> bytes:  # noqa: N802
+        n = maxlen - maxlen % self.frame_bytes
+        if n <= 0:
+            return b""
+        with self._lock:
+            if not self._voices:
+                return bytes(n)
+            chunks: list[bytes] = []
+            for v in self._voices:
+                pcm, pos = v
+                chunks.append(pcm[pos : pos + n])
+                v[1] = pos + n
+            self._voices = [v for v in self._voices if v[1] < len(v[0])]
+        if len(chunks) == 1:
+            c = chunks[0]
+            return c if len(c) == n else c + bytes(n - len(c))
+        mixed = [0] * (n // 2)
+        for c in chunks:
+            a = array.array("h")
+            a.frombytes(c)
+            mixed[: len(a)] = map(operator.add, mixed[: len(a)], a)
+        out = array.array("h", (-32768 if x < -32768 else 32767 if x > 32767 else x for x in mixed))
+        return out.tobytes()
+
+
 class QtCuePlayer(_BasePlayer):
-    """One preloaded QSoundEffect per cue; a looping silent effect keeps the
-    output open once :meth:`warm_up` ran."""
+    """All cues preloaded as PCM, played into ONE always-open ``QAudioSink``.
+
+    :meth:`warm_up` opens the stream (else the first :meth:`play` does,
+    and that first cue is late by the stream's start-up); from then on the
+    sink pulls from a :class:`CueStream` that returns silence or the cues'
+    samples, so a cue starts within one sink buffer (BUFFER_S) of its
+    ``play()``, the first as punctually as the rest.
+    """
 
     name = "qt"
-    LOAD_TIMEOUT_MS = 3000
 
     def __init__(
         self,
@@ -178,122 +355,166 @@ class QtCuePlayer(_BasePlayer):
         muted: bool = False,
         on_message: Message | None = None,
         *,
-        silence: Path | None = None,
         require_device: bool = True,
     ) -> None:
         super().__init__(sounds, volume, muted, on_message)
         if require_device and not qt_output_available():
             raise CueBackendError("no audio output device found")
+        #: cue -> mono int16 samples at RATE (the canonical, decoded copy)
+        self.samples: dict[str, array.array[int]] = {}
+        for cue, path in self.sounds.items():
+            try:
+                self.samples[cue] = decode_wav(path)
+            except SoundFormatError as e:
+                self._say(f"The sound for {cue!r} could not be loaded ({path}): {e}.")
+        if self.sounds and not self.samples:
+            raise CueBackendError("none of the cue sounds could be loaded")
+        self._lengths = {c: len(a) / RATE for c, a in self.samples.items()}
+        #: cue -> bytes in the open stream's format (refilled when it opens)
+        self.pcm: dict[str, bytes] = {c: a.tobytes() for c, a in self.samples.items()}
+        self.stream = CueStream()
+        self.sink: QAudioSink | None = None
+        self._device_id: bytes | None = None
+        self._want_open = False  # warm_up/play asked for the stream
+        self._broken = False  # the sink failed: silent until an output changes
         self._devices = QMediaDevices()
         self._devices.audioOutputsChanged.connect(self._on_devices_audio_outputs_changed)
         self._had_output = qt_output_available()
-        self.effects: dict[str, QSoundEffect] = {}
-        for cue, path in self.sounds.items():
-            eff = QSoundEffect()
-            eff.setSource(QUrl.fromLocalFile(str(path)))
-            eff.statusChanged.connect(self._on_effect_status_changed)
-            self.effects[cue] = eff
-        silence = silence if silence is not None else sounds_dir() / "silence.wav"
-        self._silence: QSoundEffect | None = None
-        if silence.is_file():
-            self._silence = QSoundEffect()
-            self._silence.setSource(QUrl.fromLocalFile(str(silence)))
-            self._silence.setLoopCount(QSoundEffect.Loop.Infinite.value)
-        self._apply_volume()
-        self.wait_loaded()
-        failed = [c for c, e in self.effects.items() if e.status() == QSoundEffect.Status.Error]
-        for cue in failed:
-            self._say(f"The sound for {cue!r} could not be loaded ({self.sounds[cue]}).")
-            del self.effects[cue]
-        if self.sounds and not self.effects:
-            raise CueBackendError("none of the cue sounds could be loaded")
 
-    def _all(self) -> list[QSoundEffect]:
-        return list(self.effects.values()) + ([self._silence] if self._silence else [])
+    # -------------------------------------------------------------- stream
 
-    def wait_loaded(self, timeout_ms: int | None = None) -> bool:
-        """Spin the event loop until every effect is loaded (or failed)."""
+    def _format_for(self, device: QAudioDevice) -> QAudioFormat | None:
+        fmt = QAudioFormat()
+        fmt.setSampleRate(RATE)
+        fmt.setChannelCount(CHANNELS)
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        if device.isFormatSupported(fmt):
+            return fmt
+        pref = device.preferredFormat()
+        fmt.setSampleRate(pref.sampleRate() or RATE)
+        fmt.setChannelCount(pref.channelCount() or 2)
+        return fmt if device.isFormatSupported(fmt) else None
 
-        def pending() -> bool:
-            return any(
-                e.status() in (QSoundEffect.Status.Null, QSoundEffect.Status.Loading)
-                for e in self._all()
-            )
-
-        if not pending():
+    def open_stream(self) -> bool:
+        """Open the output stream now (idempotent); False if there is none."""
+        self._want_open = True
+        if self.sink is not None:
             return True
-        loop = QEventLoop()
-        deadline = QTimer()
-        deadline.setSingleShot(True)
-        deadline.timeout.connect(loop.quit)
-        poll = QTimer()
-        poll.setInterval(5)
-        poll.timeout.connect(lambda: None if pending() else loop.quit())
-        deadline.start(timeout_ms or self.LOAD_TIMEOUT_MS)
-        poll.start()
-        loop.exec()
-        poll.stop()
-        deadline.stop()
-        return not pending()
+        if self._broken:
+            return False
+        device = QMediaDevices.defaultAudioOutput()
+        if device.isNull():
+            self._say("No audio output: carrying on with visual cues only.", "lost")
+            return False
+        fmt = self._format_for(device)
+        if fmt is None:
+            self._say("The audio output takes no 16-bit sound: carrying on without cues.", "format")
+            self._broken = True
+            return False
+        rate, ch = fmt.sampleRate(), fmt.channelCount()
+        self.pcm = {c: convert_pcm(a, RATE, 1, rate, ch).tobytes() for c, a in self.samples.items()}
+        self.stream.stop_all()
+        self.stream.frame_bytes = SAMPLE_BYTES * ch
+        sink = QAudioSink(device, fmt)
+        sink.setBufferSize(fmt.bytesForDuration(int(BUFFER_S * 1_000_000)))
+        sink.stateChanged.connect(self._on_sink_state_changed)
+        self.sink = sink
+        self._device_id = bytes(device.id().data())
+        self._apply_volume()
+        sink.start(self.stream)
+        if sink.error() != _QtAudio.Error.NoError:
+            self._sink_failed(sink.error())
+            return False
+        return True
 
-    @property
-    def loaded(self) -> bool:
-        return all(e.status() == QSoundEffect.Status.Ready for e in self._all())
+    def close_stream(self) -> None:
+        sink, self.sink = self.sink, None
+        self.stream.stop_all()
+        if sink is not None:
+            with contextlib.suppress(RuntimeError):
+                sink.stateChanged.disconnect(self._on_sink_state_changed)
+                sink.stop()
+                sink.deleteLater()
+
+    def _sink_failed(self, err: Any) -> None:
+        self._say(
+            f"Sound stopped working ({getattr(err, 'name', err)}); carrying on without it.",
+            "play-error",
+        )
+        self._broken = True
+        self.close_stream()
+        self._want_open = True  # reopen when an output changes
+
+    def _on_sink_state_changed(self, _state: Any) -> None:
+        sink = self.sink
+        if sink is None:
+            return
+        err = sink.error()
+        if err not in (_QtAudio.Error.NoError, _QtAudio.Error.UnderrunError):
+            self._sink_failed(err)
+
+    # --------------------------------------------------------------- API
 
     def _apply_volume(self) -> None:
-        # the slider is perceptual; QSoundEffect wants linear gain
+        # the slider is perceptual; the sink wants linear gain
         linear = _QtAudio.convertVolume(
             self.volume,
             _QtAudio.VolumeScale.LogarithmicVolumeScale,
             _QtAudio.VolumeScale.LinearVolumeScale,
         )
-        for e in self.effects.values():
-            e.setVolume(linear)
+        if self.sink is not None:
+            self.sink.setVolume(linear)
 
     def set_volume(self, volume: float) -> None:
         super().set_volume(volume)
         self._apply_volume()
 
+    def set_muted(self, muted: bool) -> None:
+        super().set_muted(muted)
+        if self.muted:
+            self.stream.stop_all()
+
     def warm_up(self) -> None:
-        """Open the output now and keep it open (a looping silent effect)."""
-        if self._silence is not None and not self._silence.isPlaying():
-            self._silence.play()
+        """Open the output stream now and keep it open (silence) until close()."""
+        self.open_stream()
 
     def play(self, cue: str) -> None:
         if not self.audible:
             return
-        eff = self.effects.get(cue)
-        if eff is None:
+        pcm = self.pcm.get(cue)
+        if pcm is None:
             return
         try:
-            eff.play()
+            if self.sink is None and not self.open_stream():
+                return
+            self.stream.play(pcm)
         except Exception as e:  # never let a sound problem reach the session
             self._say(f"Sound stopped working ({e}); carrying on without it.", "play-error")
 
     def close(self) -> None:
-        for e in self._all():
-            with contextlib.suppress(RuntimeError):
-                e.stop()
-                e.deleteLater()
-        self.effects.clear()
-        self._silence = None
-
-    def _on_effect_status_changed(self) -> None:
-        for cue, e in self.effects.items():
-            if e.status() == QSoundEffect.Status.Error:
-                self._say(f"The sound for {cue!r} failed; carrying on without it.", f"err-{cue}")
+        self._want_open = False
+        self.close_stream()
+        with contextlib.suppress(RuntimeError):
+            self._devices.audioOutputsChanged.disconnect(self._on_devices_audio_outputs_changed)
+        self.stream.close()
 
     def _on_devices_audio_outputs_changed(self) -> None:
         has = qt_output_available()
         if self._had_output and not has:
             self._say("The audio output went away: carrying on with visual cues only.", "lost")
             self._say.forget("back")
+            self.close_stream()
         elif has and not self._had_output:
             self._say("An audio output is back: sound cues resume.", "back")
             self._say.forget("lost")
-            if self._silence is not None and self._silence.isPlaying():
-                self._silence.stop()
-                self._silence.play()
+        if has and self._want_open:
+            default = QMediaDevices.defaultAudioOutput()
+            moved = not default.isNull() and bytes(default.id().data()) != self._device_id
+            if self.sink is None or moved or self._broken:
+                self._broken = False
+                self._say.forget("play-error")
+                self.close_stream()
+                self.open_stream()
         self._had_output = has
 
 
