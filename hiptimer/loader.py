@@ -322,6 +322,38 @@ def _compose(text: str, ctx: _Ctx) -> _Node | None:
     return root
 
 
+def _flow_depth_crossing(text: str, limit: int) -> tuple[int, int] | None:
+    """Line and column of the flow bracket that opens nesting level ``limit + 1``.
+
+    Brackets inside quoted scalars and comments are skipped; the count follows
+    the bracket tokens the way the YAML scanner does for flow collections.
+    """
+    depth = 0
+    quote = ""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            nl = text.find("\n", i)
+            i = n if nl < 0 else nl
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return _locate_offset(text, i)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
+
+
 def _locate_offset(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     col = index - (text.rfind("\n", 0, index) + 1) + 1
@@ -340,6 +372,13 @@ def _parse(text: str, ctx: _Ctx) -> _Node | None:
         code = ord(bad.group()) if bad else e.character
         ctx.err(line, col, f"character U+{code:04X} is not allowed in YAML")
     except yaml.MarkedYAMLError as e:
+        if e.problem and "nesting depth" in e.problem:
+            # PyYAML 6.0.4 caps flow nesting in its scanner, which reads tokens
+            # ahead of the events: report it as our own cap, where it is crossed
+            # (counting the routine's top-level mapping as the first level).
+            line, col = _flow_depth_crossing(text, MAX_DEPTH - 1) or (1, 1)
+            ctx.err(line, col, f"nesting deeper than {MAX_DEPTH} levels; a routine is flat")
+            return None
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = e.problem or "cannot be read"
