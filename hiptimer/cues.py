@@ -56,18 +56,7 @@ from hiptimer.events import (
     StepStarted,
 )
 from hiptimer.plan import Plan, Step
-from hiptimer.routine import Dose
-
-CUE_NAMES: tuple[str, ...] = (
-    "ready",
-    "go",
-    "tick",
-    "stop",
-    "switch",
-    "set_done",
-    "rep",
-    "complete",
-)
+from hiptimer.routine import CUE_NAMES, Dose
 
 #: Higher wins when several cues fall on one instant.
 PRIORITY: dict[str, int] = {

@@ -36,7 +36,7 @@ from yaml.resolver import Resolver
 
 from hiptimer import durations
 from hiptimer.durations import BREATH_UNITS, Count, ParseError
-from hiptimer.routine import TIMING_KEYS, Dose, Exercise, Routine, Sides, Timings
+from hiptimer.routine import CUE_NAMES, TIMING_KEYS, Dose, Exercise, Routine, Sides, Timings
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -63,17 +63,6 @@ EXERCISE_KEYS: tuple[str, ...] = (
     *TIMING_KEYS,
 )
 SIDES: tuple[str, ...] = ("none", "each", "alternate")
-#: Cue names a routine's ``sounds:`` mapping may override.
-CUE_NAMES: tuple[str, ...] = (
-    "ready",
-    "go",
-    "tick",
-    "stop",
-    "switch",
-    "set_done",
-    "rep",
-    "complete",
-)
 REP_UNITS: tuple[str, ...] = ("rep", "reps")
 
 _PARSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -13,6 +13,18 @@ from typing import Literal
 DoseKind = Literal["hold", "breaths", "reps", "time"]
 Sides = Literal["none", "each", "alternate"]
 
+#: The sound cues, one per kind of boundary; a routine's ``sounds:`` may override any.
+CUE_NAMES: tuple[str, ...] = (
+    "ready",
+    "go",
+    "tick",
+    "stop",
+    "switch",
+    "set_done",
+    "rep",
+    "complete",
+)
+
 #: Seconds a self-paced rep counts for in estimates (routine-format contract).
 SELF_PACED_REP_S = 3.0
 

@@ -22,7 +22,6 @@ from hiptimer.events import (
     StepEnded,
     StepStarted,
 )
-from hiptimer.loader import CUE_NAMES as LOADER_CUES
 from hiptimer.loader import load_routine_text
 from hiptimer.plan import Plan, compile_plan
 from hiptimer.resources import sounds_dir
@@ -76,8 +75,7 @@ def run_all(plan: Plan) -> list[list[Event]]:
 # ------------------------------------------------------------ cue mapping
 
 
-def test_cue_names_match_the_loader_and_the_shipped_files() -> None:
-    assert cues.CUE_NAMES == LOADER_CUES
+def test_every_cue_has_a_shipped_sound_and_a_priority() -> None:
     for name in cues.CUE_NAMES:
         assert (sounds_dir() / f"{name}.wav").is_file(), name
     assert set(cues.PRIORITY) == set(cues.CUE_NAMES)
