@@ -16,7 +16,7 @@ from typing import Any
 
 from hiptimer import loader
 from hiptimer.durations import BREATH_UNITS, UNIT_SECONDS
-from hiptimer.routine import Timings
+from hiptimer.routine import CUE_NAMES, Timings
 
 SCHEMA_FILE = "routine.schema.json"
 
@@ -152,9 +152,7 @@ def build_schema() -> dict[str, Any]:
         "type": "object",
         "description": "Replace cue sounds for this routine: cue name -> WAV file, "
         "relative to the routine file and inside its folder.",
-        "properties": {
-            cue: {"type": "string", "pattern": r"\.[wW][aA][vV]$"} for cue in loader.CUE_NAMES
-        },
+        "properties": {cue: {"type": "string", "pattern": r"\.[wW][aA][vV]$"} for cue in CUE_NAMES},
         "additionalProperties": False,
     }
     return {
