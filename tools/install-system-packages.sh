@@ -12,6 +12,9 @@ PACKAGES=(
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-sync1 libxcb-xkb1
   # QtMultimedia's sound output, and the sound server the audio tests record from
   libpulse0 pulseaudio pulseaudio-utils
+  # playsound3's own player on Linux (the fallback audio path), with PulseAudio output
+  gstreamer1.0-tools gstreamer1.0-plugins-base-apps gstreamer1.0-plugins-good
+  gstreamer1.0-pulseaudio
 )
 if [ "${1:-}" = "--print" ] || ! command -v apt-get >/dev/null; then
   echo "${PACKAGES[*]}"
