@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import array
+import math
 import time
+import wave
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtMultimedia import QSoundEffect
 
 from hiptimer.cues import CUE_NAMES
 from hiptimer.events import (
@@ -91,65 +93,253 @@ class FakeVoice:
 
 needs_output = pytest.mark.skipif(
     "not __import__('hiptimer.qt.cues', fromlist=['x']).qt_output_available()",
-    reason="QSoundEffect loads only for an audio output: none here "
+    reason="opening the stream needs an audio output: none here "
     '(eval "$(bash .ci/pulse.sh start)" gives one)',
 )
 
+BUILTIN = {c: sounds_dir() / f"{c}.wav" for c in CUE_NAMES}
 
-@needs_output
-def test_qt_player_preloads_every_cue(qapp: Any) -> None:
-    sounds = {c: sounds_dir() / f"{c}.wav" for c in CUE_NAMES}
-    p = qcues.QtCuePlayer(sounds, require_device=False)
+
+def _write_wav(
+    path: Path, samples: list[int], rate: int, channels: int = 1, width: int = 2
+) -> Path:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        if width == 1:
+            w.writeframes(bytes((v >> 8) + 128 for v in samples))
+        else:
+            w.writeframes(array.array("h", samples).tobytes())
+    return path
+
+
+def _pcm(samples: list[int]) -> bytes:
+    return array.array("h", samples).tobytes()
+
+
+def test_qt_player_decodes_every_cue_once(qapp: Any) -> None:
+    p = qcues.QtCuePlayer(BUILTIN, require_device=False)
     try:
-        assert set(p.effects) == set(CUE_NAMES)
-        assert p.loaded
-        for eff in p.effects.values():
-            assert eff.status() == QSoundEffect.Status.Ready
+        assert set(p.pcm) == set(CUE_NAMES)
+        for cue, path in BUILTIN.items():
+            with wave.open(str(path), "rb") as w:
+                assert p.pcm[cue] == w.readframes(w.getnframes())  # 48 kHz mono int16 as is
         assert 0.04 < p.length("tick") < 0.2 and p.length("complete") > 1.0
-        p.warm_up()
-        p.set_muted(True)
-        p.play("go")  # muted: nothing plays
-        assert not p.effects["go"].isPlaying()
+        assert p.sink is None  # nothing opened before warm_up/play
     finally:
         p.close()
 
 
-@needs_output
+def test_wav_conversion_to_the_common_format(tmp_path: Path) -> None:
+    # stereo 8-bit at 24 kHz -> mono int16 at 48 kHz, channels averaged, length kept
+    left = [0, 8192, 16384, 8192] * 600
+    right = [0, -8192, 0, 8192] * 600
+    inter = [v for pair in zip(left, right, strict=True) for v in pair]
+    path = _write_wav(tmp_path / "s8.wav", inter, 24_000, channels=2, width=1)
+    out = qcues.decode_wav(path)
+    assert len(out) == 2 * len(left)
+    assert out[0] == 0 and out[2] == 0  # frame 1 averages to 0
+    assert abs(out[4] - 8192) <= 256  # frame 2: (16384 + 0) / 2
+    assert abs(out[6] - 8192) <= 256  # frame 3: (8192 + 8192) / 2
+    assert abs(out[3] - 4096) <= 256  # interpolated halfway between frames 1 and 2
+    # the same samples at 44.1 kHz, mono 16-bit: resampled to 48 kHz
+    tone = [int(8000 * math.sin(2 * math.pi * 440 * k / 44_100)) for k in range(44_100 // 4)]
+    out = qcues.decode_wav(_write_wav(tmp_path / "t.wav", tone, 44_100))
+    assert len(out) == 12_000  # 0.25 s at 48 kHz
+    assert (
+        max(out) > 7900
+        and abs(out[12] - int(8000 * math.sin(2 * math.pi * 440 * 12 / 48_000))) < 60
+    )
+    # stereo output of a mono cue duplicates each sample
+    assert list(qcues.convert_pcm(array.array("h", [1, 2, 3]), 48_000, 1, 48_000, 2)) == [
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+    ]
+
+
+def test_unusable_wavs_are_refused_with_the_reason(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF....not a wav at all")
+    with pytest.raises(qcues.SoundFormatError, match="not a plain PCM WAV"):
+        qcues.decode_wav(bad)
+    with pytest.raises(qcues.SoundFormatError, match="cannot be read"):
+        qcues.decode_wav(tmp_path / "missing.wav")
+    long = _write_wav(tmp_path / "long.wav", [0] * (8000 * 31), 8000)
+    with pytest.raises(qcues.SoundFormatError, match="at most 30 s"):
+        qcues.decode_wav(long)
+
+
+def test_a_routine_wav_in_another_rate_plays(qapp: Any, tmp_path: Path) -> None:
+    own = _write_wav(tmp_path / "go22.wav", [1000, -1000] * 2205, 22_050)  # 0.2 s
+    p = qcues.QtCuePlayer(BUILTIN | {"go": own}, require_device=False)
+    try:
+        assert len(p.pcm["go"]) == 2 * 9600  # 0.2 s at 48 kHz, 2 bytes a sample
+        assert abs(p.length("go") - 0.2) < 0.001
+    finally:
+        p.close()
+
+
 def test_qt_player_reports_a_broken_sound_and_keeps_the_rest(qapp: Any, tmp_path: Path) -> None:
     bad = tmp_path / "go.wav"
     bad.write_bytes(b"RIFF....not a wav at all")
-    sounds = {c: sounds_dir() / f"{c}.wav" for c in CUE_NAMES} | {"go": bad}
     msgs: list[str] = []
-    p = qcues.QtCuePlayer(sounds, on_message=msgs.append, require_device=False)
+    p = qcues.QtCuePlayer(BUILTIN | {"go": bad}, on_message=msgs.append, require_device=False)
     try:
-        assert "go" not in p.effects and "stop" in p.effects
-        assert any("'go'" in m for m in msgs)
+        assert "go" not in p.pcm and "stop" in p.pcm
+        assert any("'go'" in m and str(bad) in m for m in msgs)
         p.play("go")  # a missing cue is silently skipped
+        assert not p.stream.playing
     finally:
         p.close()
+    with pytest.raises(qcues.CueBackendError, match="none of the cue sounds"):
+        qcues.QtCuePlayer({"go": bad}, require_device=False)
+
+
+def test_stream_is_silence_when_idle_and_the_cue_after_play(qapp: Any) -> None:
+    s = qcues.CueStream()
+    try:
+        assert s.readData(960) == bytes(960)
+        assert s.readData(7) == bytes(6)  # whole frames only
+        cue = _pcm(list(range(1, 301)))  # 300 samples
+        s.play(cue)
+        assert s.playing
+        assert s.readData(400) == cue[:400]
+        assert s.readData(400) == cue[400:] + bytes(200)  # the rest, then silence
+        assert not s.playing and s.readData(100) == bytes(100)
+        # overlapping cues are summed, with clipping
+        s.play(_pcm([1000, 30000, -30000, 5]))
+        s.play(_pcm([24, 30000, -30000]))
+        assert s.readData(8) == _pcm([1024, 32767, -32768, 5])
+        assert not s.playing
+        s.play(cue)
+        s.stop_all()
+        assert s.readData(4) == bytes(4)
+    finally:
+        s.close()
+
+
+def test_mute_and_volume(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = qcues.QtCuePlayer(BUILTIN, require_device=False)
+    opened: list[bool] = []
+    monkeypatch.setattr(p, "open_stream", lambda: opened.append(True) or True)
+    try:
+        p.set_muted(True)
+        p.play("go")  # muted: nothing starts, nothing opens
+        assert not p.stream.playing and not opened
+        p.set_muted(False)
+        p.set_volume(0.0)
+        p.play("go")
+        assert not p.stream.playing
+        p.set_volume(0.5)
+        p.play("go")
+        assert p.stream.playing
+        p.set_muted(True)  # muting cuts the cue short
+        assert not p.stream.playing
+    finally:
+        p.close()
+
+
+@needs_output
+def test_warm_up_opens_one_stream_that_plays_the_cues(qtbot: Any) -> None:
+    p = qcues.QtCuePlayer(BUILTIN, volume=0.5)
+    try:
+        p.warm_up()
+        sink = p.sink
+        assert sink is not None
+        qtbot.waitUntil(lambda: sink.state() == qcues._QtAudio.State.ActiveState, timeout=3000)
+        # the perceptual 0.5 is a smaller linear gain
+        assert 0.0 < sink.volume() < 0.5
+        fmt = sink.format()
+        assert (fmt.sampleRate(), fmt.channelCount()) == (48_000, 1)
+        assert sink.bufferSize() <= fmt.bytesForDuration(60_000)
+        p.warm_up()
+        assert p.sink is sink  # idempotent
+        p.play("tick")
+        qtbot.waitUntil(lambda: not p.stream.playing, timeout=3000)  # pulled to the end
+        assert sink.error() == qcues._QtAudio.Error.NoError
+    finally:
+        p.close()
+    assert p.sink is None
 
 
 def test_qt_player_without_a_device_refuses(monkeypatch: pytest.MonkeyPatch, qapp: Any) -> None:
     monkeypatch.setattr(qcues, "qt_output_available", lambda: False)
     with pytest.raises(qcues.CueBackendError, match="no audio output device"):
-        qcues.QtCuePlayer({c: sounds_dir() / f"{c}.wav" for c in CUE_NAMES})
+        qcues.QtCuePlayer(BUILTIN)
+
+
+def test_no_device_at_all_never_crashes(monkeypatch: pytest.MonkeyPatch, qapp: Any) -> None:
+    from PySide6.QtMultimedia import QAudioDevice
+
+    monkeypatch.setattr(qcues, "qt_output_available", lambda: False)
+    monkeypatch.setattr(qcues.QMediaDevices, "defaultAudioOutput", staticmethod(QAudioDevice))
+    msgs: list[str] = []
+    p = qcues.QtCuePlayer(BUILTIN, on_message=msgs.append, require_device=False)
+    try:
+        p.warm_up()
+        p.play("go")
+        p.play("stop")
+        assert p.sink is None
+        assert msgs == ["No audio output: carrying on with visual cues only."]
+    finally:
+        p.close()
 
 
 def test_device_lost_mid_session_is_said_once(monkeypatch: pytest.MonkeyPatch, qapp: Any) -> None:
     msgs: list[str] = []
-    p = qcues.QtCuePlayer(
-        {}, on_message=msgs.append, require_device=False, silence=Path("/nonexistent.wav")
-    )
+    p = qcues.QtCuePlayer(BUILTIN, on_message=msgs.append, require_device=False)
+    reopened: list[bool] = []
+    closed: list[bool] = []
+    monkeypatch.setattr(p, "open_stream", lambda: reopened.append(True) or True)
+    real_close = p.close_stream
+    monkeypatch.setattr(p, "close_stream", lambda: closed.append(True) or real_close())
     try:
         p._had_output = True
+        p._want_open = True  # warm_up ran
         monkeypatch.setattr(qcues, "qt_output_available", lambda: False)
         p._on_devices_audio_outputs_changed()
         p._on_devices_audio_outputs_changed()
         p.play("go")  # no raise
-        assert sum("went away" in m for m in msgs) == 1
+        assert sum("went away" in m for m in msgs) == 1 and closed
         monkeypatch.setattr(qcues, "qt_output_available", lambda: True)
         p._on_devices_audio_outputs_changed()
         assert any("back" in m for m in msgs)
+        assert reopened  # the stream comes back with the output
+    finally:
+        p.close()
+
+
+def test_a_failing_sink_is_reported_once_and_stays_quiet(
+    monkeypatch: pytest.MonkeyPatch, qapp: Any
+) -> None:
+    msgs: list[str] = []
+    p = qcues.QtCuePlayer(BUILTIN, on_message=msgs.append, require_device=False)
+
+    class BrokenSink:
+        def error(self) -> Any:
+            return qcues._QtAudio.Error.IOError
+
+        def stop(self) -> None:
+            pass
+
+        def deleteLater(self) -> None:  # noqa: N802
+            pass
+
+        stateChanged = type("S", (), {"disconnect": lambda *_a: None})()  # noqa: N815
+
+    try:
+        p.sink = BrokenSink()  # type: ignore[assignment]
+        p._on_sink_state_changed(None)
+        assert p.sink is None and p._broken
+        p.play("go")
+        p.play("go")
+        assert not p.stream.playing  # silent, no reopen while broken
+        assert sum("Sound stopped working" in m for m in msgs) == 1
     finally:
         p.close()
 
