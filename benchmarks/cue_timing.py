@@ -378,7 +378,12 @@ def run(
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--backend", choices=("qt", "playsound", "both"), default="both")
-    ap.add_argument("--no-warm-up", action="store_true", help="measure a cold first cue")
+    ap.add_argument(
+        "--no-warm-up",
+        action="store_true",
+        help="skip warm_up(): the qt backend then opens its output stream on the first cue "
+        "(a cold first cue)",
+    )
     ap.add_argument("--settle", type=float, default=1.0, help="seconds between warm-up and start")
     ap.add_argument("--bound-ms", type=float, default=15.0)
     ap.add_argument("-v", "--verbose", action="store_true")

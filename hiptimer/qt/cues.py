@@ -2,13 +2,32 @@
 
 Backends (``--audio-backend`` / the setting), all behind :class:`CuePlayer`:
 
-* ``qt``: one preloaded ``QSoundEffect`` per cue, all loaded before the
-  session starts. :meth:`QtCuePlayer.warm_up` opens the audio output before
-  the first cue by looping a silent effect for as long as the player lives:
-  Qt opens its stream (and the sound server wakes the device) on first play,
-  which made a first cue 0.1-0.5 s late; with the stream held open the first
-  cue is as punctual as the rest, and a server that suspends idle devices
-  never has to wake one mid-session.
+* ``qt``: ONE always-open ``QAudioSink`` that plays the cues itself. Every
+  cue WAV is decoded once, at construction, with the stdlib ``wave`` module
+  into 48 kHz mono int16 PCM (other rates, channel counts and 8/24/32-bit
+  PCM are converted; compressed or float WAVs and files over 30 s are
+  refused, with the reason, and the other cues still play).
+  :meth:`QtCuePlayer.warm_up` opens the sink in pull mode on a
+  :class:`CueStream`, whose ``readData`` returns the playing cues' next
+  bytes or silence, so the stream never underruns and stays open for the
+  whole session; the sink's buffer is small (BUFFER_S, 30 ms), so a cue
+  starts within about one buffer of its ``play()``, the first cue as
+  punctually as the rest (measured through a PulseAudio null sink: every
+  cue within 5 ms of one constant latency, benchmarks/cue_timing.py).
+  Without warm_up the first ``play()`` opens the stream (that cold first cue
+  came out 11-17 ms early: an empty buffer). Overlapping cues (a long tail
+  under the next cue) are mixed, not cut; at most CueStream.MAX_VOICES.
+  Volume is the sink's (perceptual slider -> linear gain); mute starts no
+  cue and cuts the playing one. Idle cost with the stream open: about 1 %
+  of one core (silence is ``bytes(n)``).
+
+  Why not QSoundEffect (one per cue, as before): on PySide6 6.10/6.11 it
+  sometimes left the app spinning forever on "QSocketNotifier: Socket
+  notifiers cannot be enabled or disabled from another thread" after a few
+  cues (3 of 16 short runs on 6.11.3, 1 of 8 on 6.10.3); on 6.9.3 a
+  re-played effect started late (+10 to +70 ms on later cues), over the
+  15 ms bound, and the first play opened a stream (0.1-0.5 s late) unless a
+  looping silent effect held one open.
 * ``playsound``: ``playsound3.playsound(path, block=False)`` from a worker
   thread, so a slow backend never stalls the UI. It has no volume control
   (volume 0 or mute skip the cue). Where none of playsound3's own Linux
@@ -18,7 +37,9 @@ Backends (``--audio-backend`` / the setting), all behind :class:`CuePlayer`:
 ``auto`` tries qt, then playsound, then none, and says which one it uses.
 No output device, or one that goes away mid-session, never raises out of
 here: the player says so once (``on_message``) and the session goes on,
-guided visually.
+guided visually; the qt stream is reopened when an output comes back (or
+the default output changes), and a sink that fails (an error state) is
+reported once and left silent until the outputs change.
 
 Speech (:class:`Voice`, QtTextToSpeech) and cues never talk over each
 other (:class:`CueDirector`): the cue sounds on its instant, the
@@ -46,9 +67,9 @@ from PySide6.QtCore import QIODevice, QObject, Qt, QTimer
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices
 
 try:  # Qt >= 6.7 calls the namespace QtAudio, older QAudio
-    from PySide6.QtMultimedia import QtAudio as _QtAudio
+    from PySide6.QtMultimedia import QtAudio as _QtAudio  # type: ignore[attr-defined,unused-ignore]
 except ImportError:  # pragma: no cover
-    from PySide6.QtMultimedia import QAudio as _QtAudio  # type: ignore[assignment]
+    from PySide6.QtMultimedia import QAudio as _QtAudio  # type: ignore[assignment,unused-ignore]
 
 from hiptimer import cues as rules
 from hiptimer.events import Event, Paused, SessionFinished
