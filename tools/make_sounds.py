@@ -22,8 +22,9 @@ without looking:
     rep       a very short soft pluck (one rep of a tempo set)
     complete  a rising major arpeggio with a long tail (session complete)
 
-silence.wav (not a cue) is 200 ms of digital silence: the Qt player loops it
-to keep the audio stream open, so the first cue is not late.
+silence.wav (not a cue) is 200 ms of digital silence: the playsound backend
+plays it once at warm-up so its player program starts warm (the Qt backend
+keeps its own stream open instead).
 """
 
 from __future__ import annotations

@@ -702,7 +702,11 @@ class MainWindow(QMainWindow):
             return
         self._set_cues_finished()
         if self.options.quit_on_finish:
-            QTimer.singleShot(0, self.quit)
+            # Let the "session complete" cue ring out before the output closes.
+            tail_s = 0.0
+            if status == "completed" and self.cue_player is not None and not self.muted:
+                tail_s = self.cue_player.length("complete") + 0.1
+            QTimer.singleShot(int(tail_s * 1000), self.quit)
             return
         self._show_summary()
         self._refresh_goal()
