@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
         self.recorder: Any = None
         self.cue_player: Any = None
         self.voice: Any = None
+        self._speech_probe: Any = None
         self.cue_director: Any = None
         self.player_widget: Any = None
         self.presenter_widget: Any = None
@@ -636,14 +637,8 @@ class MainWindow(QMainWindow):
             self.backend_status.setVisible(True)
             self.cue_player.warm_up()
         self.voice = None
-        has_engine = cues.Voice.available()
-        self.voice_action.setVisible(has_engine)
-        if has_engine and self.settings.voice_enabled and not self.muted:
-            try:
-                self.voice = cues.Voice()
-            except cues.CueBackendError as e:
-                self.status(f"Spoken guidance is off: {e}")
-        self.cue_director = cues.CueDirector(self.cue_player, self.voice, plan)
+        self.cue_director = cues.CueDirector(self.cue_player, None, plan)
+        self._attach_voice()
         if self.controller is not None:
             self.controller.add_listener(self.cue_director.handle)
 
@@ -885,15 +880,44 @@ class MainWindow(QMainWindow):
         if callable(fn):
             fn(value / 100)
 
+    def probe_voice(self) -> None:
+        """Find out, in the background, whether a speech engine works here."""
+        from hiptimer.qt import cues
+
+        self._speech_probe = cues.SpeechProbe(parent=self)
+        self._speech_probe.finished.connect(self._on_speech_probe_finished)
+        self._speech_probe.start()
+
+    def _on_speech_probe_finished(self, ok: bool) -> None:
+        self.voice_action.setVisible(ok)
+        self._attach_voice()
+
+    def _attach_voice(self) -> None:
+        """Give the running session a voice when one is wanted and an engine works."""
+        from hiptimer.qt import cues
+
+        director = self.cue_director
+        wanted = self.settings.voice_enabled and not self.muted
+        if director is None or self.voice is not None or not wanted:
+            return
+        if not cues.Voice.known_available():
+            return
+        try:
+            self.voice = cues.Voice()
+        except cues.CueBackendError as e:
+            self.status(f"Spoken guidance is off: {e}")
+            return
+        director.voice = self.voice
+
     def _on_voice_action_toggled(self, on: bool) -> None:
         self.settings.voice_enabled = on
-        director = self.cue_director
-        if director is not None and not on:
-            stop = getattr(self.voice, "stop", None)
-            if callable(stop):
-                stop()
-            if hasattr(director, "voice"):
-                director.voice = None
+        if on:
+            self._attach_voice()
+        elif self.voice is not None:
+            self.voice.stop()
+            self.voice = None
+            if self.cue_director is not None:
+                self.cue_director.voice = None
 
     def _on_backend_action_triggered(self) -> None:
         act = self.sender()
@@ -998,5 +1022,6 @@ def run(args: argparse.Namespace) -> int:
     QTimer.singleShot(0, window.reload_library)
     QTimer.singleShot(0, lambda: _bench(LIBRARY_MARKER))
     QTimer.singleShot(0, window.ensure_store)
+    QTimer.singleShot(0, window.probe_voice)
     QTimer.singleShot(0, lambda: _bench(READY_MARKER, last=True))
     return int(app.exec())

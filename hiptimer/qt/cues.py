@@ -63,7 +63,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QIODevice, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QIODevice,
+    QObject,
+    QProcess,
+    QProcessEnvironment,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices
 
 try:  # Qt >= 6.7 calls the namespace QtAudio, older QAudio
@@ -732,6 +740,63 @@ def probe_speech(engine: str = "", timeout: float = 4.0) -> bool:
     return r.returncode == 0 and r.stdout.strip().endswith("ok")
 
 
+def _voice_disabled() -> bool:
+    import os
+
+    return os.environ.get("HIPTIMER_NO_VOICE", "") not in ("", "0")
+
+
+class SpeechProbe(QObject):
+    """:func:`probe_speech` without blocking: the same child process, run by a
+    QProcess, so the window stays live while a wedged speech service times out.
+    ``finished(ok)`` fires once; the answer is also what :meth:`Voice.available`
+    returns from then on."""
+
+    finished = Signal(bool)
+
+    def __init__(
+        self, engine: str = "", timeout_s: float = 4.0, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        self._timeout_ms = int(timeout_s * 1000)
+        self._proc: QProcess | None = None
+        self._done = False
+
+    def start(self) -> None:
+        if _voice_disabled() or not (self._engine or Voice.engines()):
+            QTimer.singleShot(0, lambda: self._finish(False))
+            return
+        proc = QProcess(self)
+        env = QProcessEnvironment.systemEnvironment()
+        env.insert("QT_QPA_PLATFORM", "offscreen")
+        proc.setProcessEnvironment(env)
+        proc.finished.connect(self._on_proc_finished)
+        proc.errorOccurred.connect(self._on_proc_error_occurred)
+        self._proc = proc
+        proc.start(sys.executable, ["-c", _PROBE, self._engine])
+        QTimer.singleShot(self._timeout_ms, self._on_timeout)
+
+    def _finish(self, ok: bool) -> None:
+        if self._done:
+            return
+        self._done = True
+        Voice._available = ok
+        self.finished.emit(ok)
+
+    def _on_proc_finished(self, code: int, _status: object) -> None:
+        out = bytes(self._proc.readAllStandardOutput().data()) if self._proc else b""
+        self._finish(code == 0 and out.strip().endswith(b"ok"))
+
+    def _on_proc_error_occurred(self, _error: object) -> None:
+        self._finish(False)
+
+    def _on_timeout(self) -> None:
+        if self._proc is not None and self._proc.state() != QProcess.ProcessState.NotRunning:
+            self._proc.kill()
+        self._finish(False)
+
+
 class Voice(QObject):
     """Spoken announcements through QtTextToSpeech.
 
@@ -766,14 +831,18 @@ class Voice(QObject):
 
     @classmethod
     def available(cls) -> bool:
-        """A real engine exists and starts (probed once per process, bounded)."""
-        import os
-
-        if os.environ.get("HIPTIMER_NO_VOICE", "") not in ("", "0"):
+        """A real engine exists and starts (probed once per process, bounded;
+        this blocks for the probe unless a :class:`SpeechProbe` answered)."""
+        if _voice_disabled():
             return False
         if cls._available is None:
             cls._available = bool(cls.engines()) and probe_speech()
         return cls._available
+
+    @classmethod
+    def known_available(cls) -> bool:
+        """What the probe found so far, without waiting: False until it answers."""
+        return not _voice_disabled() and bool(cls._available)
 
     @property
     def speaking(self) -> bool:

@@ -529,3 +529,30 @@ def test_speech_probe_is_bounded_and_can_be_turned_off(monkeypatch: pytest.Monke
     assert time.monotonic() - t < 10
     monkeypatch.setenv("HIPTIMER_NO_VOICE", "1")
     assert qcues.Voice.available() is False
+
+
+@pytest.mark.parametrize(
+    ("engine", "timeout_s", "expected"),
+    [("mock", 20.0, True), ("no-such-engine", 20.0, False), ("mock", 0.001, False)],
+)
+def test_speech_probe_answers_without_blocking(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, engine: str, timeout_s: float, expected: bool
+) -> None:
+    monkeypatch.delenv("HIPTIMER_NO_VOICE", raising=False)
+    monkeypatch.setattr(qcues.Voice, "_available", None)
+    probe = qcues.SpeechProbe(engine, timeout_s=timeout_s)
+    t = time.monotonic()
+    with qtbot.waitSignal(probe.finished, timeout=30_000) as blocker:
+        probe.start()
+        assert time.monotonic() - t < 0.5  # start() only launches the child
+    assert blocker.args == [expected]
+    assert qcues.Voice.known_available() is expected
+
+
+def test_speech_probe_turned_off(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HIPTIMER_NO_VOICE", "1")
+    monkeypatch.setattr(qcues.Voice, "_available", None)
+    probe = qcues.SpeechProbe("mock")
+    with qtbot.waitSignal(probe.finished, timeout=5_000) as blocker:
+        probe.start()
+    assert blocker.args == [False]
