@@ -94,7 +94,7 @@ _Pending = tuple[float, int, Callable[[float], Event]]
 
 
 class Session:
-    """A routine being run. See ``/work/notes/engine-api.md`` for the contract."""
+    """A routine being run. See ``docs/engine-api.md`` for the contract."""
 
     def __init__(
         self,
