@@ -48,7 +48,7 @@ class StoreError(Exception):
 
 # --- schema -------------------------------------------------------------------------------
 
-#: Version 1 exactly as it shipped; kept so tests can build a v1 file and upgrade it.
+#: Version 1, the first schema; never edited, so tests can build a v1 file and upgrade it.
 SCHEMA_V1 = """
 CREATE TABLE sessions (
     id INTEGER PRIMARY KEY,

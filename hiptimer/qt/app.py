@@ -32,7 +32,7 @@ import hiptimer.safety  # noqa: F401
 from hiptimer.clock import Clock, MonotonicClock
 
 # isort: on
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -107,8 +107,8 @@ class AppOptions:
 def _to_library_item(entry: Any) -> LibraryItem:
     """hiptimer.library's scan entry -> the library page's row."""
     path = Path(entry.path)
-    routine = getattr(entry, "routine", None)
-    errors = tuple(str(e) for e in (getattr(entry, "errors", None) or ()))
+    routine = entry.routine
+    errors = tuple(str(e) for e in entry.errors)
     from hiptimer.resources import routines_dir
 
     bundled = path.parent == routines_dir()
@@ -749,9 +749,7 @@ class MainWindow(QMainWindow):
     def _on_summary_done(self) -> None:
         rating = self._rating
         if rating is not None:
-            accept = getattr(rating, "save", None)
-            if callable(accept):
-                accept()
+            rating.save()
         self._teardown_session()
         self._refresh_goal()
         self.show_library()
@@ -775,16 +773,12 @@ class MainWindow(QMainWindow):
         self._clear_layout(self._summary_layout)
         self._clear_layout(self._rating_layout)
         self._rating = None
-        stop = getattr(self.voice, "stop", None)
-        if callable(stop):
-            stop()
-        close = getattr(self.cue_player, "close", None)
-        if callable(close):
-            close()
-        if isinstance(self.controller, QObject):
-            shutdown = getattr(self.controller, "shutdown", None)
-            if callable(shutdown):
-                shutdown()
+        if self.voice is not None:
+            self.voice.stop()
+        if self.cue_player is not None:
+            self.cue_player.close()
+        if self.controller is not None:
+            self.controller.shutdown()
             self.controller.deleteLater()
         self.controller = self.session = self.recorder = None
         self.cue_player = self.voice = self.cue_director = None
@@ -866,9 +860,8 @@ class MainWindow(QMainWindow):
         self.settings.muted = on
         self.mute_action.setChecked(on)
         for target in (self.cue_player, self.player_widget, self.presenter_widget, self.voice):
-            fn = getattr(target, "set_muted", None)
-            if callable(fn):
-                fn(on)
+            if target is not None:
+                target.set_muted(on)
         self.status("Muted" if on else "Sound on")
 
     def _on_mute_action_triggered(self, checked: bool) -> None:
@@ -876,9 +869,8 @@ class MainWindow(QMainWindow):
 
     def _on_volume_slider_changed(self, value: int) -> None:
         self.settings.volume = value / 100
-        fn = getattr(self.cue_player, "set_volume", None)
-        if callable(fn):
-            fn(value / 100)
+        if self.cue_player is not None:
+            self.cue_player.set_volume(value / 100)
 
     def probe_voice(self) -> None:
         """Find out, in the background, whether a speech engine works here."""
