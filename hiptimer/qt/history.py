@@ -365,8 +365,11 @@ class HistoryWindow(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, chars in ((0, 17), (2, 22), (3, 10), (4, 7), (5, 6)):
-            self.table.setColumnWidth(col, self.fontMetrics().averageCharWidth() * chars)
+        # widths from the widest text each column shows (digits are wider than average)
+        samples = ((0, "2026-12-31 23:59"), (2, "interrupted"), (3, "999 min"), (4, "Effort"))
+        samples += ((5, "Pain"),)
+        for col, sample in samples:
+            self.table.setColumnWidth(col, self.fontMetrics().horizontalAdvance(sample) + 24)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.details = QTextBrowser()
         self.details.setPlaceholderText("Select a session to see what it did.")
