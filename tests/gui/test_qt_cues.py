@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import math
+import threading
 import time
 import wave
 from pathlib import Path
@@ -403,13 +404,14 @@ def test_routine_sounds_reach_the_player(qapp: Any, tmp_path: Path) -> None:
 def test_playsound_player_never_blocks(monkeypatch: pytest.MonkeyPatch, qapp: Any) -> None:
     monkeypatch.setattr(qcues, "_playsound_backend", lambda: "fake")
     calls: list[tuple[Path, bool]] = []
+    release = threading.Event()
 
     class Snd:
         def is_alive(self) -> bool:
             return False
 
     def slow(path: Path, block: bool = True, backend: Any = None) -> Snd:
-        time.sleep(0.5)
+        release.wait(5)  # a player program that takes its time to start
         calls.append((path, block))
         return Snd()
 
@@ -417,14 +419,20 @@ def test_playsound_player_never_blocks(monkeypatch: pytest.MonkeyPatch, qapp: An
     p = qcues.PlaysoundCuePlayer(
         {c: sounds_dir() / f"{c}.wav" for c in CUE_NAMES}, on_message=msgs.append
     )
+
+    def drain() -> None:
+        # one worker, first in first out: when this no-op ran, every earlier cue had
+        assert p._pool is not None
+        p._pool.submit(lambda: None).result(timeout=5)
+
     p._playsound = slow
     t = time.monotonic()
     p.play("go")
     p.play("stop")
-    assert time.monotonic() - t < 0.1  # the UI thread went on
-    deadline = time.monotonic() + 5
-    while len(calls) < 2 and time.monotonic() < deadline:
-        time.sleep(0.02)
+    assert time.monotonic() - t < 0.1  # the UI thread went on while the player hung
+    assert calls == []
+    release.set()
+    drain()
     assert calls == [(sounds_dir() / "go.wav", False), (sounds_dir() / "stop.wav", False)]
 
     def failing(*_a: Any, **_k: Any) -> Any:
@@ -433,10 +441,7 @@ def test_playsound_player_never_blocks(monkeypatch: pytest.MonkeyPatch, qapp: An
     p._playsound = failing
     p.play("go")
     p.play("go")
-    deadline = time.monotonic() + 5
-    while not msgs and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(0.1)
+    drain()
     assert len([m for m in msgs if "device gone" in m]) == 1
     p.close()
 
