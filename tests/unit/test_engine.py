@@ -1,7 +1,7 @@
 """The engine on a FakeClock: every control and dose kind.
 
-Routines are built from the model directly (no loader); the helpers at the
-top are shared with test_engine_timeline.py. No test waits in real time.
+Routines are built from the model directly (no loader, see builders.py).
+No test waits in real time.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+from builders import breaths, ex, hold, plan_of, reps, time_dose
 
 from hiptimer.clock import FakeClock
 from hiptimer.engine import BreathState, Session, SessionSummary
@@ -25,46 +26,10 @@ from hiptimer.events import (
     StepEnded,
     StepStarted,
 )
-from hiptimer.plan import Plan, compile_plan
-from hiptimer.routine import Dose, Exercise, Routine, Sides, Timings
+from hiptimer.plan import Plan
+from hiptimer.routine import Exercise, Timings
 
-# Distinct, easy timings: prep 5, rest 10, set_rest 30, switch 4, breath 6, countdown 3.
-T = Timings(prep=5, rest=10, set_rest=30, switch=4, breath=6, countdown=3)
 T0 = 1000.0  # FakeClock's default start
-
-
-def hold(seconds: float, low: float | None = None) -> Dose:
-    low = seconds if low is None else low
-    return Dose("hold", low, seconds, f"{seconds:g}s")
-
-
-def breaths(low: int, high: int | None = None) -> Dose:
-    high = low if high is None else high
-    return Dose("breaths", low, high, f"{low}-{high} breaths")
-
-
-def reps(low: int, high: int | None = None, tempo: float | None = None) -> Dose:
-    high = low if high is None else high
-    return Dose("reps", low, high, f"{low}-{high}", tempo)
-
-
-def time_dose(seconds: float) -> Dose:
-    return Dose("time", seconds, seconds, f"{seconds:g}s")
-
-
-def ex(
-    name: str,
-    dose: Dose,
-    *,
-    sets: int = 1,
-    sides: Sides = "none",
-    timings: Timings = T,
-) -> Exercise:
-    return Exercise(name=name, dose=dose, timings=timings, sets=sets, sides=sides)
-
-
-def plan_of(*exercises: Exercise) -> Plan:
-    return compile_plan(Routine(name="R", exercises=tuple(exercises), defaults=T))
 
 
 def started(
@@ -133,7 +98,6 @@ def test_controls_that_make_no_sense_are_no_ops() -> None:
 
 
 def test_empty_plan_finishes_at_once() -> None:
-    from hiptimer.plan import Plan
 
     s = Session(Plan(plan_of(ex("H", hold(1))).routine, ()), FakeClock())
     assert s.start() == [SessionFinished(T0, "completed")]

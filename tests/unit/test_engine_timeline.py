@@ -6,9 +6,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from builders import breaths, ex, hold, plan_of, reps, time_dose
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from test_engine import T0, breaths, ex, hold, plan_of, reps, time_dose
+from test_engine import T0
 
 from hiptimer.clock import FakeClock
 from hiptimer.engine import Session

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from builders import T, breaths, ex, hold, plan_of, reps, time_dose
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,46 +19,8 @@ from hiptimer.routine import (
     DoseKind,
     Exercise,
     Routine,
-    Sides,
     Timings,
 )
-
-# Simple, distinct timings so every expected figure is easy to read.
-T = Timings(prep=5, rest=10, set_rest=30, switch=4, breath=6, countdown=3)
-
-
-def hold(seconds: float) -> Dose:
-    return Dose("hold", seconds, seconds, f"{seconds:g}s")
-
-
-def breaths(low: int, high: int | None = None) -> Dose:
-    high = low if high is None else high
-    text = f"{low} breaths" if low == high else f"{low}-{high} breaths"
-    return Dose("breaths", low, high, text)
-
-
-def reps(low: int, high: int | None = None, tempo: float | None = None) -> Dose:
-    high = low if high is None else high
-    return Dose("reps", low, high, f"{low}" if low == high else f"{low}-{high}", tempo)
-
-
-def time_dose(seconds: float) -> Dose:
-    return Dose("time", seconds, seconds, f"{seconds:g}s")
-
-
-def ex(
-    name: str,
-    dose: Dose,
-    *,
-    sets: int = 1,
-    sides: Sides = "none",
-    timings: Timings = T,
-) -> Exercise:
-    return Exercise(name=name, dose=dose, timings=timings, sets=sets, sides=sides)
-
-
-def plan_of(*exercises: Exercise) -> Plan:
-    return compile_plan(Routine(name="R", exercises=tuple(exercises), defaults=T))
 
 
 def shape(plan: Plan) -> list[tuple[str, str | None, int, float | None]]:
