@@ -55,6 +55,7 @@ EXERCISE_KEYS: tuple[str, ...] = (
     "name",
     "how",
     "note",
+    "coach",
     *DOSE_KEYS,
     "tempo",
     "sets",
@@ -644,6 +645,7 @@ class _Checker:
         timings = self.timings(node, defaults, label)
         how = self.text(p["how"][1], "how") if "how" in p else ""
         note = self.text(p["note"][1], "note") if "note" in p else ""
+        coach = self.text(p["coach"][1], "coach") if "coach" in p else ""
 
         sets = 1
         if "sets" in p:
@@ -676,7 +678,7 @@ class _Checker:
                 tempo = self.duration(tnode, "tempo", most=MAX_TEMPO_S)
                 if dose is not None and tempo is not None:
                     dose = dataclasses.replace(dose, tempo=tempo)
-        if name is None or dose is None or how is None or note is None:
+        if name is None or dose is None or how is None or note is None or coach is None:
             return None
         return Exercise(
             name=name,
@@ -684,6 +686,7 @@ class _Checker:
             timings=timings,
             how=how,
             note=note,
+            coach=coach,
             sets=sets,
             sides=cast(Sides, sides),
             image=image,

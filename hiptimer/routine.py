@@ -77,6 +77,7 @@ class Exercise:
     timings: Timings  # routine defaults with this exercise's overrides applied
     how: str = ""
     note: str = ""
+    coach: str = ""  # private note for the trainer: presenter view and overview, never projected
     sets: int = 1
     sides: Sides = "none"
     image: Path | None = None  # resolved, checked to stay inside allowed folders

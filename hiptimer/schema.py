@@ -89,6 +89,11 @@ def build_schema() -> dict[str, Any]:
         "name": {**text, "description": "The exercise's name (required)."},
         "how": {"type": "string", "description": "How to do it: instructions shown and spoken."},
         "note": {"type": "string", "description": "A caution shown with the exercise."},
+        "coach": {
+            "type": "string",
+            "description": "A private note for the trainer: shown in the presenter view and "
+            "the overview, never on the projector.",
+        },
         "hold": {
             "description": "Dose: a held position. A duration (30, 30s, 45 sec, 1 min 30 s) "
             "or a breath count (5 breaths, 8-10 breaths), at most 1 hour.",

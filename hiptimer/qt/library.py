@@ -349,6 +349,12 @@ class OverviewPage(QWidget):
         self.meta.setProperty("role", "muted")
         self.description = QLabel()
         self.description.setWordWrap(True)
+        # The trainer's private notes (``coach:``): here and in the presenter view only.
+        self.coach = QLabel()
+        self.coach.setWordWrap(True)
+        self.coach.setProperty("role", "muted")
+        self.coach.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.coach.hide()
         self.safety = QLabel(SAFETY_NOTE)
         self.safety.setWordWrap(True)
         self.safety.setFrameShape(QFrame.Shape.StyledPanel)
@@ -398,6 +404,7 @@ class OverviewPage(QWidget):
         lay.addWidget(self.title)
         lay.addWidget(self.meta)
         lay.addWidget(self.description)
+        lay.addWidget(self.coach)
         lay.addWidget(self.safety)
         lay.addWidget(self.errors_scroll, 1)
         lay.addWidget(self.steps, 1)
@@ -420,6 +427,13 @@ class OverviewPage(QWidget):
         self.meta.setText(f"{n} exercise{'s' if n != 1 else ''}{tags}")
         self.description.setText(routine.description)
         self.description.setVisible(bool(routine.description))
+        notes = [f"{ex.name}: {ex.coach}" for ex in routine.exercises if ex.coach]
+        self.coach.setText(
+            "Coach notes (not shown on the projector)\n" + "\n".join(f"•  {n}" for n in notes)
+            if notes
+            else ""
+        )
+        self.coach.setVisible(bool(notes))
         self.safety.show()
         self.errors_scroll.hide()
         self.steps.show()
@@ -437,6 +451,7 @@ class OverviewPage(QWidget):
         n = len(errors)
         self.meta.setText(f"{n} error{'s' if n != 1 else ''}: fix the file, then open it again")
         self.description.hide()
+        self.coach.hide()
         self.safety.hide()
         self.steps.hide()
         self.errors.setText("\n".join(errors))

@@ -128,3 +128,19 @@ def test_overview_of_a_broken_file_shows_errors_and_no_start(qtbot: QtBot, broke
     assert page.routine is None
     assert not page.start_button.isEnabled()
     assert f"{broken}:4:" in page.errors.text()
+
+
+def test_overview_shows_the_coach_notes_only_when_there_are_some(qtbot: QtBot) -> None:
+    page = OverviewPage()
+    qtbot.addWidget(page)
+    text = (
+        "name: R\nexercises:\n"
+        "  - {name: Bridge, hold: 30s, coach: Cue the ribs down.}\n"
+        "  - {name: Fold, hold: 30s}\n"
+    )
+    page.set_routine(loader.load_routine_text(text, "r.yaml"))
+    assert not page.coach.isHidden()
+    assert "Bridge: Cue the ribs down." in page.coach.text()
+    assert "Fold" not in page.coach.text()
+    page.set_routine(loader.load_routine(routines_dir() / "hip-flexor-release.yaml"))
+    assert page.coach.isHidden() and page.coach.text() == ""

@@ -526,3 +526,22 @@ def test_bundled_routines_load() -> None:
         pytest.skip("bundled routines not written yet")
     for f in files:
         assert load_routine(f).exercises
+
+
+# ---------------------------------------------------------------- coach
+
+
+def test_coach_note_is_kept_apart_from_the_public_texts() -> None:
+    r = load_routine_text(
+        routine_with("hold: 30s\nhow: Sit tall.\nnote: Stop if it pinches.\ncoach: Watch knees."),
+        "r.yaml",
+    )
+    ex = r.exercises[0]
+    assert (ex.how, ex.note, ex.coach) == ("Sit tall.", "Stop if it pinches.", "Watch knees.")
+    assert load_routine_text(routine_with("hold: 30s"), "r.yaml").exercises[0].coach == ""
+
+
+def test_coach_must_be_text() -> None:
+    line, col, msg = one_error(routine_with("hold: 30s\ncoach: [a]"))
+    assert (line, col) == (5, 12)
+    assert "'coach'" in msg and "text" in msg
