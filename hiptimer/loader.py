@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import errno
 import gc
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +37,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from hiptimer import durations
+from hiptimer import durations, safefile, wav
 from hiptimer.durations import BREATH_UNITS, Count, ParseError
 from hiptimer.routine import CUE_NAMES, TIMING_KEYS, Dose, Exercise, Routine, Sides, Timings
 
@@ -382,10 +385,29 @@ def _parse(text: str, ctx: _Ctx) -> _Node | None:
 # --------------------------------------------------------------------------- checking
 
 
+def _real(p: Path) -> Path | None:
+    """``p`` with links resolved (a loop stays as written); None for a NUL in it."""
+    try:
+        return Path(os.path.realpath(p))
+    except (OSError, ValueError):
+        return None
+
+
+def _unusable(p: Path) -> str | None:
+    """Why ``p`` cannot be read as a file (links followed), or None if it can."""
+    try:
+        st = os.stat(p)
+    except (OSError, ValueError) as e:
+        return safefile.reason_for(e)
+    if not stat.S_ISREG(st.st_mode):
+        return f"it is {safefile.kind_of(st.st_mode)}, not a file"
+    return None
+
+
 class _Checker:
     def __init__(self, ctx: _Ctx, path: Path | str) -> None:
         self.ctx = ctx
-        self.base = Path(path).resolve().parent
+        self.base = (_real(Path(path)) or Path(path).absolute()).parent
 
     # ---- generic helpers
 
@@ -509,22 +531,27 @@ class _Checker:
             return None
         from hiptimer.resources import assets_dir
 
-        assets = assets_dir().resolve()
+        if "\0" in text:
+            self.ctx.at(node, f"image {_show(text)}: the path contains a NUL character")
+            return None
+        assets = _real(assets_dir()) or assets_dir()
         roots = [self.base, assets]
         given = Path(text)
-        first = (self.base / given).resolve()
-        if self.inside(first, roots) and first.is_file():
+        first = _real(self.base / given)
+        if first is not None and self.inside(first, roots) and _unusable(first) is None:
             return first
         if not given.is_absolute():
             # also looked up in the app's assets, for routines outside the app
-            alt = (assets / given).resolve()
-            if self.inside(alt, [assets]) and alt.is_file():
+            alt = _real(assets / given)
+            if alt is not None and self.inside(alt, [assets]) and _unusable(alt) is None:
                 return alt
-        if not self.inside(first, roots):
+        if first is None or not self.inside(first, roots):
             self.ctx.at(
                 node,
                 f"image {_show(text)} is outside the routine's folder and the app's assets",
             )
+        elif (problem := _unusable(first)) != "no such file":
+            self.ctx.at(node, f"image {_show(text)} cannot be used: {problem}")
         else:
             self.ctx.at(
                 node,
@@ -548,14 +575,27 @@ class _Checker:
             text = self.text(value, f"sounds.{name}", allow_empty=False)
             if text is None:
                 continue
-            target = (self.base / text).resolve()
-            if not self.inside(target, [self.base]):
+            if "\0" in text:
+                self.ctx.at(value, f"sound {_show(text)}: the path contains a NUL character")
+                continue
+            target = _real(self.base / text)
+            problem = None if target is None else _unusable(target)
+            if target is None or not self.inside(target, [self.base]):
                 self.ctx.at(value, f"sound {_show(text)} is outside the routine's folder")
             elif target.suffix.lower() != ".wav":
                 self.ctx.at(value, f"sound {_show(text)} must be a .wav file")
-            elif not target.is_file():
+            elif problem == "no such file":
                 self.ctx.at(value, f"sound {_show(text)} not found next to the routine")
+            elif problem is not None:
+                self.ctx.at(value, f"sound {_show(text)} cannot be used: {problem}")
             else:
+                try:
+                    # the header, checked now (cheap), so a bad sound is a located
+                    # error here and not a frozen or silent session later
+                    wav.check_wav(target, self.base)
+                except wav.WavError as e:
+                    self.ctx.at(value, f"sound {_show(text)} cannot be used: {e.reason}")
+                    continue
                 out[name] = target
         return out
 
@@ -809,17 +849,26 @@ def _load(raw: bytes, path: Path | str, ctx: _Ctx) -> Routine | None:
 
 
 def load_routine(path: Path) -> Routine:
-    """Read and check one routine file. Raises :class:`RoutineErrors`."""
+    """Read and check one routine file. Raises :class:`RoutineErrors`.
+
+    Only a regular file is read (a FIFO, a device, a folder or a link loop is
+    refused without waiting on it), and never more than :data:`MAX_BYTES`.
+    """
     try:
-        if path.is_dir():
-            raise RoutineErrors([RoutineError(path, 1, 1, "is a folder, not a routine file")])
-        with path.open("rb") as f:
-            raw = f.read(MAX_BYTES + 1)
-            if len(raw) > MAX_BYTES:
-                f.seek(0, 2)
-                size = f.tell()
+        with safefile.open_regular(path) as f:
+            size = os.fstat(f.fileno()).st_size
+            raw = f.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
+            if size > MAX_BYTES or len(raw) > MAX_BYTES:
+                f.seek(0, os.SEEK_END)
+                size = max(size, f.tell(), len(raw))
                 raise RoutineErrors([RoutineError(path, 1, 1, _too_big(size))])
-    except OSError as e:
-        reason = e.strerror or str(e)
-        raise RoutineErrors([RoutineError(path, 1, 1, f"cannot read the file: {reason}")]) from None
+    except (OSError, ValueError) as e:
+        reason = safefile.reason_for(e)
+        if isinstance(e, OSError) and e.errno == errno.EISDIR:
+            message = "is a folder, not a routine file"
+        elif isinstance(e, safefile.SafeFileError) and e.errno == errno.EINVAL:
+            message = f"{reason.replace('not a file', 'not a routine file')}"
+        else:
+            message = f"cannot read the file: {reason}"
+        raise RoutineErrors([RoutineError(path, 1, 1, message)]) from None
     return load_routine_text(raw, path)

@@ -15,7 +15,7 @@ from hiptimer.loader import (
     load_routine,
     load_routine_text,
 )
-from hiptimer.resources import assets_dir
+from hiptimer.resources import assets_dir, sounds_dir
 from hiptimer.routine import Timings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -372,7 +372,7 @@ def test_image_from_app_assets(tmp_path: Path) -> None:
 
 
 def test_sounds(tmp_path: Path) -> None:
-    (tmp_path / "go.wav").write_bytes(b"RIFF")
+    (tmp_path / "go.wav").write_bytes((sounds_dir() / "go.wav").read_bytes())
     (tmp_path / "x.mp3").write_bytes(b"ID3")
     f = tmp_path / "r.yaml"
     f.write_text(routine_with("hold: 30s", head="sounds:\n  go: go.wav\n"))
