@@ -35,8 +35,9 @@ in a burst would mislead more than silence.
 
 Speech
 ------
-:func:`spoken_text` gives the announcement for one event, or None. The Qt
-director speaks it after the instant's cue has finished (see
+What the voice says comes from the display model
+(:func:`hiptimer.display.speech_for`), like everything the screens show. The
+Qt director speaks it after the instant's cue has finished (see
 ``hiptimer.qt.cues.CueDirector`` for the no-talking-over rule).
 """
 
@@ -51,12 +52,10 @@ from hiptimer.events import (
     RepTick,
     SessionFinished,
     SetDone,
-    SideSwitch,
     StepEnded,
     StepStarted,
 )
-from hiptimer.plan import Plan, Step
-from hiptimer.routine import CUE_NAMES, Dose
+from hiptimer.routine import CUE_NAMES
 
 #: Higher wins when several cues fall on one instant.
 PRIORITY: dict[str, int] = {
@@ -124,107 +123,6 @@ def select_cues(events: Sequence[Event]) -> list[tuple[float, str]]:
         return []
     latest = max(by_instant)
     return [(latest, by_instant[latest])]
-
-
-# ---------------------------------------------------------------- speech
-
-
-def _plural(n: float, word: str) -> str:
-    k = int(n) if float(n).is_integer() else n
-    return f"{k} {word}" if k == 1 else f"{k} {word}s"
-
-
-def spoken_duration(seconds: float) -> str:
-    """30 -> "30 seconds", 90 -> "1 minute 30 seconds", 600 -> "10 minutes"."""
-    s = int(round(seconds))
-    if s < 60:
-        return _plural(s, "second")
-    m, sec = divmod(s, 60)
-    if m >= 60:
-        h, m = divmod(m, 60)
-        parts = [_plural(h, "hour")] + ([_plural(m, "minute")] if m else [])
-        return " ".join(parts)
-    return _plural(m, "minute") + (f" {_plural(sec, 'second')}" if sec else "")
-
-
-def _count(d: Dose, word: str) -> str:
-    if d.is_range:
-        return f"{int(d.low)} to {int(d.high)} {word}s"
-    return _plural(d.high, word)
-
-
-def spoken_dose(dose: Dose, *, alternate: bool = False) -> str:
-    if dose.kind in ("hold", "time"):
-        return spoken_duration(dose.high)
-    if dose.kind == "breaths":
-        return _count(dose, "breath")
-    text = _count(dose, "rep")
-    return f"{text} each side" if alternate else text
-
-
-def describe_work(step: Step) -> str:
-    """ "Pigeon pose, left side, 30 seconds" (set N of M when sets > 1)."""
-    ex = step.exercise
-    parts = [ex.name]
-    if step.side is not None:
-        parts.append(f"{step.side} side")
-    elif ex.sides == "alternate":
-        parts.append("alternating sides")
-    if step.sets > 1:
-        parts.append(f"set {step.set} of {step.sets}")
-    parts.append(spoken_dose(ex.dose, alternate=ex.sides == "alternate"))
-    return ", ".join(parts)
-
-
-def spoken_text(event: Event, plan: Plan) -> str | None:
-    """What the voice says for one event, or None.
-
-    - rest start: "Rest. Next: <upcoming work>"
-    - prep start: "Next: <upcoming work>"; "Get ready" when a rest just
-      announced the same exercise
-    - set rest start: "Rest. Next: set 2 of 3"; "Rest. Last set next" before the last
-    - the last set of a multi-set exercise starts: "Last set"
-    - a switch step starts (SideSwitch): "Switch sides"
-    - the session completes: "Session complete"
-    """
-    if isinstance(event, SideSwitch):
-        return "Switch sides"
-    if isinstance(event, SessionFinished):
-        return "Session complete" if event.status == "completed" else None
-    if not isinstance(event, StepStarted):
-        return None
-    step = event.step
-    upcoming = plan.next_work(step.index)
-    if step.kind == "prep":
-        prev = plan.steps[step.index - 1] if step.index > 0 else None
-        if prev is not None and prev.kind == "rest":
-            return "Get ready"
-        return f"Next: {describe_work(upcoming)}" if upcoming is not None else None
-    if step.kind == "rest":
-        return f"Rest. Next: {describe_work(upcoming)}" if upcoming is not None else "Rest"
-    if step.kind == "set_rest":
-        if upcoming is None or upcoming.exercise_index != step.exercise_index:
-            return "Rest"
-        if upcoming.set == upcoming.sets:
-            return "Rest. Last set next"
-        return f"Rest. Next: set {upcoming.set} of {upcoming.sets}"
-    if step.kind == "work" and step.sets > 1 and step.set == step.sets:
-        return "Last set"
-    return None
-
-
-def speech_for(events: Sequence[Event], plan: Plan) -> str | None:
-    """One announcement for a batch: the texts of its latest instant, joined."""
-    texts: list[tuple[float, str]] = []
-    for e in events:
-        t = spoken_text(e, plan)
-        if t:
-            texts.append((_at(e), t))
-    if not texts:
-        return None
-    latest = max(at for at, _ in texts)
-    chosen = [t for at, t in texts if at == latest]
-    return ". ".join(dict.fromkeys(chosen))  # no repeats, order kept
 
 
 # ---------------------------------------------------------------- backends

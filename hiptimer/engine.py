@@ -556,7 +556,7 @@ class Session:
             low_s = dose.low * step.exercise.timings.breath
         elif dose.kind == "reps":
             assert dose.tempo is not None
-            low_s = dose.low * dose.tempo * (2 if step.exercise.sides == "alternate" else 1)
+            low_s = step.exercise.reps_per_set(dose.low) * dose.tempo
         else:
             low_s = dose.low
         return self.step_elapsed() >= low_s - EPS
@@ -664,13 +664,12 @@ def _is_tempo_reps(step: Step) -> bool:
 
 
 def _reps_of(step: Step) -> int:
-    n = int(step.exercise.dose.high)
-    return 2 * n if step.exercise.sides == "alternate" else n
+    return int(step.exercise.reps_per_set())
 
 
 def _rep_side(step: Step, i: int) -> Side | None:
     """Side of the 0-based rep ``i``: alternate reps go left, right, left..."""
-    if step.exercise.sides == "alternate" and step.exercise.dose.kind == "reps":
+    if step.exercise.alternates_reps:
         return "left" if i % 2 == 0 else "right"
     return step.side
 

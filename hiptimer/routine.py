@@ -81,6 +81,19 @@ class Exercise:
     sets: int = 1
     sides: Sides = "none"
     image: Path | None = None  # resolved, checked to stay inside allowed folders
+    mirror: bool = False  # draw the image flipped on the second (right) side
+
+    @property
+    def alternates_reps(self) -> bool:
+        """Reps that alternate left and right inside each set."""
+        return self.sides == "alternate" and self.dose.kind == "reps"
+
+    def reps_per_set(self, per_side: float | None = None) -> float:
+        """Reps in one set, for ``per_side`` reps (default: the dose's upper
+        bound). The one rule for alternating reps: ``reps: 8`` with
+        ``sides: alternate`` is 8 a side, so a set holds 16 reps."""
+        n = self.dose.high if per_side is None else per_side
+        return n * 2 if self.alternates_reps else n
 
     def work_seconds(self) -> float | None:
         """Duration of one work step (one set on one side), None if self-paced.
@@ -95,14 +108,14 @@ class Exercise:
             return d.high * self.timings.breath
         if d.tempo is None:
             return None
-        return d.high * d.tempo * (2 if self.sides == "alternate" else 1)
+        return self.reps_per_set() * d.tempo
 
     def estimate_seconds(self) -> float:
         """Like :meth:`work_seconds`, with self-paced reps at 3 s per rep."""
         s = self.work_seconds()
         if s is not None:
             return s
-        return self.dose.high * SELF_PACED_REP_S * (2 if self.sides == "alternate" else 1)
+        return self.reps_per_set() * SELF_PACED_REP_S
 
 
 @dataclass(frozen=True)

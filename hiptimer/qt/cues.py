@@ -80,6 +80,7 @@ except ImportError:  # pragma: no cover
     from PySide6.QtMultimedia import QAudio as _QtAudio  # type: ignore[assignment,unused-ignore]
 
 from hiptimer import cues as rules
+from hiptimer.display import speech_for
 from hiptimer.events import Event, Paused, SessionFinished
 from hiptimer.plan import Plan
 from hiptimer.resources import sounds_dir
@@ -919,7 +920,7 @@ class CueDirector(QObject):
                 except Exception:
                     log.exception("cue %s failed", cue)
             self.played.append(cue)
-        text = rules.speech_for(events, self.plan)
+        text = speech_for(events, self.plan)
         if self.voice is None or not self.voice.enabled:
             return
         if text is not None:
