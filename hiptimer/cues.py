@@ -12,7 +12,7 @@ switch     StepStarted of a ``switch`` step (change sides)
 stop       StepEnded of a work step with outcome done or partial
 set_done   SetDone of an exercise with more than one set (a set is over)
 tick       CountdownTick (the last ``countdown`` seconds of a timed step)
-rep        RepTick (each rep of a tempo set)
+rep        RepTick (each rep of a tempo set), PhaseStarted (each named part of a rep)
 complete   SessionFinished with status completed
 =========  ==============================================================
 
@@ -49,6 +49,7 @@ from pathlib import Path
 from hiptimer.events import (
     CountdownTick,
     Event,
+    PhaseStarted,
     RepTick,
     SessionFinished,
     SetDone,
@@ -95,7 +96,7 @@ def cues_for(event: Event) -> list[str]:
         return ["tick"]
     if isinstance(event, SetDone):
         return ["set_done"] if event.of > 1 else []
-    if isinstance(event, RepTick):
+    if isinstance(event, RepTick | PhaseStarted):
         return ["rep"]
     if isinstance(event, SessionFinished):
         return ["complete"] if event.status == "completed" else []

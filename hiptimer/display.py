@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hiptimer.engine import Session, SessionState, SessionSummary
-from hiptimer.events import Event, SessionFinished, SideSwitch, StepStarted
+from hiptimer.events import Event, PhaseStarted, SessionFinished, SideSwitch, StepStarted
 from hiptimer.plan import Plan, Side, Step, StepKind, format_clock
-from hiptimer.routine import Dose, Exercise
+from hiptimer.routine import Dose, Exercise, phases_text
 
 __all__ = [
     "BreathView",
@@ -138,6 +138,7 @@ class DisplayState:
     time_left_text: str  # "~12:30 left"
     progress: float  # 0..1 of the plan behind us
     banner: str  # "PAUSED — press Space", "Press Space to start", ""
+    phase: str = ""  # reps with named phases: the part under way ("Hover"), else ""
 
 
 # ---------------------------------------------------------------- text rules
@@ -169,6 +170,10 @@ def dose_text(ex: Exercise) -> str:
     """The dose as written, with its unit when the file gave a bare number
     (``reps: 12`` -> ``12 reps``, ``hold: 30`` -> ``30 s``)."""
     text = ex.dose.text.strip()
+    holds = phases_text(ex.dose)
+    if holds:  # reps that hold: "5–7 reps × 5–10s hold", "8 reps of Lift 5 breaths, ..."
+        reps = text if any(ch.isalpha() for ch in text) else f"{text} reps"
+        return f"{reps} of {holds}" if ex.dose.named_phases else f"{reps} × {holds}"
     if any(ch.isalpha() for ch in text):
         return text
     if ex.dose.kind == "reps":
@@ -186,7 +191,7 @@ def dose_summary(ex: Exercise) -> str:
     """``8 reps × 3 sets, each side``: the dose as written plus sets and sides."""
     parts = [dose_text(ex)]
     if ex.sets > 1:
-        parts[0] += f" × {ex.sets} sets"
+        parts[0] += f" × {ex.sets_text} sets"
     if ex.alternates_reps:
         parts.append("each side, alternating")
     elif ex.sides != "none":  # each, or alternate holds: one side, then the other
@@ -218,13 +223,37 @@ def _spoken_count(d: Dose, word: str) -> str:
     return _plural(d.high, word)
 
 
+def _spoken_hold(kind: str, low: float, high: float) -> str:
+    """``5 breaths``, ``5 to 10 seconds``, ``1 minute``."""
+    if kind == "breaths":
+        return f"{int(low)} to {int(high)} breaths" if low != high else _plural(high, "breath")
+    if low != high:
+        return f"{spoken_duration(low).split()[0]} to {spoken_duration(high)}"
+    return spoken_duration(high)
+
+
 def spoken_dose(ex: Exercise) -> str:
     d = ex.dose
     if d.kind in ("hold", "time"):
-        return spoken_duration(d.high)
+        return _spoken_hold("hold", d.low, d.high)
     if d.kind == "breaths":
         return _spoken_count(d, "breath")
-    return _spoken_count(d, "rep") + _per_side(ex)
+    text = _spoken_count(d, "rep") + _per_side(ex)
+    if d.named_phases:
+        parts = ", ".join(f"{p.name} {_spoken_hold(p.kind, p.low, p.high)}" for p in d.phases)
+        return f"{text}: {parts}"
+    if d.phases:
+        p = d.phases[0]
+        return f"{text}, holding {_spoken_hold(p.kind, p.low, p.high)}"
+    return text
+
+
+def _sets_of(step: Step, *, spoken: bool = False) -> str:
+    """``3`` or, for ``sets: 3-4``, ``3–4`` (spoken ``3 to 4``)."""
+    ex = step.exercise
+    if ex.fewest_sets == step.sets:
+        return str(step.sets)
+    return f"{ex.fewest_sets} to {step.sets}" if spoken else ex.sets_text
 
 
 def describe_step(step: Step, *, spoken: bool = False, mirror: bool = False) -> str:
@@ -251,7 +280,7 @@ def describe_step(step: Step, *, spoken: bool = False, mirror: bool = False) -> 
     elif ex.alternates_reps:
         parts.append("alternating sides")
     if step.sets > 1:
-        parts.append(f"set {step.set} of {step.sets}")
+        parts.append(f"set {step.set} of {_sets_of(step, spoken=spoken)}")
     parts.append(spoken_dose(ex) if spoken else dose_text(ex) + _per_side(ex))
     return ", ".join(parts)
 
@@ -377,10 +406,12 @@ def _side(session: Session, step: Step) -> tuple[Side | None, str]:
 def _set(step: Step) -> tuple[Count | None, str]:
     if step.sets <= 1:
         return None, ""
+    of = _sets_of(step)
+    optional = " (optional)" if step.set > step.exercise.fewest_sets else ""
     if step.kind == "work":
-        return Count(step.set, step.sets), f"Set {step.set} of {step.sets}"
+        return Count(step.set, step.sets), f"Set {step.set} of {of}{optional}"
     if step.kind == "set_rest":
-        return Count(step.set, step.sets), f"Set {step.set} of {step.sets} next"
+        return Count(step.set, step.sets), f"Set {step.set} of {of} next{optional}"
     return None, ""
 
 
@@ -393,6 +424,9 @@ def _rep(session: Session, step: Step) -> tuple[Count | None, str]:
     r = session.rep()
     if r is None:
         return None, f"{int(ex.reps_per_set())} reps"
+    ph = session.phase()
+    if ph is not None:
+        return Count(r[0], r[1]), f"Rep {r[0]} of {r[1]} · {ph.name}"
     return Count(r[0], r[1]), f"Rep {r[0]} of {r[1]}"
 
 
@@ -503,6 +537,7 @@ def display_state(
         time_left_text=f"{est}{format_clock(remaining)} left",
         progress=session.progress(),
         banner=_banner(session.state, pause_reason),
+        phase=ph.name if (ph := session.phase()) is not None else "",
     )
 
 
@@ -519,7 +554,14 @@ def spoken_text(event: Event, plan: Plan, *, mirror: bool = False) -> str | None
     - the last set of a multi-set exercise starts: "Last set"
     - a switch step starts (SideSwitch): "Switch sides"
     - the session completes: "Session complete"
+    - a named phase of a rep starts: its name ("Lift"), with the rep from
+      rep 2 on ("Rep 2. Lift")
+    - a set rest before an optional set (``sets: 3-4``): "Rest. Set 4 is optional: ..."
     """
+    if isinstance(event, PhaseStarted):
+        if event.phase == 1 and event.rep > 1:
+            return f"Rep {event.rep}. {event.name}"
+        return event.name
     if isinstance(event, SideSwitch):
         return "Switch sides"
     if isinstance(event, SessionFinished):
@@ -542,6 +584,8 @@ def spoken_text(event: Event, plan: Plan, *, mirror: bool = False) -> str | None
     if step.kind == "set_rest":
         if upcoming is None or upcoming.exercise_index != step.exercise_index:
             return "Rest"
+        if upcoming.set > upcoming.exercise.fewest_sets and upcoming.side == step.side:
+            return f"Rest. Set {upcoming.set} is optional: Next skips it"
         if upcoming.set == upcoming.sets and upcoming.side == step.side:
             return "Rest. Last set next"
         return "Rest. Next: " + _next_work_text(step, upcoming, spoken=True, mirror=mirror)

@@ -124,6 +124,57 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> float:
     return total
 
 
+_DURATION_RANGE = re.compile(
+    r"^(?P<low>.*?\S)\s*(?P<sep>-|\u2013|\u2014|\bto\b)\s*(?P<high>\d.*)$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class DurationRange:
+    """A duration or a range of durations, in seconds; ``low == high`` unless a range."""
+
+    low: float
+    high: float
+    text: str  # as written, a hyphen between the numbers shown as an en dash
+
+    @property
+    def is_range(self) -> bool:
+        return self.low != self.high
+
+
+def parse_duration_range(value: object) -> DurationRange:
+    """A duration (see :func:`parse_duration`) or a range of them: ``5-10s``,
+    ``5 to 10 seconds``, ``30s-1 min``. When only the upper end has a unit
+    (``5-10s``) the lower end takes it. Reversed ranges raise :class:`ParseError`.
+    """
+    m = _DURATION_RANGE.match(" ".join(value.split())) if isinstance(value, str) else None
+    if m is not None and re.match(r"\s*\d", m.group("low")):
+        text = " ".join(str(value).split())
+        low_text, high_text = m.group("low").strip(), m.group("high").strip()
+        if _DURATION_RANGE.match(high_text):
+            raise ParseError(f"cannot read duration range {text!r}; write e.g. 5-10s")
+        high = parse_duration(high_text)
+        if re.fullmatch(_NUMBER, low_text):
+            # ``5-10s``: the lower end takes the upper end's unit
+            unit = re.sub(rf"^\s*(?:{_NUMBER})\s*", "", high_text)
+            if re.search(r"\d", unit):
+                raise ParseError(f"cannot read duration range {text!r}: give {low_text} a unit")
+            low = parse_duration(f"{low_text} {unit}" if unit else low_text)
+        else:
+            low = parse_duration(low_text)
+        if high < low:
+            raise ParseError(
+                f"range {text!r} is reversed; write the shorter duration first "
+                f"({format_seconds(high)}-{format_seconds(low)})"
+            )
+        sep = m.group("sep")
+        shown = f"{low_text}{EN_DASH}{high_text}" if sep in ("-", "\u2014") else text
+        return DurationRange(low, high, shown)
+    seconds = parse_duration(value)
+    shown = " ".join(value.split()) if isinstance(value, str) else f"{seconds:g}s"
+    return DurationRange(seconds, seconds, shown)
+
+
 def _check_positive(seconds: float, text: str, allow_zero: bool = False) -> None:
     if math.isnan(seconds):
         raise ParseError("duration is not a number")

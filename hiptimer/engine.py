@@ -44,6 +44,7 @@ from hiptimer.events import (
     CountdownTick,
     Event,
     Paused,
+    PhaseStarted,
     RepTick,
     Resumed,
     SessionFinished,
@@ -55,9 +56,11 @@ from hiptimer.events import (
 )
 from hiptimer.plan import Plan, Side, Step
 from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus
+from hiptimer.routine import Phase
 
 __all__ = [
     "BreathState",
+    "PhaseState",
     "Session",
     "SessionState",
     "SessionSummary",
@@ -77,6 +80,17 @@ class BreathState:
     breath: int  # 1-based
     of: int
     fraction: float  # 0..1 within the phase
+
+
+@dataclass(frozen=True)
+class PhaseState:
+    """Where a rep with named phases is: ``Hover``, phase 2 of 2, of rep 3."""
+
+    name: str
+    phase: int  # 1-based
+    of: int
+    rep: int  # 1-based
+    remaining: float  # seconds left in this phase
 
 
 @dataclass(frozen=True)
@@ -231,11 +245,21 @@ class Session:
         return min(1.0, max(0.0, 1.0 - self.session_remaining() / total))
 
     def breath(self) -> BreathState | None:
-        """During a breath hold: inhale is the first half of each breath."""
+        """During a breath hold, or a rep's phase counted in breaths: inhale is the
+        first half of each breath."""
         step = self.step
-        if step is None or self.state == "ready" or not _is_breath_hold(step):
+        if step is None or self.state == "ready":
             return None
         half = step.exercise.timings.breath / 2
+        if not _is_breath_hold(step):
+            at = self._phase_at(step, self.step_elapsed())
+            if at is None or at[0].kind != "breaths":
+                return None
+            ph, _j, _rep, into = at
+            of = int(ph.high)
+            j = min(int(math.floor((into + EPS) / half)), 2 * of - 1)
+            fraction = min(1.0, max(0.0, (into - j * half) / half))
+            return BreathState("inhale" if j % 2 == 0 else "exhale", j // 2 + 1, of, fraction)
         of = self._breaths_of(step)
         elapsed = self.step_elapsed()
         j = min(int(math.floor((elapsed + EPS) / half)), 2 * of - 1)
@@ -252,6 +276,35 @@ class Session:
         of = _reps_of(step)
         n = int(math.floor((self.step_elapsed() + EPS) / tempo)) + 1
         return (min(max(n, 1), of), of)
+
+    def phase(self) -> PhaseState | None:
+        """The current named phase of a rep (``phases:``), None otherwise."""
+        step = self.step
+        if step is None or self.state == "ready" or not step.exercise.dose.named_phases:
+            return None
+        at = self._phase_at(step, self.step_elapsed())
+        if at is None:
+            return None
+        ph, j, rep, into = at
+        of = len(step.exercise.dose.phases)
+        left = max(0.0, ph.seconds(step.exercise.timings.breath) - into)
+        return PhaseState(ph.name, j + 1, of, rep + 1, left)
+
+    def _phase_at(self, step: Step, elapsed: float) -> tuple[Phase, int, int, float] | None:
+        """(phase, 0-based phase index, 0-based rep, seconds into the phase) at
+        ``elapsed`` seconds into a work step of reps that hold."""
+        dose = step.exercise.dose
+        if not (step.is_work and dose.holds and dose.tempo):
+            return None
+        breath = step.exercise.timings.breath
+        rep = min(int(math.floor((elapsed + EPS) / dose.tempo)), _reps_of(step) - 1)
+        into = elapsed - rep * dose.tempo
+        for j, ph in enumerate(dose.phases):
+            length = ph.seconds(breath)
+            if into < length - EPS or j == len(dose.phases) - 1:
+                return (ph, j, rep, max(0.0, into))
+            into -= length
+        return None  # pragma: no cover - the loop returns at the last phase
 
     def rep_side(self) -> Side | None:
         """The side of the current rep (alternate reps), else the step's side."""
@@ -360,7 +413,7 @@ class Session:
         now = self._instant()
         outcome: StepOutcome = "done" if self._counts_as_done(step) else "skipped"
         out += self._end(step, outcome, now)
-        out += self._forward(now, natural=False)
+        out += self._forward(now, natural=False, to=self._optional_sets_end(step))
         self._mark(now, self.clock.wall())
         return self._emitted(out)
 
@@ -519,21 +572,44 @@ class Session:
                 off = j * half
                 if off >= duration - EPS:
                     break
-                phase: Literal["inhale", "exhale"] = "inhale" if j % 2 == 0 else "exhale"
-                events.append((off, 0, _breath_factory(step, phase, j // 2 + 1, of, half)))
+                kind: Literal["inhale", "exhale"] = "inhale" if j % 2 == 0 else "exhale"
+                events.append((off, 3, _breath_factory(step, kind, j // 2 + 1, of, half)))
         elif _is_tempo_reps(step):
-            tempo = step.exercise.dose.tempo
+            dose = step.exercise.dose
+            tempo = dose.tempo
             assert tempo is not None
             of = _reps_of(step)
+            half = step.exercise.timings.breath / 2
             for i in range(of):
                 off = i * tempo
                 if off >= duration - EPS:
                     break
                 events.append((off, 1, _rep_factory(step, i + 1, of, _rep_side(step, i))))
+                for j, ph in enumerate(dose.phases):
+                    # the parts of a rep that holds: named phases, breaths guided
+                    if off >= duration - EPS:
+                        break
+                    length = ph.seconds(step.exercise.timings.breath)
+                    if ph.name:
+                        make = _phase_factory(step, ph, j + 1, len(dose.phases), i + 1, of)
+                        events.append((off, 2, make))
+                    if ph.kind == "breaths":
+                        n = int(ph.high)
+                        for k in range(2 * n):
+                            boff = off + k * half
+                            if boff >= duration - EPS:
+                                break
+                            phase: Literal["inhale", "exhale"] = (
+                                "inhale" if k % 2 == 0 else "exhale"
+                            )
+                            events.append(
+                                (boff, 3, _breath_factory(step, phase, k // 2 + 1, n, half))
+                            )
+                    off += length
         for n in range(step.exercise.timings.countdown, 0, -1):
             off = duration - n
             if off >= -EPS:
-                events.append((max(off, 0.0), 2, _countdown_factory(step, n)))
+                events.append((max(off, 0.0), 4, _countdown_factory(step, n)))
         events.sort(key=lambda p: (p[0], p[1]))
         return events
 
@@ -550,13 +626,14 @@ class Session:
         dose = step.exercise.dose
         if dose.self_paced:
             return True
-        if not dose.is_range:
+        if not dose.any_range:
             return False
         if dose.kind == "breaths":
             low_s = dose.low * step.exercise.timings.breath
         elif dose.kind == "reps":
-            assert dose.tempo is not None
-            low_s = step.exercise.reps_per_set(dose.low) * dose.tempo
+            rep_low = dose.rep_low_s
+            assert rep_low is not None
+            low_s = step.exercise.reps_per_set(dose.low) * rep_low
         else:
             low_s = dose.low
         return self.step_elapsed() >= low_s - EPS
@@ -573,19 +650,37 @@ class Session:
             out.append(SetDone(step, at, step.set, step.sets))
         return out
 
-    def _forward(self, at: float, *, natural: bool) -> list[Event]:
-        """Start the step after the current one at ``at`` (or finish)."""
-        if self.index + 1 >= len(self.plan.steps):
+    def _forward(self, at: float, *, natural: bool, to: int | None = None) -> list[Event]:
+        """Start the step after the current one (or step ``to``) at ``at`` (or finish)."""
+        target = self.index + 1 if to is None else to
+        if target >= len(self.plan.steps):
             return self._finish("completed", at)
         if natural:
             self._anchor += self._extra  # the plan's instants, shifted only by extensions
         else:
-            self._anchor = at - self.plan.steps[self.index + 1].start_s
+            self._anchor = at - self.plan.steps[target].start_s
         prev = self.plan.steps[self.index]
         self._extra = 0.0
         # natural: ``at`` is the deadline, (anchor + extra) + end_s, and end_s is
         # exactly the next step's start_s, so this start is on plan to the bit
-        return self._enter(self.index + 1, at, prev=prev)
+        return self._enter(target, at, prev=prev)
+
+    def _optional_sets_end(self, step: Step) -> int | None:
+        """With ``sets: 3-4``, Next in a set rest once the lower bound of sets is
+        done leaves out the optional sets of this side: the index of the step
+        after this side's last set. None when Next just goes one step on."""
+        ex = step.exercise
+        if step.kind != "set_rest" or ex.sets_low is None:
+            return None
+        group = [
+            s
+            for s in self.plan.steps
+            if s.is_work and s.exercise_index == step.exercise_index and s.side == step.side
+        ]
+        done = sum(1 for s in group if self._outcomes.get(s.index) == "done")
+        if done < ex.fewest_sets:
+            return None
+        return group[-1].index + 1
 
     def _jump(self, index: int, at: float) -> list[Event]:
         """Start step ``index`` from its beginning at ``at`` (Previous)."""
@@ -644,7 +739,7 @@ class Session:
             outcomes = [self._outcomes.get(s.index) for s in work]
             done = outcomes.count("done")
             status: ExerciseStatus
-            if done >= work[0].sets:
+            if done >= work[0].exercise.fewest_sets:
                 status = "done"
             elif done > 0 or "partial" in outcomes:
                 status = "partial"
@@ -678,6 +773,13 @@ def _breath_factory(
     step: Step, phase: Literal["inhale", "exhale"], breath: int, of: int, half: float
 ) -> Callable[[float], Event]:
     return lambda at: BreathPhase(step, at, phase, breath, of, half)
+
+
+def _phase_factory(
+    step: Step, ph: Phase, phase: int, of: int, rep: int, reps: int
+) -> Callable[[float], Event]:
+    seconds = ph.seconds(step.exercise.timings.breath)
+    return lambda at: PhaseStarted(step, at, ph.name, phase, of, rep, reps, seconds)
 
 
 def _rep_factory(step: Step, rep: int, of: int, side: Side | None) -> Callable[[float], Event]:

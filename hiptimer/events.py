@@ -56,6 +56,20 @@ class RepTick:
 
 
 @dataclass(frozen=True)
+class PhaseStarted:
+    """A named part of a rep begins (``phases:``, e.g. Lift, then Hover)."""
+
+    step: Step
+    at: float
+    name: str
+    phase: int  # 1-based within the rep
+    of: int
+    rep: int  # 1-based, as RepTick counts
+    reps: int
+    duration_s: float  # length of this phase (its upper bound)
+
+
+@dataclass(frozen=True)
 class SetDone:
     step: Step
     at: float
@@ -93,6 +107,7 @@ Event = (
     | CountdownTick
     | BreathPhase
     | RepTick
+    | PhaseStarted
     | SetDone
     | SideSwitch
     | Paused

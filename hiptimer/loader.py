@@ -39,7 +39,16 @@ from yaml.resolver import Resolver
 
 from hiptimer import durations, safefile, wav
 from hiptimer.durations import BREATH_UNITS, Count, ParseError
-from hiptimer.routine import CUE_NAMES, TIMING_KEYS, Dose, Exercise, Routine, Sides, Timings
+from hiptimer.routine import (
+    CUE_NAMES,
+    TIMING_KEYS,
+    Dose,
+    Exercise,
+    Phase,
+    Routine,
+    Sides,
+    Timings,
+)
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -61,6 +70,7 @@ EXERCISE_KEYS: tuple[str, ...] = (
     "coach",
     *DOSE_KEYS,
     "tempo",
+    "phases",
     "sets",
     "sides",
     "image",
@@ -68,6 +78,8 @@ EXERCISE_KEYS: tuple[str, ...] = (
 )
 SIDES: tuple[str, ...] = ("none", "each", "alternate")
 REP_UNITS: tuple[str, ...] = ("rep", "reps")
+PHASE_KEYS: tuple[str, ...] = ("name", "hold")
+MAX_PHASES = 20
 
 _PARSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _C_PARSER = _PARSER is not yaml.SafeLoader
@@ -461,6 +473,26 @@ class _Checker:
             return None
         return seconds
 
+    def duration_range(
+        self, node: _Node, key: str, *, most: float
+    ) -> durations.DurationRange | None:
+        value = self.scalar(node, key, "a duration like 30s or a range like 5-10s")
+        if value is None:
+            return None
+        try:
+            r = durations.parse_duration_range(value)
+        except ParseError as e:
+            self.ctx.at(node, f"'{key}': {e}")
+            return None
+        if r.high > most:
+            self.ctx.at(
+                node,
+                f"'{key}' of {durations.format_seconds(r.high)} is too long "
+                f"(at most {durations.format_seconds(most)})",
+            )
+            return None
+        return r
+
     def count(
         self, node: _Node, key: str, units: tuple[str, ...] = (), *, ranges: bool = True
     ) -> Count | None:
@@ -687,20 +719,30 @@ class _Checker:
         note = self.text(p["note"][1], "note") if "note" in p else ""
         coach = self.text(p["coach"][1], "coach") if "coach" in p else ""
 
-        sets = 1
+        sets, sets_low = 1, None
         if "sets" in p:
-            c = self.count(p["sets"][1], "sets", ranges=False)
-            sets = c.high if c else 1
+            c = self.count(p["sets"][1], "sets")
+            if c is not None:
+                sets, sets_low = c.high, (c.low if c.is_range else None)
         sides: str = "none"
         if "sides" in p:
             sides = self.sides(p["sides"][1]) or "none"
         image = self.image(p["image"][1]) if "image" in p else None
 
-        doses = [k for k in p if k in DOSE_KEYS]
+        present = [k for k in p if k in DOSE_KEYS]
+        # reps that hold: ``reps`` with ``hold`` (one hold per rep) or with ``phases``
+        holds = "reps" in present and ("hold" in present or "phases" in p)
+        doses = [k for k in present if not (holds and k == "hold")]
         checked = [self.dose(kind, p[kind][1], timings) for kind in doses]
         dose: Dose | None = None
         if not doses:
-            self.ctx.at(node, f"{label} has no dose: give one of hold, reps or time")
+            if "phases" in p:
+                self.ctx.at(
+                    p["phases"][0],
+                    "'phases' are the parts of each rep: add 'reps' (how many reps)",
+                )
+            else:
+                self.ctx.at(node, f"{label} has no dose: give one of hold, reps or time")
         elif len(doses) > 1:
             second = p[doses[1]][1]
             self.ctx.err(
@@ -710,10 +752,29 @@ class _Checker:
             )
         else:
             dose = checked[0]
+        if "phases" in p and doses and doses[0] != "reps":
+            self.ctx.at(p["phases"][0], "'phases' only applies to reps")
+        elif holds:
+            phases = self.rep_phases(p, timings)
+            if dose is not None and phases is not None:
+                dose = dataclasses.replace(
+                    dose,
+                    phases=phases,
+                    tempo=sum(ph.seconds(timings.breath) for ph in phases),
+                    tempo_low=sum(ph.seconds(timings.breath, low=True) for ph in phases),
+                )
+            elif phases is None:
+                dose = None
         if "tempo" in p:
             tnode = p["tempo"][1]
             if doses and doses[0] != "reps":
                 self.ctx.at(tnode, "'tempo' only applies to reps")
+            elif holds:
+                given = "'hold'" if "hold" in p else "'phases'"
+                self.ctx.at(
+                    tnode, f"'tempo' and {given} both give a rep's length; keep one of them"
+                )
+                dose = None
             else:
                 tempo = self.duration(tnode, "tempo", most=MAX_TEMPO_S)
                 if dose is not None and tempo is not None:
@@ -730,7 +791,75 @@ class _Checker:
             sets=sets,
             sides=cast(Sides, sides),
             image=image,
+            sets_low=sets_low,
         )
+
+    def rep_phases(
+        self, p: dict[str, tuple[_Node, _Node]], timings: Timings
+    ) -> tuple[Phase, ...] | None:
+        """The phases of one rep: ``hold`` (one unnamed phase) or ``phases``."""
+        if "hold" in p and "phases" in p:
+            self.ctx.at(
+                p["phases"][0],
+                "give either 'hold' (one hold per rep) or 'phases' (named parts), not both",
+            )
+            return None
+        if "hold" in p:
+            one = self.phase_hold(p["hold"][1], "hold", "", timings)
+            return (one,) if one is not None else None
+        node = p["phases"][1]
+        if node.kind != "seq" or not node.items:
+            what = "empty" if node.kind == "seq" else _describe(node)
+            self.ctx.at(
+                node,
+                "'phases' must be a list of parts like '- {name: Lift, hold: 5 breaths}', "
+                f"not {what}",
+            )
+            return None
+        if len(node.items) > MAX_PHASES:
+            self.ctx.at(node.items[MAX_PHASES], f"more than {MAX_PHASES} phases in one rep")
+            return None
+        out: list[Phase] = []
+        ok = True
+        for item in node.items:
+            if item.kind != "map":
+                self.ctx.at(
+                    item, f"a phase must be a mapping with 'name' and 'hold', not {_describe(item)}"
+                )
+                ok = False
+                continue
+            self.keys(item, PHASE_KEYS, "a phase")
+            ip = item.pairs
+            name = None
+            if "name" in ip:
+                name = self.text(ip["name"][1], "name", allow_empty=False)
+            else:
+                self.ctx.at(item, "missing 'name': every phase needs a name (e.g. Lift)")
+            if "hold" not in ip:
+                self.ctx.at(item, "missing 'hold': how long the phase lasts (e.g. 5 breaths)")
+                ok = False
+                continue
+            ph = self.phase_hold(ip["hold"][1], "hold", name or "", timings)
+            if ph is None or name is None:
+                ok = False
+                continue
+            out.append(ph)
+        return tuple(out) if ok else None
+
+    def phase_hold(self, node: _Node, key: str, name: str, timings: Timings) -> Phase | None:
+        """A rep's hold: seconds (a range allowed) or breaths (a range allowed)."""
+        if durations.is_breath_text(node.value):
+            c = self.count(node, key, BREATH_UNITS)
+            if c is None:
+                return None
+            if c.high * timings.breath > MAX_HOLD_S:
+                self.ctx.at(node, f"'{key}' of {c.high} breaths lasts over 1 hour")
+                return None
+            return Phase(name, "breaths", c.low, c.high, c.text)
+        r = self.duration_range(node, key, most=MAX_HOLD_S)
+        if r is None:
+            return None
+        return Phase(name, "hold", r.low, r.high, r.text)
 
     def sides(self, node: _Node) -> str | None:
         expected = "none, each or alternate"
@@ -763,7 +892,10 @@ class _Checker:
         if kind == "time" and durations.is_breath_text(node.value):
             self.ctx.at(node, "'time' takes a duration; a breath count goes under 'hold'")
             return None
-        most = MAX_HOLD_S if kind == "hold" else MAX_TIME_S
+        if kind == "hold":
+            r = self.duration_range(node, kind, most=MAX_HOLD_S)
+            return Dose("hold", r.low, r.high, r.text) if r else None
+        most = MAX_TIME_S
         seconds = self.duration(node, kind, most=most)
         if seconds is None:
             return None

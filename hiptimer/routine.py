@@ -44,6 +44,33 @@ class Timings:
 TIMING_KEYS: tuple[str, ...] = ("prep", "rest", "set_rest", "switch", "breath", "countdown")
 
 
+PhaseKind = Literal["hold", "breaths"]
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One part of a rep that holds: a ``hold`` of seconds or breaths, maybe named.
+
+    A rep with ``hold:`` has one unnamed phase; ``phases:`` gives named ones
+    (Lift 5 breaths, Hover 5 breaths), done in order for every rep. ``low`` and
+    ``high`` are seconds for ``hold``, counts for ``breaths``.
+    """
+
+    name: str  # "" for the single phase of ``reps`` + ``hold``
+    kind: PhaseKind
+    low: float
+    high: float
+    text: str  # the hold as written, for display
+
+    def seconds(self, breath: float, *, low: bool = False) -> float:
+        n = self.low if low else self.high
+        return n * breath if self.kind == "breaths" else n
+
+    @property
+    def is_range(self) -> bool:
+        return self.low != self.high
+
+
 @dataclass(frozen=True)
 class Dose:
     """One exercise's dose.
@@ -52,7 +79,9 @@ class Dose:
     ``breaths`` and ``reps``; they are equal unless the dose is a range
     (``8-10 breaths``). ``text`` is the dose as written, for display.
     ``tempo`` is seconds per rep for timed reps, None for self-paced reps
-    and for other kinds.
+    and for other kinds. Reps that hold (``reps`` with ``hold`` or
+    ``phases``) carry their ``phases``; their ``tempo`` is a rep's length at
+    the phases' upper bounds and ``tempo_low`` at their lower bounds.
     """
 
     kind: DoseKind
@@ -60,6 +89,27 @@ class Dose:
     high: float
     text: str
     tempo: float | None = None
+    phases: tuple[Phase, ...] = ()
+    tempo_low: float | None = None
+
+    @property
+    def any_range(self) -> bool:
+        """The count or a rep's hold is a range (Next can end the work early as done)."""
+        return self.is_range or any(p.is_range for p in self.phases)
+
+    @property
+    def holds(self) -> bool:
+        """Reps that hold: each rep is a hold (or a sequence of named phases)."""
+        return bool(self.phases)
+
+    @property
+    def named_phases(self) -> bool:
+        return any(p.name for p in self.phases)
+
+    @property
+    def rep_low_s(self) -> float | None:
+        """Seconds of the shortest rep (``tempo`` unless a rep's hold is a range)."""
+        return self.tempo_low if self.tempo_low is not None else self.tempo
 
     @property
     def is_range(self) -> bool:
@@ -78,10 +128,23 @@ class Exercise:
     how: str = ""
     note: str = ""
     coach: str = ""  # private note for the trainer: presenter view and overview, never projected
-    sets: int = 1
+    sets: int = 1  # the upper bound when ``sets`` is a range
     sides: Sides = "none"
     image: Path | None = None  # resolved, checked to stay inside allowed folders
     mirror: bool = False  # draw the image flipped on the second (right) side
+    sets_low: int | None = None  # the lower bound of ``sets: 3-4``; None: not a range
+
+    @property
+    def fewest_sets(self) -> int:
+        """Sets that count the exercise (or a side of it) as done."""
+        return self.sets if self.sets_low is None else self.sets_low
+
+    @property
+    def sets_text(self) -> str:
+        """``3`` or ``3–4``."""
+        if self.sets_low is None or self.sets_low == self.sets:
+            return str(self.sets)
+        return f"{self.sets_low}\u2013{self.sets}"
 
     @property
     def alternates_reps(self) -> bool:
@@ -129,3 +192,13 @@ class Routine:
     content_hash: str = ""  # sha256 hex of the file's bytes
     # cue name -> WAV file inside the routine's folder (overrides the bundled sound)
     sounds: dict[str, Path] = field(default_factory=dict)
+
+
+def phases_text(dose: Dose) -> str:
+    """What a rep holds, for display: ``5–10s hold`` or ``Lift 5 breaths, Hover 5 breaths``;
+    empty for doses whose reps do not hold."""
+    if not dose.phases:
+        return ""
+    if not dose.named_phases:
+        return f"{dose.phases[0].text} hold"
+    return ", ".join(f"{p.name} {p.text}" for p in dose.phases)

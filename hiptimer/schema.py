@@ -32,7 +32,10 @@ def _alt(words: list[str] | tuple[str, ...]) -> str:
 
 _NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
 _RANGE_SEP = r"(?:-|\u2013|\u2014|[tT][oO])"
-_DURATION_TEXT = rf"^\s*(?:{_NUM}|(?:{_NUM}\s*{_alt(list(UNIT_SECONDS))}\s*)+)\s*$"
+_DURATION_PART = rf"(?:{_NUM}|(?:{_NUM}\s*{_alt(list(UNIT_SECONDS))}\s*)+)"
+_DURATION_TEXT = rf"^\s*{_DURATION_PART}\s*$"
+_DURATION_RANGE_TEXT = rf"^\s*{_DURATION_PART}\s*{_RANGE_SEP}\s*{_DURATION_PART}\s*$"
+_COUNT_TEXT = rf"^\s*\d+(?:\s*{_RANGE_SEP}\s*\d+)?\s*$"
 _BREATHS_TEXT = rf"^\s*\d+(?:\s*{_RANGE_SEP}\s*\d+)?\s*{_alt(BREATH_UNITS)}\s*$"
 _REPS_TEXT = rf"^\s*\d+(?:\s*{_RANGE_SEP}\s*\d+)?(?:\s*{_alt(loader.REP_UNITS)})?\s*$"
 
@@ -85,6 +88,18 @@ def build_schema() -> dict[str, Any]:
     """The routine JSON Schema as a dict."""
     timing = _timing_properties()
     text = {"type": "string", "pattern": r"\S"}
+    hold_value: dict[str, Any] = {
+        "anyOf": [
+            {"type": "number", "exclusiveMinimum": 0, "maximum": loader.MAX_HOLD_S},
+            {"type": "string", "pattern": _DURATION_TEXT},
+            {"type": "string", "pattern": _DURATION_RANGE_TEXT},
+            {"type": "string", "pattern": _BREATHS_TEXT},
+        ]
+    }
+
+    def only(key: str, *without: str) -> dict[str, Any]:
+        return {"required": [key], "not": {"anyOf": [{"required": [k]} for k in without]}}
+
     exercise_props: dict[str, Any] = {
         "name": {**text, "description": "The exercise's name (required)."},
         "how": {"type": "string", "description": "How to do it: instructions shown and spoken."},
@@ -95,13 +110,26 @@ def build_schema() -> dict[str, Any]:
             "the overview, never on the projector.",
         },
         "hold": {
-            "description": "Dose: a held position. A duration (30, 30s, 45 sec, 1 min 30 s) "
-            "or a breath count (5 breaths, 8-10 breaths), at most 1 hour.",
-            "anyOf": [
-                {"type": "number", "exclusiveMinimum": 0, "maximum": loader.MAX_HOLD_S},
-                {"type": "string", "pattern": _DURATION_TEXT},
-                {"type": "string", "pattern": _BREATHS_TEXT},
-            ],
+            "description": "Dose: a held position. A duration (30, 30s, 45 sec, 1 min 30 s), "
+            "a range of durations (5-10s) or a breath count (5 breaths, 8-10 breaths), at most "
+            "1 hour. With reps: how long each rep holds.",
+            **hold_value,
+        },
+        "phases": {
+            "description": "With reps: the named parts of every rep, in order, each with its "
+            "own hold (e.g. Lift 5 breaths, then Hover 5 breaths).",
+            "type": "array",
+            "minItems": 1,
+            "maxItems": loader.MAX_PHASES,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {**text, "description": "The phase's name, shown and spoken."},
+                    "hold": {"description": "How long the phase lasts.", **hold_value},
+                },
+                "required": list(loader.PHASE_KEYS),
+                "additionalProperties": False,
+            },
         },
         "reps": {
             "description": "Dose: repetitions, a count (8) or a range (5-7). Add tempo for "
@@ -125,10 +153,12 @@ def build_schema() -> dict[str, Any]:
             maximum=loader.MAX_TEMPO_S,
         ),
         "sets": {
-            "description": "Number of sets (default 1).",
-            "type": "integer",
-            "minimum": 1,
-            "maximum": loader.MAX_COUNT,
+            "description": "Number of sets (default 1), or a range (3-4): the plan has the "
+            "upper bound, Next in the rest after the lower bound finishes the exercise.",
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": loader.MAX_COUNT},
+                {"type": "string", "pattern": _COUNT_TEXT},
+            ],
             "default": 1,
         },
         "sides": {
@@ -146,12 +176,27 @@ def build_schema() -> dict[str, Any]:
     }
     exercise: dict[str, Any] = {
         "type": "object",
-        "description": "One exercise: a name and exactly one dose (hold, reps or time).",
+        "description": "One exercise: a name and exactly one dose (hold, reps or time); "
+        "reps may hold (reps with hold or phases).",
         "properties": exercise_props,
         "required": ["name"],
         "additionalProperties": False,
-        "oneOf": [{"required": [k]} for k in loader.DOSE_KEYS],
-        "dependencies": {"tempo": ["reps"]},
+        "anyOf": [
+            only("hold", "reps", "time", "phases"),
+            only("time", "hold", "reps", "phases"),
+            {
+                "required": ["reps"],
+                "not": {
+                    "anyOf": [
+                        {"required": ["time"]},
+                        {"required": ["hold", "phases"]},
+                        {"required": ["tempo", "hold"]},
+                        {"required": ["tempo", "phases"]},
+                    ]
+                },
+            },
+        ],
+        "dependencies": {"tempo": ["reps"], "phases": ["reps"]},
     }
     sounds = {
         "type": "object",

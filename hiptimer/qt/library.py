@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from hiptimer.plan import Plan, Step, compile_plan, format_clock
 from hiptimer.qt.theme import PHASE_LABELS, current_theme, phase_color, surface
+from hiptimer.qt.widgets import dose_text
 from hiptimer.routine import Routine
 from hiptimer.safety import SAFETY_NOTE
 
@@ -75,7 +76,7 @@ def step_title(step: Step) -> str:
     side = f" ({step.side})" if step.side else ""
     if step.kind == "work":
         sets = f", set {step.set} of {step.sets}" if step.sets > 1 else ""
-        return f"{ex.name}{side}: {ex.dose.text}{sets}"
+        return f"{ex.name}{side}: {dose_text(ex)}{sets}"
     if step.kind == "prep":
         return f"{label}: {ex.name}"
     if step.kind == "switch":

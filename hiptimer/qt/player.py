@@ -34,7 +34,15 @@ from PySide6.QtWidgets import (
 )
 
 from hiptimer.engine import Session
-from hiptimer.events import BreathPhase, Event, Paused, RepTick, Resumed, StepStarted
+from hiptimer.events import (
+    BreathPhase,
+    Event,
+    Paused,
+    PhaseStarted,
+    RepTick,
+    Resumed,
+    StepStarted,
+)
 from hiptimer.plan import Step, format_clock
 from hiptimer.qt import theme as _theme
 from hiptimer.qt.controller import SessionController
@@ -164,10 +172,12 @@ def side_info(session: Session) -> tuple[str | None, str]:
 def set_text(step: Step | None) -> str:
     if step is None or step.sets <= 1:
         return ""
+    of = step.exercise.sets_text
+    optional = " (optional)" if step.set > step.exercise.fewest_sets else ""
     if step.kind == "work":
-        return f"Set {step.set} of {step.sets}"
+        return f"Set {step.set} of {of}{optional}"
     if step.kind == "set_rest":
-        return f"Set {step.set} of {step.sets} next"
+        return f"Set {step.set} of {of} next{optional}"
     return ""
 
 
@@ -183,6 +193,9 @@ def rep_text(session: Session) -> str:
     if r is None:
         reps = int(dose.high) * (2 if step.exercise.sides == "alternate" else 1)
         return f"{reps} reps"
+    ph = session.phase()
+    if ph is not None:
+        return f"Rep {r[0]} of {r[1]} · {ph.name} ({ph.phase} of {ph.of})"
     return f"Rep {r[0]} of {r[1]}"
 
 
@@ -452,7 +465,7 @@ class PlayerWidget(QWidget):
             elif isinstance(e, Paused):
                 self._pause_reason = e.reason
                 sync = True
-            elif isinstance(e, BreathPhase | Resumed | RepTick):
+            elif isinstance(e, BreathPhase | Resumed | RepTick | PhaseStarted):
                 sync = True
         if sync:
             self._sync_pacer()
@@ -510,10 +523,15 @@ class PlayerWidget(QWidget):
         self.set_label.set_text_if_changed(set_text(step))
         self.rep_label.set_text_if_changed(rep_text(s))
 
-        breath_hold = (
-            step is not None and step.kind == "work" and step.exercise.dose.kind == "breaths"
-        )
         b = s.breath()
+        breath_hold = (
+            step is not None
+            and step.kind == "work"
+            and (
+                step.exercise.dose.kind == "breaths"
+                or any(p.kind == "breaths" for p in step.exercise.dose.phases)
+            )
+        )
         self.breath_label.set_text_if_changed(
             f"Breath {b.breath} of {b.of}" if b is not None else ""
         )

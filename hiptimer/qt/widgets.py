@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from hiptimer.plan import Plan, Step, format_clock
 from hiptimer.qt import theme as _theme
-from hiptimer.routine import Exercise
+from hiptimer.routine import Exercise, phases_text
 
 # ---------------------------------------------------------------------------
 # Text helpers (pure functions of the plan and the engine's numbers)
@@ -78,6 +78,10 @@ def dose_text(ex: Exercise) -> str:
     """The dose as written, with its unit when the file gave a bare number
     (``reps: 12`` -> ``12 reps``, ``hold: 30`` -> ``30 s``)."""
     text = ex.dose.text.strip()
+    holds = phases_text(ex.dose)
+    if holds:
+        reps = text if any(ch.isalpha() for ch in text) else f"{text} reps"
+        return f"{reps} × {holds}" if not ex.dose.named_phases else f"{reps} of {holds}"
     if any(ch.isalpha() for ch in text):
         return text
     if ex.dose.kind == "reps":
@@ -91,7 +95,7 @@ def dose_summary(ex: Exercise) -> str:
     """``8 reps × 3 sets, each side``: the dose as written plus sets and sides."""
     parts = [dose_text(ex)]
     if ex.sets > 1:
-        parts[0] += f" × {ex.sets} sets"
+        parts[0] += f" × {ex.sets_text} sets"
     if ex.sides == "each":
         parts.append("each side")
     elif ex.sides == "alternate":

@@ -43,7 +43,16 @@ def test_routines_validate_against_schema(path: Path) -> None:
     "doc",
     [
         {"name": "R", "exercises": [{"name": "E", "hodl": 30}]},
-        {"name": "R", "exercises": [{"name": "E", "hold": 30, "reps": 8}]},
+        {"name": "R", "exercises": [{"name": "E", "hold": 30, "time": 8}]},
+        {"name": "R", "exercises": [{"name": "E", "reps": 8, "hold": 5, "tempo": 3}]},
+        {
+            "name": "R",
+            "exercises": [{"name": "E", "hold": 5, "phases": [{"name": "A", "hold": 5}]}],
+        },
+        {"name": "R", "exercises": [{"name": "E", "phases": [{"name": "A", "hold": 5}]}]},
+        {"name": "R", "exercises": [{"name": "E", "reps": 8, "phases": [{"name": "A"}]}]},
+        {"name": "R", "exercises": [{"name": "E", "reps": 8, "phases": []}]},
+        {"name": "R", "exercises": [{"name": "E", "reps": 8, "sets": "3x"}]},
         {"name": "R", "exercises": [{"name": "E"}]},
         {"name": "R", "exercises": [{"name": "E", "hold": "30 sex"}]},
         {"name": "R", "exercises": [{"name": "E", "hold": 30, "tempo": 3}]},
@@ -67,6 +76,15 @@ def test_schema_rejects_what_the_loader_rejects(doc: dict[str, Any]) -> None:
         {"reps": "5 to 7"},
         {"reps": "5\u20137", "tempo": "4s"},
         {"time": "10 min"},
+        {"hold": "5-10s"},
+        {"hold": "5 to 10 seconds"},
+        {"reps": "5-7", "hold": "5-10s", "sides": "alternate"},
+        {"reps": 8, "hold": "5 breaths"},
+        {
+            "reps": 8,
+            "phases": [{"name": "Lift", "hold": "5 breaths"}, {"name": "Hover", "hold": 5}],
+        },
+        {"reps": 8, "sets": "3-4"},
     ],
 )
 def test_schema_accepts_dose_forms(dose: dict[str, Any]) -> None:
