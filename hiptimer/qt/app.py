@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # isort: off
+import hiptimer.display  # noqa: F401  (the overview's step describer)
+
 # The domain modules the first window needs are imported BEFORE PySide6: once PySide6
 # is loaded, its import hook reads the source of every module imported after it
 # (looking for ``__feature__``), which costs startup time (benchmarks/startup.py).

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hiptimer.display import describe_step
 from hiptimer.plan import Plan, Step, compile_plan, format_clock
 from hiptimer.qt.theme import PHASE_LABELS, current_theme, phase_color, surface
-from hiptimer.qt.widgets import dose_text
 from hiptimer.routine import Routine
 from hiptimer.safety import SAFETY_NOTE
 
@@ -68,22 +68,6 @@ class LibraryItem:
 def duration_text(plan: Plan) -> str:
     """Total time, with ``~`` when self-paced reps make it an estimate."""
     return ("~" if plan.has_estimates else "") + format_clock(plan.duration_s)
-
-
-def step_title(step: Step) -> str:
-    label = str(PHASE_LABELS.get(step.kind, (step.kind, ""))[0]).capitalize()
-    ex = step.exercise
-    side = f" ({step.side})" if step.side else ""
-    if step.kind == "work":
-        sets = f", set {step.set} of {step.sets}" if step.sets > 1 else ""
-        return f"{ex.name}{side}: {dose_text(ex)}{sets}"
-    if step.kind == "prep":
-        return f"{label}: {ex.name}"
-    if step.kind == "switch":
-        return f"Switch sides{side}"
-    if step.kind == "set_rest":
-        return f"Rest before set {step.set} of {step.sets}{side}"
-    return label
 
 
 class LibraryPage(QWidget):
@@ -472,7 +456,7 @@ class OverviewPage(QWidget):
                 else f"~{format_clock(step.estimate_s)}"
             )
             row = QTreeWidgetItem(
-                [format_clock(step.start_s), length, f"{symbol} {label}", step_title(step)]
+                [format_clock(step.start_s), length, f"{symbol} {label}", describe_step(step)]
             )
             row.setForeground(2, phase_color(theme, step.kind))
             for col in (0, 1):

@@ -10,8 +10,9 @@ font size from the height.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import QKeyCombination, QRect, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hiptimer.engine import Session
+from hiptimer.display import DisplayState, display_state, side_word
 from hiptimer.events import (
     BreathPhase,
     Event,
@@ -43,7 +44,7 @@ from hiptimer.events import (
     Resumed,
     StepStarted,
 )
-from hiptimer.plan import Step, format_clock
+from hiptimer.plan import Side, Step, format_clock
 from hiptimer.qt import theme as _theme
 from hiptimer.qt.controller import SessionController
 from hiptimer.qt.widgets import (
@@ -52,14 +53,9 @@ from hiptimer.qt.widgets import (
     CountdownDial,
     FitLabel,
     FlashOverlay,
-    dose_summary,
-    dose_text,
     fit_pixel_size,
-    format_countdown,
-    next_exercise_text,
     phase_color,
     phase_label,
-    side_text,
 )
 
 #: Player colours per theme (near-black projector background by default).
@@ -97,111 +93,22 @@ def _theme_name() -> str:
 # ---------------------------------------------------------------------------
 
 
-def step_title(session: Session, step: Step | None) -> str:
-    if step is None:
-        return "Session stopped" if session.finish_status == "stopped" else "Session complete"
-    if step.kind == "rest":
-        nxt = (
-            session.plan.steps[step.index + 1] if step.index + 1 < len(session.plan.steps) else None
-        )
-        return f"Up next: {nxt.exercise.name}" if nxt is not None else "Rest"
-    return step.exercise.name
-
-
-def describe_step(step: Step) -> str:
-    """One line for the upcoming list: ``Pigeon pose — 30s, left, set 1 of 2``."""
-    ex = step.exercise
-    if step.kind == "prep":
-        return f"Get ready: {ex.name}"
-    if step.kind == "rest":
-        return "Rest"
-    if step.kind == "set_rest":
-        return f"Rest before set {step.set} of {step.sets}"
-    if step.kind == "switch":
-        return f"Switch to the {step.side or 'other'} side"
-    parts = [dose_text(ex)]
-    if step.side:
-        parts.append(step.side)
-    elif ex.sides == "alternate":
-        parts.append("alternating")
-    if step.sets > 1:
-        parts.append(f"set {step.set} of {step.sets}")
-    return f"{ex.name} — {', '.join(parts)}"
-
-
-def countdown_text(session: Session) -> tuple[str, str, float]:
-    """(digits, caption, ring fraction) for the current step."""
-    step = session.step
-    if step is None:
-        return ("0", "", 0.0)
-    rem = session.remaining()
-    if rem is None:  # self-paced reps: show the count, wait for Next
-        dose = step.exercise.dose
-        n = f"{int(dose.high)}" if not dose.is_range else f"{int(dose.low)}–{int(dose.high)}"
-        caption = "reps each side" if step.exercise.sides == "alternate" else "reps"
-        return (n, caption, 1.0)
-    total = session.step_duration() or 0.0
-    return (format_countdown(rem), "", rem / total if total > 0 else 0.0)
-
-
-def side_info(session: Session) -> tuple[str | None, str]:
-    """(side, caption) to show: the step's side, the rep's side for alternate
-    reps, the first side during prep."""
-    step = session.step
-    if step is None:
-        return (None, "")
-    ex = step.exercise
-    if step.kind == "switch":
-        return (step.side, "Switch sides")
-    if step.kind == "prep":
-        nxt = (
-            session.plan.steps[step.index + 1] if step.index + 1 < len(session.plan.steps) else None
-        )
-        if nxt is not None and nxt.exercise_index == step.exercise_index and nxt.side:
-            return (nxt.side, "First side")
-        return (None, "")
-    if step.kind == "work" and ex.sides == "alternate" and ex.dose.kind == "reps":
-        if session.rep() is not None:
-            return (session.rep_side(), "Alternate sides")
-        return (None, "Alternate sides each rep")
-    if step.kind in ("work", "set_rest"):
-        return (step.side, "")
-    return (None, "")
-
-
-def set_text(step: Step | None) -> str:
-    if step is None or step.sets <= 1:
-        return ""
-    of = step.exercise.sets_text
-    optional = " (optional)" if step.set > step.exercise.fewest_sets else ""
-    if step.kind == "work":
-        return f"Set {step.set} of {of}{optional}"
-    if step.kind == "set_rest":
-        return f"Set {step.set} of {of} next{optional}"
+def side_text(side: Side | None, *, mirror: bool = False) -> str:
+    """``◀ LEFT`` / ``RIGHT ▶`` (the words swapped when ``mirror``)."""
+    word = side_word(side, mirror=mirror)
+    if word == "left":
+        return "◀ LEFT"
+    if word == "right":
+        return "RIGHT ▶"
     return ""
 
 
-def rep_text(session: Session) -> str:
-    step = session.step
-    if step is None or step.kind != "work" or step.exercise.dose.kind != "reps":
-        return ""
-    dose = step.exercise.dose
-    if dose.self_paced:
-        each = " each side" if step.exercise.sides == "alternate" else ""
-        return f"{dose_text(step.exercise)}{each} — press Next when done"
-    r = session.rep()
-    if r is None:
-        reps = int(dose.high) * (2 if step.exercise.sides == "alternate" else 1)
-        return f"{reps} reps"
-    ph = session.phase()
-    if ph is not None:
-        return f"Rep {r[0]} of {r[1]} · {ph.name} ({ph.phase} of {ph.of})"
-    return f"Rep {r[0]} of {r[1]}"
-
-
-def time_left_text(session: Session) -> str:
-    est = "~" if session.plan.has_estimates else ""
-    return f"{est}{format_clock(session.session_remaining())} left"
+def exercise_texts(d: DisplayState) -> tuple[str, str]:
+    """(how, note with its warning sign) of the exercise shown."""
+    ex = d.exercise
+    if ex is None:
+        return ("", "")
+    return (ex.how, f"⚠ {ex.note}" if ex.note else "")
 
 
 def play_button_text(state: str) -> str:
@@ -229,8 +136,8 @@ def bind_session_keys(
         "extend": (
             [
                 QKeySequence(Qt.Key.Key_Plus),
-                QKeySequence(Qt.KeyboardModifier.ShiftModifier | Qt.Key.Key_Plus),
-                QKeySequence(Qt.KeyboardModifier.KeypadModifier | Qt.Key.Key_Plus),
+                QKeySequence(QKeyCombination(Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Plus)),
+                QKeySequence(QKeyCombination(Qt.KeyboardModifier.KeypadModifier, Qt.Key.Key_Plus)),
                 QKeySequence(Qt.Key.Key_Equal),
             ],
             lambda: controller.extend(10.0),
@@ -310,7 +217,7 @@ class PlayerWidget(QWidget):
         self._muted = False
         self._flash_enabled = True
         self._reduced_motion = False
-        self._pause_reason = "user"
+        self._pause_reason: Literal["user", "sleep"] = "user"
         self._shape: tuple[bool, ...] = ()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(480, 320)
@@ -475,67 +382,60 @@ class PlayerWidget(QWidget):
             self.flash_overlay.flash(phase_color(step.kind, self._theme))
             self.blank_overlay.raise_()
 
+    def display(self) -> DisplayState:
+        """What this view shows now (the one display model)."""
+        return display_state(self._controller.session, pause_reason=self._pause_reason)
+
     def _sync_pacer(self) -> None:
         s = self._controller.session
-        b = s.breath()
-        step = s.step
-        if b is None or step is None:
+        b = self.display().breath
+        if b is None:
             self.pacer.sync(None, 0, 0, 0.0, 0.0, False)
             return
-        half_real = step.exercise.timings.breath / 2 / s.clock.speed
+        half_real = b.phase_s / s.clock.speed
         self.pacer.sync(b.phase, b.breath, b.of, b.fraction, half_real, s.state == "running")
 
     def _refresh(self) -> None:
-        s = self._controller.session
-        step = s.step
-        state = s.state
+        d = self.display()
+        state = d.state
         c = self._colors()
-        kind = step.kind if step is not None else "finished"
-        color = phase_color(kind, self._theme)
+        color = phase_color(d.kind, self._theme)
 
-        self.badge.set_text_if_changed(phase_label(kind))
+        self.badge.set_text_if_changed(phase_label(d.kind))
         sheet = (
             f"background: {color.name()}; color: {c['bg']}; border-radius: 10px; padding: 0 0.4em;"
         )
         if self.badge.styleSheet() != sheet:
             self.badge.setStyleSheet(sheet)
-        if self.name_label.set_text_if_changed(step_title(s, step)):
+        if self.name_label.set_text_if_changed(d.title):
             self._fit_name()
 
-        digits, caption, fraction = countdown_text(s)
-        self.dial.set_state(digits, fraction, color, dimmed=state == "paused", caption=caption)
+        self.dial.set_state(
+            d.countdown_text,
+            d.countdown_fraction,
+            color,
+            dimmed=state == "paused",
+            caption=d.countdown_caption,
+        )
 
-        side, side_caption = side_info(s)
+        side = d.side
         self.side_label.set_text_if_changed(side_text(side))
         if side is not None:
             self.side_label.set_color(c[side])
             align = Qt.AlignmentFlag.AlignLeft if side == "left" else Qt.AlignmentFlag.AlignRight
             self.side_label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
             self.side_caption.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
-        self.side_caption.set_text_if_changed(side_caption)
-        dose = (
-            dose_summary(step.exercise)
-            if step is not None and step.kind in ("prep", "work")
-            else ""
-        )
+        self.side_caption.set_text_if_changed(d.side_caption)
+        dose = d.exercise.dose if d.exercise is not None and d.kind in ("prep", "work") else ""
         if self.dose_label.set_text_if_changed(dose):
             self._relayout()
-        self.set_label.set_text_if_changed(set_text(step))
-        self.rep_label.set_text_if_changed(rep_text(s))
+        self.set_label.set_text_if_changed(d.set_text)
+        self.rep_label.set_text_if_changed(d.rep_text)
 
-        b = s.breath()
-        breath_hold = (
-            step is not None
-            and step.kind == "work"
-            and (
-                step.exercise.dose.kind == "breaths"
-                or any(p.kind == "breaths" for p in step.exercise.dose.phases)
-            )
-        )
-        self.breath_label.set_text_if_changed(
-            f"Breath {b.breath} of {b.of}" if b is not None else ""
-        )
-        pacer_now = (b.phase, f"Breath {b.breath} of {b.of}") if b is not None else (None, "")
+        b = d.breath
+        breath_hold = b is not None
+        self.breath_label.set_text_if_changed(d.breath_text)
+        pacer_now = (b.phase, d.breath_text) if b is not None else (None, "")
         if pacer_now != (self.pacer.phase, self.pacer.breath_text):
             self._sync_pacer()
         if breath_hold:
@@ -545,18 +445,25 @@ class PlayerWidget(QWidget):
             for w in (self.pacer, self.breath_phase_label, self.breath_label):
                 w.setVisible(breath_hold)
 
-        ex = step.exercise if step is not None else None
-        how_changed = self.how_label.set_text_if_changed(ex.how if ex is not None else "")
-        note = f"⚠ {ex.note}" if ex is not None and ex.note else ""
+        how, note = exercise_texts(d)
+        how_changed = self.how_label.set_text_if_changed(how)
         if self.note_label.set_text_if_changed(note) or how_changed:
             self._relayout()
-        self.next_label.set_text_if_changed(next_exercise_text(s.plan, step))
-        value = int(round(s.progress() * 1000))
+        self.next_label.set_text_if_changed(d.next)
+        value = int(round(d.progress * 1000))
         if self.progress.value() != value:
             self.progress.setValue(value)
-        self.time_left_label.set_text_if_changed(time_left_text(s))
+        self.time_left_label.set_text_if_changed(d.time_left_text)
 
-        self._refresh_banner(state)
+        if self.banner.set_text_if_changed(d.banner):
+            self._fit_banner()
+        visible = bool(d.banner)
+        if self.banner.isVisible() != visible:
+            self.banner.setVisible(visible)
+            if visible:
+                self.banner.raise_()
+                self.flash_overlay.raise_()
+                self.blank_overlay.raise_()
         self.buttons.refresh(state)
         # rows of the side panel come and go: lay out again when the set changes
         shape = tuple(
@@ -566,27 +473,6 @@ class PlayerWidget(QWidget):
         if shape != self._shape:
             self._shape = shape
             self._relayout()
-
-    def _refresh_banner(self, state: str) -> None:
-        if state == "paused":
-            text = (
-                "PAUSED — the computer slept · press Space"
-                if self._pause_reason == "sleep"
-                else "PAUSED — press Space"
-            )
-        elif state == "ready":
-            text = "Press Space to start"
-        else:
-            text = ""
-        if self.banner.set_text_if_changed(text):
-            self._fit_banner()
-        visible = bool(text)
-        if self.banner.isVisible() != visible:
-            self.banner.setVisible(visible)
-            if visible:
-                self.banner.raise_()
-                self.flash_overlay.raise_()
-                self.blank_overlay.raise_()
 
     # --------------------------------------------------------------- layout
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
@@ -808,73 +694,57 @@ class PresenterWidget(QWidget):
         self.buttons.mute_button.setText("Unmute" if on else "Mute")
 
     def upcoming(self) -> list[tuple[str, str, str]]:
-        """(starts in, phase, description) of the next steps, from the engine."""
-        s = self._controller.session
-        step = s.step
-        if step is None:
-            return []
-        rem = s.remaining()
-        if rem is None:
-            rem = max(0.0, step.estimate_s - s.step_elapsed())
-        t = rem
+        """(starts in, phase, description) of the next steps."""
         out: list[tuple[str, str, str]] = []
-        estimated = step.duration_s is None
-        for nxt in s.plan.steps[step.index + 1 : step.index + 1 + self.UPCOMING]:
-            est = "~" if estimated else ""
-            dur = format_clock(nxt.estimate_s)
-            approx = "~" if nxt.duration_s is None else ""
+        for u in display_state(self._controller.session, upcoming=self.UPCOMING).upcoming:
+            est = "~" if u.starts_estimated else ""
+            approx = "~" if u.duration_estimated else ""
             out.append(
                 (
-                    f"in {est}{format_clock(t)}",
-                    phase_label(nxt.kind),
-                    f"{describe_step(nxt)}  ({approx}{dur})",
+                    f"in {est}{format_clock(u.starts_in_s)}",
+                    phase_label(u.kind),
+                    f"{u.text}  ({approx}{format_clock(u.duration_s)})",
                 )
             )
-            t += nxt.estimate_s
-            estimated = estimated or nxt.duration_s is None
         return out
 
     def _on_controller_state_changed(self) -> None:
         self._refresh()
 
     def _refresh(self) -> None:
-        s = self._controller.session
-        step = s.step
-        kind = step.kind if step is not None else "finished"
-        color = phase_color(kind, self._theme)
-        _set(self.badge, phase_label(kind))
+        d = display_state(self._controller.session, upcoming=self.UPCOMING)
+        color = phase_color(d.kind, self._theme)
+        _set(self.badge, phase_label(d.kind))
         sheet = (
             f"background: {color.name()}; color: #000000; border-radius: 6px; padding: 4px 10px;"
             " font-weight: bold;"
         )
         if self.badge.styleSheet() != sheet:
             self.badge.setStyleSheet(sheet)
-        _set(self.name_label, step_title(s, step))
-        digits, caption, _fraction = countdown_text(s)
-        paused = " (paused)" if s.state == "paused" else ""
-        _set(self.countdown_label, f"{digits} {caption}".strip() + paused)
-        side, _cap = side_info(s)
-        b = s.breath()
+        _set(self.name_label, d.title)
+        paused = " (paused)" if d.state == "paused" else ""
+        _set(self.countdown_label, f"{d.countdown_text} {d.countdown_caption}".strip() + paused)
+        b = d.breath
         bits = [
-            side_text(side),
-            set_text(step),
-            rep_text(s),
-            f"Breath {b.breath} of {b.of} — {'in' if b.phase == 'inhale' else 'out'}" if b else "",
+            side_text(d.side),
+            d.set_text,
+            d.rep_text,
+            f"{d.breath_text} — {'in' if b.phase == 'inhale' else 'out'}" if b else "",
         ]
         _set(self.detail_label, "   ·   ".join(x for x in bits if x))
-        ex = step.exercise if step is not None else None
-        _set(self.how_label, ex.how if ex is not None else "")
-        _set(self.note_label, f"⚠ {ex.note}" if ex is not None and ex.note else "")
+        how, note = exercise_texts(d)
+        _set(self.how_label, how)
+        _set(self.note_label, note)
         rows = self.upcoming()
         for i, labels in enumerate(self.upcoming_rows):
             texts = rows[i] if i < len(rows) else ("", "", "")
             for lbl, text in zip(labels, texts, strict=True):
                 _set(lbl, text)
-        value = int(round(s.progress() * 1000))
+        value = int(round(d.progress * 1000))
         if self.progress.value() != value:
             self.progress.setValue(value)
-        _set(self.time_left_label, time_left_text(s))
-        self.buttons.refresh(s.state)
+        _set(self.time_left_label, d.time_left_text)
+        self.buttons.refresh(d.state)
 
 
 def _set(label: QLabel, text: str) -> None:

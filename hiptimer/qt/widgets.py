@@ -34,9 +34,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from hiptimer.plan import Plan, Step, format_clock
 from hiptimer.qt import theme as _theme
-from hiptimer.routine import Exercise, phases_text
 
 # ---------------------------------------------------------------------------
 # Text helpers (pure functions of the plan and the engine's numbers)
@@ -44,20 +42,6 @@ from hiptimer.routine import Exercise, phases_text
 
 #: Digits are drawn horizontally condensed so m:ss fits the ring at full height.
 DIGIT_STRETCH = 0.82
-_EPS = 1e-4
-
-
-def countdown_seconds(remaining: float) -> int:
-    """Whole seconds shown for ``remaining``: 2.4 s left shows 3, 2.0 shows 2."""
-    return max(0, math.ceil(remaining - _EPS))
-
-
-def format_countdown(remaining: float) -> str:
-    """``45`` under a minute, ``1:30`` / ``10:00`` above, ``1:02:03`` above an hour."""
-    s = countdown_seconds(remaining)
-    if s < 60:
-        return str(s)
-    return format_clock(s)
 
 
 def phase_label(kind: str) -> str:
@@ -67,58 +51,11 @@ def phase_label(kind: str) -> str:
 
 
 def phase_color(kind: str, theme: str = "dark") -> QColor:
-    return _theme.phase_color(theme, kind)
+    return QColor(_theme.phase_color(theme, kind))
 
 
 def surface(theme: str, role: str) -> QColor:
     return QColor(_theme.surface(theme, role))
-
-
-def dose_text(ex: Exercise) -> str:
-    """The dose as written, with its unit when the file gave a bare number
-    (``reps: 12`` -> ``12 reps``, ``hold: 30`` -> ``30 s``)."""
-    text = ex.dose.text.strip()
-    holds = phases_text(ex.dose)
-    if holds:
-        reps = text if any(ch.isalpha() for ch in text) else f"{text} reps"
-        return f"{reps} × {holds}" if not ex.dose.named_phases else f"{reps} of {holds}"
-    if any(ch.isalpha() for ch in text):
-        return text
-    if ex.dose.kind == "reps":
-        return f"{text} reps"
-    if ex.dose.kind == "breaths":
-        return f"{text} breaths"
-    return f"{text} s"
-
-
-def dose_summary(ex: Exercise) -> str:
-    """``8 reps × 3 sets, each side``: the dose as written plus sets and sides."""
-    parts = [dose_text(ex)]
-    if ex.sets > 1:
-        parts[0] += f" × {ex.sets_text} sets"
-    if ex.sides == "each":
-        parts.append("each side")
-    elif ex.sides == "alternate":
-        parts.append("alternating sides")
-    return ", ".join(parts)
-
-
-def next_exercise_text(plan: Plan, step: Step | None) -> str:
-    """``Next: <exercise> — <dose>``, for the first exercise after the current one."""
-    if step is None:
-        return "Next: —"
-    for s in plan.steps[step.index + 1 :]:
-        if s.exercise_index != step.exercise_index:
-            return f"Next: {s.exercise.name} — {dose_summary(s.exercise)}"
-    return "Next: finish"
-
-
-def side_text(side: str | None) -> str:
-    if side == "left":
-        return "◀ LEFT"
-    if side == "right":
-        return "RIGHT ▶"
-    return ""
 
 
 def fit_pixel_size(
@@ -593,8 +530,9 @@ class _Overlay(QWidget):
         self.setGeometry(parent.rect())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.parent() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None and watched is parent and event.type() == QEvent.Type.Resize:
+            self.setGeometry(parent.rect())
         return False
 
 

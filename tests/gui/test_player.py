@@ -137,7 +137,7 @@ def test_labels_follow_the_engine_at_fake_instants(hip: Rig) -> None:
     assert p.badge.text() == "GET READY ◔"
     assert p.name_label.text() == "Pigeon"
     assert p.side_label.text() == "◀ LEFT"  # prep: the first side
-    assert p.next_label.text() == "Next: Fold — 20s"
+    assert p.next_label.text() == "Next: Pigeon, left side, 30s"
     hip.at(2.5)
     assert p.dial.text == "3"
     hip.at(5.0)
@@ -145,6 +145,7 @@ def test_labels_follow_the_engine_at_fake_instants(hip: Rig) -> None:
     assert p.dial.text == "30"
     assert p.dial.fraction == pytest.approx(1.0)
     assert p.how_label.text() == "Square the hips."
+    assert p.next_label.text() == "Next: right side"
     hip.at(20.0)
     assert p.dial.text == "15"
     assert p.dial.fraction == pytest.approx(0.5)
@@ -159,7 +160,8 @@ def test_labels_follow_the_engine_at_fake_instants(hip: Rig) -> None:
     assert p.badge.text() == "REST ◌"
     assert p.name_label.text() == "Up next: Fold"
     assert p.side_label.text() == ""
-    assert p.next_label.text() == "Next: Fold — 20s"
+    assert p.next_label.text() == "Next: Fold, 20s"
+    assert p.how_label.text() != "Square the hips."  # the rest shows what comes next
     hip.at(85.5)
     assert p.name_label.text() == "Fold"
     assert p.next_label.text() == "Next: finish"
@@ -374,10 +376,10 @@ def test_presenter_lists_upcoming_steps_and_shares_keys(qtbot) -> None:  # type:
     clock.advance(2.0)
     c.poll()
     rows = w.upcoming()
-    assert rows[0] == ("in 0:03", "WORK ●", "Pigeon — 30s, left  (0:30)")
+    assert rows[0] == ("in 0:03", "WORK ●", "Pigeon, left side, 30s  (0:30)")
     assert rows[1] == ("in 0:33", "SWITCH SIDES ⇄", "Switch to the right side  (0:05)")
     assert rows[2][0] == "in 0:38"
-    assert w.upcoming_rows[0][2].text() == "Pigeon — 30s, left  (0:30)"
+    assert w.upcoming_rows[0][2].text() == "Pigeon, left side, 30s  (0:30)"
     assert w.note_label.text() == "⚠ Knee pain: stop"
     assert w.countdown_label.text() == "3"
     with qtbot.waitSignal(w.blank_toggle_requested, timeout=500):

@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QWidget
 
-from hiptimer.plan import compile_plan
 from hiptimer.qt.widgets import (
     PACER_MAX,
     PACER_MIN,
@@ -14,41 +13,11 @@ from hiptimer.qt.widgets import (
     BreathPacer,
     CountdownDial,
     FlashOverlay,
-    countdown_seconds,
-    dose_summary,
-    format_countdown,
-    next_exercise_text,
     phase_label,
-    side_text,
 )
-from hiptimer.routine import Dose, Exercise, Routine, Timings
+from hiptimer.routine import Timings
 
 T = Timings()
-
-
-@pytest.mark.parametrize(
-    ("remaining", "shown"),
-    [
-        (30.0, "30"),
-        (29.2, "30"),
-        (29.0, "29"),
-        (0.4, "1"),
-        (0.0, "0"),
-        (59.5, "1:00"),
-        (60.0, "1:00"),
-        (90.0, "1:30"),
-        (600.0, "10:00"),
-        (3723.0, "1:02:03"),
-    ],
-)
-def test_format_countdown(remaining: float, shown: str) -> None:
-    assert format_countdown(remaining) == shown
-
-
-def test_countdown_tolerates_float_noise_at_whole_seconds() -> None:
-    assert countdown_seconds(2.0000000001) == 2
-    assert countdown_seconds(1.9999999) == 2
-    assert countdown_seconds(2.01) == 3
 
 
 def test_phase_labels_differ_by_text_and_symbol() -> None:
@@ -56,21 +25,6 @@ def test_phase_labels_differ_by_text_and_symbol() -> None:
     assert labels["prep"] == "GET READY ◔"
     assert labels["work"] == "WORK ●"
     assert len(set(labels.values())) == 4
-    assert side_text("left") == "◀ LEFT" and side_text("right") == "RIGHT ▶"
-    assert side_text(None) == ""
-
-
-def test_dose_and_next_texts() -> None:
-    a = Exercise("Lunge", Dose("reps", 8, 8, "8 reps"), T, sets=3, sides="each")
-    b = Exercise("Fold", Dose("breaths", 8, 10, "8–10 breaths"), T)
-    c = Exercise("Walk", Dose("time", 600, 600, "10 min"), T, sides="none")
-    assert dose_summary(a) == "8 reps × 3 sets, each side"
-    assert dose_summary(b) == "8–10 breaths"
-    plan = compile_plan(Routine("R", (a, b, c)))
-    assert next_exercise_text(plan, plan.steps[0]) == "Next: Fold — 8–10 breaths"
-    last_a = max(s.index for s in plan.steps if s.exercise_index == 0)
-    assert next_exercise_text(plan, plan.steps[last_a]) == "Next: Fold — 8–10 breaths"
-    assert next_exercise_text(plan, plan.steps[-1]) == "Next: finish"
 
 
 def test_dial_repaints_only_on_change(qtbot) -> None:  # type: ignore[no-untyped-def]

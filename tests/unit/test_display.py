@@ -22,7 +22,7 @@ from hiptimer.events import (
 )
 from hiptimer.loader import load_routine_text
 from hiptimer.plan import Plan, compile_plan
-from hiptimer.routine import Exercise, Routine
+from hiptimer.routine import Dose, Exercise, Routine
 from tests.unit.builders import T, breaths, ex, hold, plan_of, reps, time_dose
 
 
@@ -428,3 +428,37 @@ def test_speech_for_a_batch_joins_the_latest_instant(plan: Plan) -> None:
 )
 def test_spoken_duration(seconds: float, text: str) -> None:
     assert display.spoken_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("remaining", "shown"),
+    [
+        (30.0, "30"),
+        (29.2, "30"),
+        (29.0, "29"),
+        (0.4, "1"),
+        (0.0, "0"),
+        (59.5, "1:00"),
+        (60.0, "1:00"),
+        (90.0, "1:30"),
+        (600.0, "10:00"),
+        (3723.0, "1:02:03"),
+    ],
+)
+def test_format_countdown(remaining: float, shown: str) -> None:
+    assert display.format_countdown(remaining) == shown
+
+
+def test_countdown_tolerates_float_noise_at_whole_seconds() -> None:
+    assert display.countdown_seconds(2.0000000001) == 2
+    assert display.countdown_seconds(1.9999999) == 2
+    assert display.countdown_seconds(2.01) == 3
+
+
+def test_dose_summary() -> None:
+    a = Exercise("Lunge", Dose("reps", 8, 8, "8 reps"), T, sets=3, sides="each")
+    b = Exercise("Fold", Dose("breaths", 8, 10, "8–10 breaths"), T)
+    c = Exercise("Twist", Dose("reps", 6, 6, "6"), T, sides="alternate")
+    assert display.dose_summary(a) == "8 reps × 3 sets, each side"
+    assert display.dose_summary(b) == "8–10 breaths"
+    assert display.dose_summary(c) == "6 reps, each side, alternating"
