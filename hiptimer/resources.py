@@ -7,14 +7,18 @@ from pathlib import Path
 
 
 def _package_dir(package: str, fallback: str) -> Path:
+    # In a source checkout the folders beside hiptimer/ are the ones that belong to this
+    # code, even when an editable install of another checkout maps the package elsewhere.
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / fallback).is_dir():
+        return checkout / fallback
     try:
         p = Path(str(resources.files(package)))
         if p.is_dir():
             return p
     except ModuleNotFoundError:
         pass
-    # Source checkout run without installing: the folders sit beside hiptimer/.
-    return Path(__file__).resolve().parent.parent / fallback
+    return checkout / fallback
 
 
 def routines_dir() -> Path:
