@@ -6,6 +6,7 @@ import hashlib
 import textwrap
 from pathlib import Path
 
+import imagefiles
 import pytest
 
 from hiptimer.loader import (
@@ -312,7 +313,7 @@ def test_all_errors_at_once_sorted() -> None:
 
 def test_image_inside_routine_folder(tmp_path: Path) -> None:
     (tmp_path / "img").mkdir()
-    (tmp_path / "img" / "a.png").write_bytes(b"png")
+    (tmp_path / "img" / "a.png").write_bytes(imagefiles.png())
     f = tmp_path / "r.yaml"
     f.write_text(routine_with("hold: 30s\nimage: img/a.png"))
     assert load_routine(f).exercises[0].image == (tmp_path / "img" / "a.png").resolve()
@@ -360,14 +361,22 @@ def test_image_missing(tmp_path: Path) -> None:
     assert (e.line, e.col, "not found" in e.message) == (5, 12, True)
 
 
-def test_image_from_app_assets(tmp_path: Path) -> None:
-    sounds = sorted(assets_dir().glob("sounds/*"))
-    if not sounds:
-        pytest.skip("no assets to point at")
+def test_image_from_app_assets_is_looked_up_and_checked(tmp_path: Path) -> None:
+    """A path not next to the routine is looked up in the app's assets; what is found
+    there is checked like any image (a sound is not a picture)."""
+    sounds = sorted(assets_dir().glob("sounds/*.wav"))
+    assert sounds, "the app ships its sounds"
     rel = sounds[0].relative_to(assets_dir()).as_posix()
     f = tmp_path / "r.yaml"
     f.write_text(routine_with(f"hold: 30s\nimage: {rel}"))
-    assert load_routine(f).exercises[0].image == sounds[0].resolve()
+    with pytest.raises(RoutineErrors) as info:
+        load_routine(f)
+    (e,) = info.value.errors
+    assert (e.line, e.col) == (5, 12)
+    assert (
+        e.message
+        == f"image '{rel}' is not a picture HipTimer can show (PNG, JPEG, GIF, WebP or SVG)"
+    )
 
 
 def test_sounds(tmp_path: Path) -> None:
