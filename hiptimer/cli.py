@@ -1,6 +1,6 @@
 """Command line: argument parsing and wiring only.
 
-``hiptimer validate|list|plan|schema|history ...`` are subcommands;
+``hiptimer validate|list|plan|schema|catalogue|history ...`` are subcommands;
 anything else (no arguments, or a routine path) starts the GUI.
 """
 
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-SUBCOMMANDS = ("validate", "list", "plan", "schema", "history")
+SUBCOMMANDS = ("validate", "list", "plan", "schema", "catalogue", "history")
 
 
 def _speed(text: str) -> float:
@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--json", action="store_true")
 
     sub.add_parser("schema", help="print the routine JSON Schema")
+
+    cat = sub.add_parser("catalogue", help="the bundled exercises a routine can 'use:'")
+    cat.add_argument("--json", action="store_true")
 
     h = sub.add_parser("history", help="logged sessions, newest first")
     _add_db(h)
@@ -103,6 +106,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return cli_routines.cmd_list(args.paths, args.json, args.routines)
         if args.command == "plan":
             return cli_routines.cmd_plan(args.routine, args.json)
+        if args.command == "catalogue":
+            return cli_routines.cmd_catalogue(args.json)
         return cli_routines.cmd_schema()
     if args_list and args_list[0] in ("-h", "--help"):
         build_gui_parser().print_help()

@@ -1,4 +1,4 @@
-"""``hiptimer validate|list|plan|schema``: the routine subcommands.
+"""``hiptimer validate|list|plan|schema|catalogue``: the routine subcommands.
 
 Argument parsing lives in :mod:`hiptimer.cli`; these functions print and
 return the exit code. No file content can make them raise: every file is
@@ -15,8 +15,9 @@ from typing import Any, TextIO
 from hiptimer import library
 from hiptimer.durations import format_seconds
 from hiptimer.loader import RoutineError, RoutineErrors, load_routine
+from hiptimer.pictures import exercise_picture, step_picture, step_side
 from hiptimer.plan import Plan, Step, compile_plan, format_clock
-from hiptimer.routine import Routine
+from hiptimer.routine import Exercise, Routine
 
 
 def _write(stream: TextIO, line: str) -> None:
@@ -130,6 +131,15 @@ def _duration_text(step: Step) -> str:
     return format_seconds(step.duration_s)
 
 
+def _picture_json(plan: Plan, step: Step) -> dict[str, Any]:
+    """``picture``: the catalogue picture's id or the image file's path (null: none);
+    ``mirrored``: drawn flipped for this step. Prep and rest show the next exercise."""
+    ref = step_picture(plan, step)
+    if ref is None:
+        return {"picture": None, "mirrored": False}
+    return {"picture": ref.ref, "mirrored": ref.mirrored(step_side(plan, step))}
+
+
 def _plan_json(plan: Plan) -> dict[str, Any]:
     return {
         "name": plan.routine.name,
@@ -142,6 +152,7 @@ def _plan_json(plan: Plan) -> dict[str, Any]:
                 "set": s.set,
                 "start_s": s.start_s,
                 "duration_s": s.duration_s,
+                **_picture_json(plan, s),
             }
             for s in plan.steps
         ],
@@ -198,6 +209,68 @@ def cmd_plan(path: Path, as_json: bool) -> int:
         for line in _plan_table(plan):
             _out(line)
     return 0
+
+
+def cmd_catalogue(as_json: bool) -> int:
+    """The bundled exercises: id, name, dose, sides, picture; a broken catalogue: errors, 1."""
+    from hiptimer.catalogue import bundled
+
+    try:
+        cat = bundled()
+    except RoutineErrors as e:
+        for err in e.errors:
+            _err(str(err))
+        return 1
+    if as_json:
+        data = []
+        for entry in cat.entries:
+            ex = entry.exercise
+            ref = exercise_picture(ex)
+            data.append(
+                {
+                    "id": entry.id,
+                    "name": ex.name,
+                    "picture": entry.picture,
+                    "picture_file": str(ref.path) if ref is not None else None,
+                    "poses": len(ref.poses) if ref is not None else 0,
+                    "how": ex.how,
+                    "note": ex.note,
+                    "dose": {
+                        "kind": ex.dose.kind,
+                        "text": ex.dose.text,
+                        "tempo_s": ex.dose.tempo,
+                    },
+                    "sets": ex.sets,
+                    "sides": ex.sides,
+                }
+            )
+        _out(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    rows = [
+        (
+            e.id,
+            e.exercise.name,
+            dose_label(e.exercise),
+            e.exercise.sides if e.exercise.sides != "none" else "",
+            "yes" if e.picture else "-",
+        )
+        for e in cat.entries
+    ]
+    headers = ("ID", "NAME", "DOSE", "SIDES", "PICTURE")
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    for r in [headers, *rows]:
+        _out("  ".join(f"{c:<{widths[i]}}" for i, c in enumerate(r)).rstrip())
+    _err(f"{len(rows)} exercises in {cat.path}; use one in a routine with '- use: ID'")
+    return 0
+
+
+def dose_label(ex: Exercise) -> str:
+    """``30s``, ``8–10 breaths``, ``10 reps × 3s``, ``10 min``."""
+    d = ex.dose
+    if d.kind == "reps":
+        tempo = f" × {format_seconds(d.tempo)}" if d.tempo is not None else " (self-paced)"
+        return f"{d.text} reps{tempo}"
+    return d.text
 
 
 def cmd_schema() -> int:

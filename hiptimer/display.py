@@ -29,6 +29,7 @@ from typing import Literal
 
 from hiptimer.engine import Session, SessionState, SessionSummary
 from hiptimer.events import Event, PhaseStarted, SessionFinished, SideSwitch, StepStarted
+from hiptimer.pictures import exercise_picture
 from hiptimer.plan import Plan, Side, Step, StepKind, format_clock
 from hiptimer.routine import Dose, Exercise, phases_text
 
@@ -90,7 +91,7 @@ class ExerciseCard:
     dose: str  # "8 reps × 3 sets, each side"
     how: str
     note: str  # a caution, "" if none
-    picture: str | None  # a file path, or None
+    picture: str | None  # a catalogue picture id, a file path, or None
     mirrored: bool  # draw the picture flipped (the other side of a ``mirror`` picture)
 
 
@@ -311,20 +312,17 @@ def next_text(plan: Plan, step: Step | None, *, mirror: bool = False) -> str:
     return "Next: " + _next_work_text(step, upcoming, spoken=False, mirror=mirror)
 
 
-def _picture(ex: Exercise) -> str | None:
-    return str(ex.image) if ex.image is not None else None
-
-
 def exercise_card(ex: Exercise, side: Side | None = None) -> ExerciseCard:
-    """``side``: the side the exercise is done on now; a ``mirror`` picture is
-    drawn flipped on the second (right) side."""
+    """``side``: the side the exercise is done on now; the picture is drawn flipped
+    on the second (right) side when it mirrors (see :mod:`hiptimer.pictures`)."""
+    ref = exercise_picture(ex)
     return ExerciseCard(
         name=ex.name,
         dose=dose_summary(ex),
         how=ex.how,
         note=ex.note,
-        picture=_picture(ex),
-        mirrored=ex.mirror and side == "right",
+        picture=ref.ref if ref is not None else None,
+        mirrored=ref is not None and ref.mirrored(side),
     )
 
 

@@ -27,7 +27,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -64,6 +64,7 @@ MAX_COUNTDOWN = 60
 ROUTINE_KEYS: tuple[str, ...] = ("name", "description", "tags", "defaults", "exercises", "sounds")
 DOSE_KEYS: tuple[str, ...] = ("hold", "reps", "time")
 EXERCISE_KEYS: tuple[str, ...] = (
+    "use",
     "name",
     "how",
     "note",
@@ -74,6 +75,7 @@ EXERCISE_KEYS: tuple[str, ...] = (
     "sets",
     "sides",
     "image",
+    "mirror",
     *TIMING_KEYS,
 )
 SIDES: tuple[str, ...] = ("none", "each", "alternate")
@@ -394,6 +396,36 @@ def _parse(text: str, ctx: _Ctx) -> _Node | None:
     return None
 
 
+def _moved(node: _Node, line: int, col: int) -> _Node:
+    """A copy of ``node`` (and what it holds) placed at ``line``:``col``."""
+    out = _Node(node.kind, line, col, node.value, node.reported)
+    if node.kind == "seq":
+        out.items = [_moved(i, line, col) for i in node.items]
+    elif node.kind == "map":
+        out.pairs = {k: (kn, _moved(vn, line, col)) for k, (kn, vn) in node.pairs.items()}
+    return out
+
+
+def _replaced_by(own: Mapping[str, object], entry: Mapping[str, object]) -> set[str]:
+    """The catalogue entry's dose keys that the routine's own keys replace.
+
+    ``hold`` or ``time`` here: the whole dose is this one. ``reps`` here: the count
+    changes, the pace stays (the entry's ``tempo``, ``phases``, or ``hold`` when the
+    entry is reps that hold). ``phases`` here: the entry's reps stay, paced by these.
+    ``tempo`` alone: only the pace changes.
+    """
+    if "hold" in own or "time" in own:
+        return {*DOSE_KEYS, "tempo", "phases"}
+    drop: set[str] = set()
+    if "reps" in own:
+        drop.add("time")
+        if "reps" not in entry:
+            drop.add("hold")
+    if "phases" in own:
+        drop |= {"hold", "tempo", "time"}
+    return drop
+
+
 # --------------------------------------------------------------------------- checking
 
 
@@ -558,6 +590,19 @@ class _Checker:
         return any(target == r or target.is_relative_to(r) for r in roots)
 
     def image(self, node: _Node) -> Path | None:
+        found = self._image_path(node)
+        if found is None:
+            return None
+        from hiptimer.images import ImageProblem, sniff
+
+        try:
+            sniff(found)
+        except ImageProblem as e:
+            self.ctx.at(node, f"image {_show(node.value)} {e}")
+            return None
+        return found
+
+    def _image_path(self, node: _Node) -> Path | None:
         text = self.text(node, "image", allow_empty=False)
         if text is None:
             return None
@@ -707,6 +752,13 @@ class _Checker:
             )
             return None
         self.keys(node, EXERCISE_KEYS, "an exercise")
+        entry_id: str | None = None
+        picture: str | None = None
+        if "use" in node.pairs:
+            used = self.use(node)
+            if used is None:
+                return None
+            node, entry_id, picture = used
         p = node.pairs
         name = None
         if "name" in p:
@@ -728,6 +780,13 @@ class _Checker:
         if "sides" in p:
             sides = self.sides(p["sides"][1]) or "none"
         image = self.image(p["image"][1]) if "image" in p else None
+        mirror: bool | None = None
+        if "mirror" in p:
+            mnode = p["mirror"][1]
+            if mnode.kind == "scalar" and isinstance(mnode.value, bool):
+                mirror = mnode.value
+            else:
+                self.ctx.at(mnode, f"'mirror' must be true or false, not {_describe(mnode)}")
 
         present = [k for k in p if k in DOSE_KEYS]
         # reps that hold: ``reps`` with ``hold`` (one hold per rep) or with ``phases``
@@ -792,6 +851,9 @@ class _Checker:
             sides=cast(Sides, sides),
             image=image,
             sets_low=sets_low,
+            mirror=mirror,
+            catalogue_id=entry_id,
+            picture=picture,
         )
 
     def rep_phases(
@@ -860,6 +922,40 @@ class _Checker:
         if r is None:
             return None
         return Phase(name, "hold", r.low, r.high, r.text)
+
+    def use(self, node: _Node) -> tuple[_Node, str, str | None] | None:
+        """``use: ID``: the catalogue entry's fields with this exercise's own on top.
+
+        Returns the merged mapping, the entry's id and its picture; None after an
+        error. The entry's values are placed at the ``use:`` value, so anything
+        they cause (a breath hold made too long by this routine's ``breath``) is
+        reported there. A dose given here replaces the entry's (see
+        :func:`_replaced_by`).
+        """
+        from hiptimer import catalogue
+
+        unode = node.pairs["use"][1]
+        wanted = self.text(unode, "use", allow_empty=False)
+        if wanted is None:
+            return None
+        try:
+            cat = catalogue.bundled()
+        except RoutineErrors as e:
+            self.ctx.at(unode, f"the exercise catalogue cannot be read: {e.errors[0]}")
+            return None
+        entry = cat.get(wanted)
+        if entry is None:
+            self.ctx.at(unode, f"no exercise {_show(wanted)} in the catalogue{cat.suggest(wanted)}")
+            return None
+        own = {k: v for k, v in node.pairs.items() if k != "use"}
+        drop = _replaced_by(own, entry.fields)
+        merged = _Node("map", node.line, node.col)
+        for key, (knode, vnode) in entry.fields.items():
+            if key in own or key in drop:
+                continue
+            merged.pairs[key] = (knode, _moved(vnode, unode.line, unode.col))
+        merged.pairs.update(own)
+        return merged, entry.id, entry.picture
 
     def sides(self, node: _Node) -> str | None:
         expected = "none, each or alternate"

@@ -131,8 +131,12 @@ class Exercise:
     sets: int = 1  # the upper bound when ``sets`` is a range
     sides: Sides = "none"
     image: Path | None = None  # resolved, checked to stay inside allowed folders
-    mirror: bool = False  # draw the image flipped on the second (right) side
     sets_low: int | None = None  # the lower bound of ``sets: 3-4``; None: not a range
+    # ``mirror:`` as written: flip the picture for the right side (None: the picture's own
+    # rule, which for a catalogue pose is to mirror unless the pose says otherwise)
+    mirror: bool | None = None
+    catalogue_id: str | None = None  # ``use:``: the catalogue entry this came from
+    picture: str | None = None  # the catalogue picture's id (assets/pictures/<id>.svg)
 
     @property
     def fewest_sets(self) -> int:

@@ -101,7 +101,14 @@ def build_schema() -> dict[str, Any]:
         return {"required": [key], "not": {"anyOf": [{"required": [k]} for k in without]}}
 
     exercise_props: dict[str, Any] = {
-        "name": {**text, "description": "The exercise's name (required)."},
+        "use": {
+            "description": "Take this exercise from the bundled catalogue by its id "
+            "(`hiptimer catalogue` lists them): name, picture, how, note and default dose. "
+            "Any other key beside it overrides that field; a dose given here replaces the "
+            "catalogue's.",
+            "enum": list(_catalogue_ids()),
+        },
+        "name": {**text, "description": "The exercise's name (required without use)."},
         "how": {"type": "string", "description": "How to do it: instructions shown and spoken."},
         "note": {"type": "string", "description": "A caution shown with the exercise."},
         "coach": {
@@ -169,18 +176,19 @@ def build_schema() -> dict[str, Any]:
         },
         "image": {
             "type": "string",
-            "description": "A picture, relative to the routine file; it must stay inside "
-            "the routine's folder or the app's assets.",
+            "description": "A picture: PNG, JPEG, GIF, WebP or SVG (animated GIF and WebP "
+            "play), relative to the routine file; it must stay inside the routine's folder "
+            "or the app's assets.",
+        },
+        "mirror": {
+            "type": "boolean",
+            "description": "Flip the picture for the right side (a user image is not "
+            "flipped unless this is true; a catalogue picture is, unless this is false).",
         },
         **timing,
     }
-    exercise: dict[str, Any] = {
-        "type": "object",
-        "description": "One exercise: a name and exactly one dose (hold, reps or time); "
-        "reps may hold (reps with hold or phases).",
-        "properties": exercise_props,
+    own: dict[str, Any] = {
         "required": ["name"],
-        "additionalProperties": False,
         "anyOf": [
             only("hold", "reps", "time", "phases"),
             only("time", "hold", "reps", "phases"),
@@ -197,6 +205,19 @@ def build_schema() -> dict[str, Any]:
             },
         ],
         "dependencies": {"tempo": ["reps"], "phases": ["reps"]},
+    }
+    # beside use: the entry gives the name and dose; what is given here must still fit
+    clash = [["hold", "time"], ["reps", "time"], ["hold", "phases"], ["time", "phases"]]
+    exercise: dict[str, Any] = {
+        "type": "object",
+        "description": "One exercise: a name and exactly one dose (hold, reps or time); "
+        "reps may hold (reps with hold or phases). Or use: a catalogue id, with any field "
+        "overridden beside it.",
+        "properties": exercise_props,
+        "additionalProperties": False,
+        "if": {"required": ["use"]},
+        "then": {"not": {"anyOf": [{"required": pair} for pair in clash]}},
+        "else": own,
     }
     sounds = {
         "type": "object",
@@ -236,6 +257,12 @@ def build_schema() -> dict[str, Any]:
         },
         "definitions": {"exercise": exercise},
     }
+
+
+def _catalogue_ids() -> tuple[str, ...]:
+    from hiptimer.catalogue import bundled
+
+    return bundled().ids
 
 
 def render() -> str:

@@ -158,9 +158,8 @@ def test_plan_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(data) == {"name", "duration_s", "steps"}
     assert data["name"] == "Hip flexor release" and data["duration_s"] == 1118
     steps = data["steps"]
-    assert all(
-        set(s) == {"kind", "exercise", "side", "set", "start_s", "duration_s"} for s in steps
-    )
+    keys = {"kind", "exercise", "side", "set", "start_s", "duration_s", "picture", "mirrored"}
+    assert all(set(s) == keys for s in steps)
     assert steps[0] == {
         "kind": "prep",
         "exercise": "Kneeling hip flexor stretch",
@@ -168,6 +167,8 @@ def test_plan_json(capsys: pytest.CaptureFixture[str]) -> None:
         "set": 1,
         "start_s": 0,
         "duration_s": 5,
+        "picture": None,  # the example has no image and uses no catalogue entry
+        "mirrored": False,
     }
     assert [s["side"] for s in steps[1:4]] == ["left", "right", "right"]
     lunge = [

@@ -61,6 +61,9 @@ def test_routines_validate_against_schema(path: Path) -> None:
         {"exercises": [{"name": "E", "hold": 30}]},
         {"name": "R", "exercises": [{"name": "E", "hold": 3601}]},
         {"name": "R", "exercises": [{"name": "E", "hold": 30}], "sounds": {"goo": "a.wav"}},
+        {"name": "R", "exercises": [{"use": "pigeon-pse"}]},
+        {"name": "R", "exercises": [{"use": "pigeon-pose", "hold": 30, "time": 60}]},
+        {"name": "R", "exercises": [{"use": "pigeon-pose", "mirror": "yes"}]},
     ],
 )
 def test_schema_rejects_what_the_loader_rejects(doc: dict[str, Any]) -> None:
@@ -90,3 +93,24 @@ def test_schema_rejects_what_the_loader_rejects(doc: dict[str, Any]) -> None:
 def test_schema_accepts_dose_forms(dose: dict[str, Any]) -> None:
     doc = {"name": "R", "exercises": [{"name": "E", **dose}]}
     assert list(_validator().iter_errors(doc)) == []
+
+
+@pytest.mark.parametrize(
+    "exercise",
+    [
+        {"use": "pigeon-pose"},
+        {"use": "pigeon-pose", "hold": "45s", "name": "Long pigeon"},
+        {"use": "glute-bridge", "tempo": "4s"},
+        {"name": "E", "hold": 30, "image": "me.gif", "mirror": True},
+    ],
+)
+def test_schema_accepts_use_and_mirror(exercise: dict[str, Any]) -> None:
+    doc = {"name": "R", "exercises": [exercise]}
+    assert list(_validator().iter_errors(doc)) == []
+
+
+def test_schema_lists_the_catalogue_ids() -> None:
+    from hiptimer.catalogue import bundled
+
+    use = build_schema()["definitions"]["exercise"]["properties"]["use"]
+    assert use["enum"] == list(bundled().ids)

@@ -1,0 +1,136 @@
+"""Which picture a step shows, and whether it is mirrored (pure, no Qt).
+
+A picture is either a catalogue pose picture (``assets/pictures/<id>.svg``, key pose 0,
+with further key poses in ``<id>.<n>.svg``), taken from the exercise's catalogue entry,
+or a user image (``image:``), which wins when both are given. Prep and rest show the
+picture of the exercise that comes next, since that is what the person gets ready for.
+
+Mirroring: a picture shows the left side (the side worked first). For the right side a
+catalogue pose is mirrored unless its pose data says otherwise (``"mirror": false`` in
+``assets/pictures/index.json``); a user image only with ``mirror: true``. ``mirror:`` on
+the exercise overrides both.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from hiptimer.plan import Plan, Side, Step
+from hiptimer.routine import Exercise
+
+INDEX_FILE = "index.json"
+_POSE_FILE = re.compile(r"^(?P<id>[a-z0-9-]+)\.(?P<n>\d+)\.svg$")
+
+
+@dataclass(frozen=True)
+class PictureRef:
+    """What to draw: ``kind`` catalogue (``ref`` is the picture id) or file (a path)."""
+
+    kind: Literal["catalogue", "file"]
+    ref: str  # the catalogue picture id, or the file's path as text
+    path: Path  # the file to draw (a catalogue picture: its key pose 0)
+    mirror: bool  # drawn flipped for the right side
+    poses: tuple[Path, ...] = ()  # catalogue: every key pose's SVG, in order
+
+    @property
+    def is_catalogue(self) -> bool:
+        return self.kind == "catalogue"
+
+    def mirrored(self, side: Side | None) -> bool:
+        """Whether to draw it flipped while ``side`` is being worked."""
+        return self.mirror and side == "right"
+
+
+def pictures_dir() -> Path:
+    from hiptimer.resources import assets_dir
+
+    return assets_dir() / "pictures"
+
+
+_index_cache: dict[tuple[Path, int], dict[str, dict[str, object]]] = {}
+
+
+def _index(folder: Path) -> dict[str, dict[str, object]]:
+    """``index.json``'s per-picture data, by id (empty if absent or unreadable).
+
+    Accepts ``{"pictures": {id: {...}}}``, ``{id: {...}}`` or ``[{"id": ...}, ...]``.
+    """
+    path = folder / INDEX_FILE
+    try:
+        key = (path, path.stat().st_mtime_ns)
+    except OSError:
+        return {}
+    if key in _index_cache:
+        return _index_cache[key]
+    try:
+        data: object = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if isinstance(data, dict) and isinstance(data.get("pictures"), dict | list):
+        data = data["pictures"]
+    out: dict[str, dict[str, object]] = {}
+    if isinstance(data, list):
+        for item in data:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                out[item["id"]] = item
+    elif isinstance(data, dict):
+        out = {k: v for k, v in data.items() if isinstance(v, dict)}
+    _index_cache.clear()
+    _index_cache[key] = out
+    return out
+
+
+def catalogue_picture(
+    picture_id: str, folder: Path | None = None, mirror: bool | None = None
+) -> PictureRef | None:
+    """The catalogue picture ``picture_id``, None if its SVG is not there."""
+    d = folder if folder is not None else pictures_dir()
+    first = d / f"{picture_id}.svg"
+    if not first.is_file():
+        return None
+    more: list[tuple[int, Path]] = []
+    for p in d.glob(f"{picture_id}.*.svg"):
+        m = _POSE_FILE.match(p.name)
+        if m and m["id"] == picture_id:
+            more.append((int(m["n"]), p))
+    poses = (first, *(p for _n, p in sorted(more)))
+    if mirror is None:
+        flag = _index(d).get(picture_id, {}).get("mirror", True)
+        mirror = flag if isinstance(flag, bool) else True
+    return PictureRef("catalogue", picture_id, first, mirror, poses)
+
+
+def exercise_picture(ex: Exercise) -> PictureRef | None:
+    """The exercise's own picture: its image, else its catalogue picture, else None."""
+    if ex.image is not None:
+        return PictureRef("file", str(ex.image), ex.image, bool(ex.mirror), (ex.image,))
+    if ex.picture is not None:
+        return catalogue_picture(ex.picture, mirror=ex.mirror)
+    return None
+
+
+def shown_exercise(plan: Plan, step: Step) -> Exercise:
+    """The exercise a step's picture belongs to: rest shows the next exercise."""
+    if step.kind == "rest":
+        for later in plan.steps[step.index + 1 :]:
+            return later.exercise
+    return step.exercise
+
+
+def step_picture(plan: Plan, step: Step) -> PictureRef | None:
+    return exercise_picture(shown_exercise(plan, step))
+
+
+def step_side(plan: Plan, step: Step) -> Side | None:
+    """The side a step's picture shows: its own, or for prep and rest the first side
+    of the exercise that comes next."""
+    if step.kind in ("prep", "rest"):
+        for later in plan.steps[step.index + 1 :]:
+            if later.kind == "work":
+                return later.side
+        return None
+    return step.side
