@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from hiptimer import safefile
+
 ImageFormat = Literal["png", "jpeg", "gif", "webp", "svg"]
 FORMATS: tuple[ImageFormat, ...] = ("png", "jpeg", "gif", "webp", "svg")
 
@@ -63,9 +65,10 @@ def sniff(path: Path) -> ImageInfo:
             raise ImageProblem(
                 f"is {size:,} bytes; pictures are at most {MAX_IMAGE_BYTES // (1024 * 1024)} MiB"
             )
-        data = path.read_bytes()
+        # regular files only, opened without blocking, never more than the cap read
+        data = safefile.read_regular(path, MAX_IMAGE_BYTES, "picture")
     except OSError as e:
-        raise ImageProblem(f"cannot be read: {e.strerror or e}") from None
+        raise ImageProblem(f"cannot be read: {safefile.reason_for(e)}") from None
     return sniff_bytes(data)
 
 
