@@ -221,8 +221,8 @@ def parse_count(value: object, units: tuple[str, ...] = ()) -> Count:
         if units:
             hint = _suggest(unit, units) or f" (expected {' or '.join(units)})"
         else:
-            hint = _suggest(unit, list(BREATH_UNITS + tuple(UNIT_SECONDS)))
-            hint = " (write only a number or a range)" if not hint else hint
+            # no unit is allowed here: suggesting a near unit would suggest an error
+            hint = " (write only a number or a range)"
         raise ParseError(f"unexpected word {unit!r} in {text!r}{hint}")
     low = int(m.group("low"))
     high = int(m.group("high")) if m.group("high") is not None else low

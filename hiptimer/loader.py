@@ -37,7 +37,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from hiptimer import durations, safefile, wav
+from hiptimer import durations, safefile, wav, yaml_hints
 from hiptimer.durations import BREATH_UNITS, Count, ParseError
 from hiptimer.routine import (
     CUE_NAMES,
@@ -386,6 +386,10 @@ def _parse(text: str, ctx: _Ctx) -> _Node | None:
             line, col = _flow_depth_crossing(text, MAX_DEPTH - 1) or (1, 1)
             ctx.err(line, col, f"nesting deeper than {MAX_DEPTH} levels; a routine is flat")
             return None
+        hint = _syntax_hint(text, e)
+        if hint is not None:
+            ctx.err(*hint)
+            return None
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = e.problem or "cannot be read"
@@ -426,6 +430,19 @@ def _replaced_by(own: Mapping[str, object], entry: Mapping[str, object]) -> set[
     return drop
 
 
+def _syntax_hint(text: str, e: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """The usual hand-writing mistakes in words (see :mod:`hiptimer.yaml_hints`)."""
+    pm, cm = e.problem_mark, e.context_mark
+    keys = {*ROUTINE_KEYS, *EXERCISE_KEYS, *PHASE_KEYS, *CUE_NAMES}
+    return yaml_hints.explain(
+        text,
+        e.problem,
+        (pm.line, pm.column) if pm else None,
+        (cm.line, cm.column) if cm else None,
+        keys,
+    )
+
+
 # --------------------------------------------------------------------------- checking
 
 
@@ -458,7 +475,7 @@ class _Checker:
     def keys(self, node: _Node, allowed: Sequence[str], where: str) -> None:
         for name, (key, _value) in node.pairs.items():
             if name not in allowed:
-                hint = _suggest(name, allowed)
+                hint = yaml_hints.did_you_mean(name, allowed)
                 self.ctx.at(key, f"unknown key '{name}' in {where}{hint}")
 
     def text(self, node: _Node, key: str, *, allow_empty: bool = True) -> str | None:

@@ -406,11 +406,14 @@ def test_sounds(tmp_path: Path) -> None:
 def test_yaml_syntax_error_located() -> None:
     line, col, msg = one_error("name: R\nexercises:\n  - name: E\n   hold: 30\n")
     assert (line, col) == (4, 4)
+    assert msg.startswith("bad indentation: 'hold' on line 4 is indented by 3 spaces")
+    # what no hint fits keeps the parser's words
+    line, col, msg = one_error("name: R\nexercises: [a, b\n")
     assert msg.startswith("YAML syntax error")
     line, col, msg = one_error("name: R\nexercises:\n  - name: E\n    hold: a: b\n")
-    assert (line, col) == (4, 12) and "mapping values are not allowed" in msg
+    assert (line, col) == (4, 11) and "put text that contains ': ' in quotes" in msg
     line, col, msg = one_error("name: R\nexercises:\n\t- name: E\n")
-    assert (line, col) == (3, 1) and "YAML syntax error" in msg
+    assert (line, col) == (3, 1) and msg == "YAML cannot indent with tabs; use spaces"
 
 
 def test_unclosed_flow_located() -> None:
