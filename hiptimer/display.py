@@ -93,6 +93,7 @@ class ExerciseCard:
     note: str  # a caution, "" if none
     picture: str | None  # a catalogue picture id, a file path, or None
     mirrored: bool  # draw the picture flipped (the other side of a ``mirror`` picture)
+    coach: str = ""  # the trainer's private note: presenter view only, never the projector
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,7 @@ def exercise_card(ex: Exercise, side: Side | None = None) -> ExerciseCard:
         note=ex.note,
         picture=ref.ref if ref is not None else None,
         mirrored=ref is not None and ref.mirrored(side),
+        coach=ex.coach,
     )
 
 

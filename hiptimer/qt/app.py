@@ -34,7 +34,7 @@ import hiptimer.safety  # noqa: F401
 from hiptimer.clock import Clock, MonotonicClock
 
 # isort: on
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -60,6 +60,15 @@ from PySide6.QtWidgets import (
 
 from hiptimer.qt.library import LibraryItem, LibraryPage, OverviewPage
 from hiptimer.qt.settings import APPLICATION, AUDIO_BACKENDS, ORGANIZATION, THEMES, Settings
+from hiptimer.qt.studio import (
+    AUTO,
+    WINDOW,
+    ProjectorWindow,
+    Studio,
+    clear_layout,
+    screen_keys,
+    screen_label,
+)
 from hiptimer.qt.theme import apply_theme, surface
 
 if TYPE_CHECKING:
@@ -71,6 +80,10 @@ STARTUP_MARKER = "HIPTIMER_WINDOW_SHOWN"
 #: ... once the library lists the routines, and once the session log is open.
 LIBRARY_MARKER = "HIPTIMER_LIBRARY_READY"
 READY_MARKER = "HIPTIMER_READY"
+
+#: Esc once in a session shows this for ESC_AGAIN_MS; Esc again within it ends the session.
+ESC_AGAIN_TEXT = "Esc again to end the session"
+ESC_AGAIN_MS = 3000
 
 PAGE_TITLES = {"library": "Library", "overview": "Overview", "player": "", "summary": "Summary"}
 
@@ -104,6 +117,15 @@ class AppOptions:
             mute=bool(getattr(args, "mute", False)),
             audio_backend=getattr(args, "audio_backend", None),
         )
+
+
+def _alive(obj: QObject) -> bool:
+    """False once Qt has deleted the C++ object behind ``obj``."""
+    try:
+        obj.objectName()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _to_library_item(entry: Any) -> LibraryItem:
@@ -153,25 +175,6 @@ class Banner(QWidget):
         return list(self._messages)
 
 
-class ProjectorWindow(QWidget):
-    """The clean player alone, fullscreen on the projector (two-screen presentation)."""
-
-    def __init__(self, owner: MainWindow) -> None:
-        super().__init__(None, Qt.WindowType.Window)
-        self._owner = owner
-        self.setWindowTitle("HipTimer — Projector")
-        self._lay = QVBoxLayout(self)
-        self._lay.setContentsMargins(0, 0, 0, 0)
-        owner.install_window_keys(self)
-
-    def set_player(self, widget: QWidget) -> None:
-        self._lay.addWidget(widget)
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        self._owner.on_projector_closed(self)
-        event.accept()
-
-
 class MainWindow(QMainWindow):
     """The app's window. Tests build it with a FakeClock factory and a temp Settings."""
 
@@ -202,7 +205,6 @@ class MainWindow(QMainWindow):
         self.cue_director: Any = None
         self.player_widget: Any = None
         self.presenter_widget: Any = None
-        self.projector: ProjectorWindow | None = None
         self.summary_widget: QWidget | None = None
         self._store: Any = None
         self._store_tried = False
@@ -251,9 +253,23 @@ class MainWindow(QMainWindow):
         self.overview.back_requested.connect(self.show_library)
         self.overview.start_requested.connect(self.start_session)
 
+        self._window_done_shortcuts: list[QShortcut] = []
+        self._cli_choice = self._resolve_cli_screen()
+        self.studio = Studio(
+            self,
+            self._player_layout,
+            choice=self.player_screen_choice,
+            enter_fullscreen=self.enter_fullscreen,
+            leave_fullscreen=self.leave_fullscreen,
+            install_keys=self.install_window_keys,
+        )
+        self.studio.notice.connect(self.show_message)
+        self.studio.placed.connect(self._on_studio_placed)
+
         self._build_menus()
+        self._build_clicker_actions()
         self.install_window_keys(self)
-        self.resize(1100, 720)
+        self._fit_default_size()
         self.statusBar().showMessage(
             f"Rehearsal: the clock runs ×{self.options.speed:g}"
             if self.options.speed != 1
@@ -311,11 +327,23 @@ class MainWindow(QMainWindow):
         self.motion_action.setCheckable(True)
         self.motion_action.setChecked(self.settings.reduced_motion)
         self.motion_action.toggled.connect(self._on_motion_action_toggled)
+        self.larger_text_action = view.addAction("&Larger text")
+        self.larger_text_action.setCheckable(True)
+        self.larger_text_action.setChecked(self.settings.larger_text)
+        self.larger_text_action.toggled.connect(self._on_larger_text_action_toggled)
 
         self.presentation_menu = mb.addMenu("&Presentation")
         self.screen_menu = self.presentation_menu.addMenu("Player &screen")
         self.screen_menu.aboutToShow.connect(self._fill_screen_menu)
         self._fill_screen_menu()
+        self.mirror_action = self.presentation_menu.addAction("&Mirror left and right")
+        self.mirror_action.setCheckable(True)
+        self.mirror_action.setChecked(self.settings.mirror)
+        self.mirror_action.setToolTip("For a class that faces you: the class's screen swaps sides")
+        self.mirror_action.toggled.connect(self._on_mirror_action_toggled)
+        self.blank_action = self.presentation_menu.addAction("&Blank the class's screen (B, .)")
+        self.blank_action.setEnabled(False)
+        self.blank_action.triggered.connect(self.toggle_blank)
 
         sound = mb.addMenu("&Sound")
         self.mute_action = sound.addAction("&Mute")
@@ -387,9 +415,10 @@ class MainWindow(QMainWindow):
             self.addAction(act)
 
     def install_window_keys(self, window: QWidget) -> None:
-        """Esc (leave fullscreen) on ``window``; the projector also gets F/F11, M, Ctrl+Q."""
+        """Esc (leave fullscreen; in a session, twice ends it) on ``window``; the
+        projector also gets F/F11, M and Ctrl+Q."""
         esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
-        esc.activated.connect(self.leave_fullscreen)
+        esc.activated.connect(self.on_escape)
         if window is not self:
             for keys, slot in (
                 (("F", "F11"), self.toggle_fullscreen),
@@ -398,26 +427,97 @@ class MainWindow(QMainWindow):
             ):
                 for k in keys:
                     QShortcut(QKeySequence(k), window).activated.connect(slot)
+            # the projector may hold the focus when the session ends: PageDown is Done there too
+            done = QShortcut(QKeySequence(Qt.Key.Key_PageDown), window)
+            done.setEnabled(self._page == "summary")
+            done.activated.connect(self._on_clicker_done_triggered)
+            self._window_done_shortcuts.append(done)
+
+    def _build_clicker_actions(self) -> None:
+        """What a presentation clicker sends, outside a session's own keys: PageDown,
+        F5 or Shift+F5 start from the overview; PageDown is Done on the summary. Each
+        is enabled only on its page, so PageDown still scrolls the library."""
+        self.clicker_start_action = QAction("Start (clicker)", self)
+        self.clicker_start_action.setShortcuts(
+            [QKeySequence(Qt.Key.Key_PageDown), QKeySequence("F5"), QKeySequence("Shift+F5")]
+        )
+        self.clicker_start_action.triggered.connect(self._on_clicker_start_triggered)
+        self.clicker_done_action = QAction("Done (clicker)", self)
+        self.clicker_done_action.setShortcut(QKeySequence(Qt.Key.Key_PageDown))
+        self.clicker_done_action.triggered.connect(self._on_clicker_done_triggered)
+        for act in (self.clicker_start_action, self.clicker_done_action):
+            act.setEnabled(False)
+            self.addAction(act)
+        self._esc_armed = QTimer(self)
+        self._esc_armed.setSingleShot(True)
+        self._esc_armed.setInterval(ESC_AGAIN_MS)
+
+    def _on_clicker_start_triggered(self) -> None:
+        if self._page == "overview":
+            self.start_session()
+
+    def _on_clicker_done_triggered(self) -> None:
+        if self._page == "summary":
+            self._on_summary_done()
+
+    def on_escape(self) -> None:
+        """Esc: leaves fullscreen first (the player in the window); in a session, once
+        shows "Esc again to end the session" for 3 s and a second Esc ends it."""
+        if self.isFullScreen() or self._chrome_hidden or not self.session_active():
+            self.leave_fullscreen()
+            return
+        if self._esc_armed.isActive():
+            self._esc_armed.stop()
+            self._show_prompt("")
+            self.stop_session()
+            return
+        self._esc_armed.start()
+        self._show_prompt(ESC_AGAIN_TEXT, ESC_AGAIN_MS)
+
+    def _show_prompt(self, text: str, ms: int = 0) -> None:
+        for w in (self.player_widget, self.presenter_widget):
+            if w is not None:
+                w.show_prompt(text, ms)
+        if text:
+            self.statusBar().showMessage(text, ms)
+        else:
+            self.statusBar().clearMessage()
 
     def _fill_screen_menu(self) -> None:
         self.screen_menu.clear()
         group = QActionGroup(self.screen_menu)
-        chosen = self.settings.screen
-        auto = self.screen_menu.addAction("Automatic (the other screen when there are two)")
-        auto.setCheckable(True)
-        auto.setChecked(chosen is None)
-        group.addAction(auto)
-        auto.triggered.connect(lambda _c=False: self.set_player_screen(None))
-        for i, scr in enumerate(QGuiApplication.screens()):
-            g = scr.geometry()
-            primary = " (primary)" if scr is QGuiApplication.primaryScreen() else ""
-            act = self.screen_menu.addAction(
-                f"Screen {i}: {scr.name() or 'display'} {g.width()}×{g.height()}{primary}"
-            )
+        chosen = self.player_screen_choice()
+        screens = QGuiApplication.screens()
+        keys = screen_keys(screens)
+
+        def add(text: str, choice: str, enabled: bool = True) -> None:
+            act = self.screen_menu.addAction(text)
             act.setCheckable(True)
-            act.setChecked(chosen == i)
+            act.setChecked(chosen == choice)
+            act.setEnabled(enabled)
+            act.setData(choice)
             group.addAction(act)
-            act.triggered.connect(lambda _c=False, n=i: self.set_player_screen(n))
+            act.triggered.connect(lambda _c=False, c=choice: self.set_player_screen(c))
+
+        add("Automatic (the screen without this window)", AUTO)
+        add("In the window", WINDOW)
+        self.screen_menu.addSeparator()
+        for scr, key in zip(screens, keys, strict=True):
+            add(screen_label(scr, key), key)
+        if chosen not in (AUTO, WINDOW, *keys):
+            add(f"{chosen} (not connected: Automatic until it is back)", chosen, False)
+
+    def _fit_default_size(self) -> None:
+        """1100×720 where it fits; on a small screen (1366×768 with a panel) the whole
+        window, frame included, stays inside the screen's free area."""
+        scr = self.screen() or QGuiApplication.primaryScreen()
+        w, h = 1100, 720
+        if scr is not None:
+            avail = scr.availableGeometry()
+            frame_h, frame_w = 40, 8  # title bar and borders of a typical window manager
+            w = min(w, avail.width() - frame_w)
+            h = min(h, avail.height() - frame_h)
+        self.resize(w, h)
 
     # -- pages -----------------------------------------------------------------
     def current_page(self) -> str:
@@ -425,6 +525,12 @@ class MainWindow(QMainWindow):
 
     def _set_page(self, name: str) -> None:
         self._page = name
+        self.clicker_start_action.setEnabled(name == "overview")
+        self.clicker_done_action.setEnabled(name == "summary")
+        self._window_done_shortcuts = [sc for sc in self._window_done_shortcuts if _alive(sc)]
+        for sc in self._window_done_shortcuts:
+            sc.setEnabled(name == "summary")
+        self.blank_action.setEnabled(name == "player")
         self.stack.setCurrentWidget(self._pages[name])
         if name == "player":
             title = self._routine_name
@@ -586,6 +692,7 @@ class MainWindow(QMainWindow):
         from hiptimer.engine import Session
         from hiptimer.qt.controller import SessionController
         from hiptimer.qt.player import PlayerWidget
+        from hiptimer.qt.presenter import PresenterWidget
 
         self._teardown_session()
         clock = self._clock_factory(self.options.speed)
@@ -613,7 +720,18 @@ class MainWindow(QMainWindow):
         self.player_widget.set_muted(self.muted)
         self.player_widget.set_flash_enabled(self.settings.flash_enabled)
         self.player_widget.set_reduced_motion(self.settings.reduced_motion)
+        self.player_widget.set_mirrored(self.settings.mirror)
+        self.player_widget.set_larger_text(self.settings.larger_text)
         self.player_widget.mute_toggle_requested.connect(self.toggle_mute)
+        self.player_widget.blank_changed.connect(self._on_player_blank_changed)
+        self.presenter_widget = PresenterWidget(self.controller)
+        self.presenter_widget.mute_toggle_requested.connect(self.toggle_mute)
+        self.presenter_widget.blank_toggle_requested.connect(
+            self._on_presenter_blank_toggle_requested
+        )
+        self.presenter_widget.set_muted(self.muted)
+        self.presenter_widget.set_mirrored(self.settings.mirror)
+        self.presenter_widget.set_larger_text(self.settings.larger_text)
         self._place_player()
         self._set_page("player")
         self.controller.start()
@@ -644,60 +762,69 @@ class MainWindow(QMainWindow):
         if self.controller is not None:
             self.controller.add_listener(self.cue_director.handle)
 
-    def _target_screen(self) -> QScreen | None:
-        screens = QGuiApplication.screens()
-        n = self.options.screen if self.options.screen is not None else self.settings.screen
+    # -- where the player goes (hiptimer.qt.studio) -----------------------------------
+    def _resolve_cli_screen(self) -> str | None:
+        """``--screen N`` (0-based) as a screen key for this run; a bad N warns once."""
+        n = self.options.screen
         if n is None:
             return None
+        screens = QGuiApplication.screens()
         if 0 <= n < len(screens):
-            return screens[n]
-        msg = (
-            f"There is no screen {n} (screens: 0 to {len(screens) - 1}); using the primary screen."
-        )
+            return screen_keys(screens)[n]
+        msg = f"There is no screen {n} (screens: 0 to {len(screens) - 1}); using Automatic."
         self.status(msg)
         print(f"hiptimer: warning: {msg}", file=sys.stderr)
         return None
 
-    def _place_player(self) -> None:
-        """One screen: the player here. Two screens and presenting: projector + presenter."""
-        screens = QGuiApplication.screens()
-        target = self._target_screen()
-        presenting = self.options.fullscreen or self.options.screen is not None
-        own_screen = self.screen()
-        if presenting and len(screens) >= 2:
-            if target is None:
-                others = [s for s in screens if s is not own_screen]
-                target = others[0] if others else screens[-1]
-            from hiptimer.qt.player import PresenterWidget
+    def player_screen_choice(self) -> str:
+        """The choice in force: ``--screen`` for this run, else Presentation › Player screen."""
+        return self._cli_choice if self._cli_choice is not None else self.settings.player_screen
 
-            if target is not own_screen:
-                self.projector = ProjectorWindow(self)
-                self.projector.set_player(self.player_widget)
-                self.projector.setScreen(target)
-                self.projector.setGeometry(target.geometry())
-                self.projector.showFullScreen()
-                self.presenter_widget = PresenterWidget(self.controller)
-                self.presenter_widget.mute_toggle_requested.connect(self.toggle_mute)
-                self.presenter_widget.blank_toggle_requested.connect(
-                    self._on_presenter_blank_toggle_requested
-                )
-                self.presenter_widget.set_muted(self.muted)
-                self._player_layout.addWidget(self.presenter_widget)
-                self.presenter_widget.setFocus()
-                return
-        self._player_layout.addWidget(self.player_widget)
-        self.player_widget.setFocus()
-        if self.options.fullscreen:
-            self.enter_fullscreen(target)
+    def set_player_screen(self, choice: str) -> None:
+        """Presentation › Player screen: saved; applies to the next start, and mid-session
+        it moves the player at once."""
+        self.settings.player_screen = choice
+        self._cli_choice = None  # the menu choice wins over the command line from now on
+        if self.studio.active:
+            self.studio.place()
+
+    @property
+    def projector(self) -> ProjectorWindow | None:
+        return self.studio.projector
+
+    def _place_player(self) -> None:
+        placement = self.studio.begin(self.player_widget, self.presenter_widget)
+        if placement.mode == "window" and self.options.fullscreen:
+            self.enter_fullscreen()
+
+    def _on_studio_placed(self, _placement: object) -> None:
+        if self.player_widget is not None:
+            presenting = self.projector is not None or self.isFullScreen()
+            self.player_widget.set_presenting(presenting)
 
     def _on_presenter_blank_toggle_requested(self) -> None:
-        if self.player_widget is not None:
-            self.player_widget.set_blanked(not self.player_widget.blanked)
+        self.toggle_blank()
+
+    def _on_player_blank_changed(self, on: bool) -> None:
+        if self.presenter_widget is not None:
+            self.presenter_widget.set_blanked(on)
+        self.blank_action.setText(
+            "Un&blank the class's screen (B, .)" if on else "&Blank the class's screen (B, .)"
+        )
+        if self.projector is None:  # in the window: say how back, since the screen says nothing
+            self.status("Screen blanked: B or . to return" if on else "")
+
+    def toggle_blank(self) -> None:
+        """B or '.': the class's screen goes black (the timer runs on); again to return."""
+        if self.player_widget is None:
+            return
+        on = not self.player_widget.blanked
+        self.player_widget.set_blanked(on)
 
     def _on_controller_finished(self, status: str) -> None:
         if self._closing:
             return
-        self._set_cues_finished()
+        # The class's screen keeps showing the end until the summary's Done.
         if self.options.quit_on_finish:
             # Let the "session complete" cue ring out before the output closes.
             tail_s = 0.0
@@ -707,10 +834,6 @@ class MainWindow(QMainWindow):
             return
         self._show_summary()
         self._refresh_goal()
-
-    def _set_cues_finished(self) -> None:
-        if self.projector is not None:
-            self.projector.hide()
 
     def _show_summary(self) -> None:
         from hiptimer.qt.summary import SummaryWidget
@@ -722,6 +845,8 @@ class MainWindow(QMainWindow):
         self._summary_layout.addWidget(self.summary_widget)
         self._leave_player_page()
         self._set_page("summary")
+        self.activateWindow()  # the clicker's next PageDown is Done, here
+        self.summary_widget.done_button.setFocus()
         self._offer_rating()
 
     def _offer_rating(self) -> None:
@@ -764,13 +889,15 @@ class MainWindow(QMainWindow):
     def _leave_player_page(self) -> None:
         if self.isFullScreen() or self._chrome_hidden:
             self.leave_fullscreen()
-        if self.projector is not None:
-            proj, self.projector = self.projector, None
-            proj.close()
-            proj.deleteLater()
 
     def _teardown_session(self) -> None:
         self._leave_player_page()
+        self.studio.end()
+        for w in (self.player_widget, self.presenter_widget):
+            if w is not None:
+                w.hide()
+                w.setParent(None)
+                w.deleteLater()
         self._clear_layout(self._player_layout)
         self._clear_layout(self._summary_layout)
         self._clear_layout(self._rating_layout)
@@ -788,31 +915,18 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _clear_layout(layout: QVBoxLayout | QHBoxLayout) -> None:
-        while layout.count():
-            it = layout.takeAt(0)
-            w = it.widget() if it is not None else None
-            if w is not None:
-                w.hide()
-                w.setParent(None)
-                w.deleteLater()
-
-    def on_projector_closed(self, window: ProjectorWindow) -> None:
-        if self.projector is window and self.session_active():
-            # The projector went away mid-session: carry on in the main window.
-            self.projector = None
-            if self.presenter_widget is not None:
-                self.presenter_widget.hide()
-            self._player_layout.addWidget(self.player_widget)
-            self.player_widget.show()
+        clear_layout(layout)
 
     # -- fullscreen, mute, theme ---------------------------------------------------
     def _fullscreen_window(self) -> QWidget:
         return self.projector if self.projector is not None else self
 
     def enter_fullscreen(self, screen: QScreen | None = None) -> None:
+        self._enter_fullscreen(screen)
+        self._on_studio_placed(None)
+
+    def _enter_fullscreen(self, screen: QScreen | None = None) -> None:
         win = self._fullscreen_window()
-        if screen is None:
-            screen = self._target_screen()
         if screen is not None and win.screen() is not screen:
             if win.isFullScreen():
                 win.showNormal()
@@ -827,6 +941,10 @@ class MainWindow(QMainWindow):
         win.showFullScreen()
 
     def leave_fullscreen(self) -> None:
+        self._leave_fullscreen()
+        self._on_studio_placed(None)
+
+    def _leave_fullscreen(self) -> None:
         win = self._fullscreen_window()
         if win is not self:
             return  # the projector stays fullscreen; closing it is the way out
@@ -847,12 +965,6 @@ class MainWindow(QMainWindow):
             self.leave_fullscreen()
         elif not win.isFullScreen():
             self.enter_fullscreen()
-
-    def set_player_screen(self, index: int | None) -> None:
-        self.settings.screen = index
-        self.options.screen = None  # the menu choice wins over the command line from now on
-        if self.isFullScreen() and index is not None:
-            self.enter_fullscreen(self._target_screen())
 
     def toggle_mute(self) -> None:
         self.set_muted(not self.muted)
@@ -949,6 +1061,18 @@ class MainWindow(QMainWindow):
         self.settings.reduced_motion = on
         if self.player_widget is not None:
             self.player_widget.set_reduced_motion(on)
+
+    def _on_mirror_action_toggled(self, on: bool) -> None:
+        self.settings.mirror = on
+        for w in (self.player_widget, self.presenter_widget):
+            if w is not None:
+                w.set_mirrored(on)
+
+    def _on_larger_text_action_toggled(self, on: bool) -> None:
+        self.settings.larger_text = on
+        for w in (self.player_widget, self.presenter_widget):
+            if w is not None:
+                w.set_larger_text(on)
 
     # -- quitting ----------------------------------------------------------------
     def quit(self) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from PySide6.QtCore import QKeyCombination, QRect, Qt, Signal
+from PySide6.QtCore import QKeyCombination, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -24,13 +24,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QGridLayout,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -44,7 +41,7 @@ from hiptimer.events import (
     Resumed,
     StepStarted,
 )
-from hiptimer.plan import Side, Step, format_clock
+from hiptimer.plan import Side, Step
 from hiptimer.qt import theme as _theme
 from hiptimer.qt.controller import SessionController
 from hiptimer.qt.widgets import (
@@ -121,7 +118,8 @@ def bind_session_keys(
     extra: dict[str, Callable[[], None]] | None = None,
 ) -> dict[str, QAction]:
     """Space start/pause/resume, Right/PageDown next, Left/PageUp previous,
-    + extend, and any ``extra`` (name -> slot; "blank" binds B). The actions
+    + extend, F5/Shift+F5 resume (a clicker's start), and any ``extra`` (name ->
+    slot; "blank" binds B and '.'). The actions
     work while the widget's window is active and the widget is shown."""
     keys: dict[str, tuple[list[QKeySequence], Callable[[], None]]] = {
         "toggle": ([QKeySequence(Qt.Key.Key_Space)], controller.toggle),
@@ -142,9 +140,17 @@ def bind_session_keys(
             ],
             lambda: controller.extend(10.0),
         ),
+        "resume": (
+            [QKeySequence("F5"), QKeySequence("Shift+F5")],
+            lambda: controller.toggle() if controller.session.state == "paused" else None,
+        ),
     }
     if extra and "blank" in extra:
-        keys["blank"] = ([QKeySequence(Qt.Key.Key_B)], extra["blank"])
+        # '.' is what several clickers send for their "black screen" button
+        keys["blank"] = (
+            [QKeySequence(Qt.Key.Key_B), QKeySequence(Qt.Key.Key_Period)],
+            extra["blank"],
+        )
     actions: dict[str, QAction] = {}
     for name, (seqs, slot) in keys.items():
         a = QAction(name, widget)
@@ -209,10 +215,19 @@ class PlayerWidget(QWidget):
     mute_toggle_requested = Signal()
     blank_changed = Signal(bool)
 
-    def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, controller: SessionController, parent: QWidget | None = None, *, keys: bool = True
+    ) -> None:
         super().__init__(parent)
         self._controller = controller
         self._theme = _theme_name()
+        self._presenting = False  # the class's view: no buttons, no hints
+        self._mirrored = False
+        self._text_scale = 1.0
+        self._prompt = ""
+        self._prompt_timer = QTimer(self)
+        self._prompt_timer.setSingleShot(True)
+        self._prompt_timer.timeout.connect(self._on_prompt_timer_timeout)
         self._blanked = False
         self._muted = False
         self._flash_enabled = True
@@ -273,9 +288,11 @@ class PlayerWidget(QWidget):
         self.flash_overlay = FlashOverlay(self)
         self.blank_overlay = BlankOverlay(self)
 
-        self.actions_by_name = bind_session_keys(
-            self, controller, {"blank": lambda: self.set_blanked(not self._blanked)}
-        )
+        self.actions_by_name: dict[str, QAction] = {}
+        if keys:  # not for a copy shown inside the presenter view (one set per window)
+            self.actions_by_name = bind_session_keys(
+                self, controller, {"blank": lambda: self.set_blanked(not self._blanked)}
+            )
         controller.state_changed.connect(self._on_controller_state_changed)
         controller.events_emitted.connect(self._on_controller_events_emitted)
         self._apply_colors()
@@ -310,6 +327,51 @@ class PlayerWidget(QWidget):
         else:
             self.blank_overlay.hide()
         self.blank_changed.emit(on)
+
+    @property
+    def presenting(self) -> bool:
+        return self._presenting
+
+    def set_presenting(self, on: bool) -> None:
+        """The class's view (projector, fullscreen): no buttons and no hints."""
+        if on == self._presenting:
+            return
+        self._presenting = on
+        self.buttons.setVisible(not on)
+        self._refresh()
+        self._relayout()
+
+    @property
+    def mirrored(self) -> bool:
+        return self._mirrored
+
+    def set_mirrored(self, on: bool) -> None:
+        """Left and right swapped in words and arrows, for a class facing the trainer."""
+        if on != self._mirrored:
+            self._mirrored = on
+            self._refresh()
+
+    def set_larger_text(self, on: bool) -> None:
+        """View › Larger text: the instructions, cautions and what comes next grow."""
+        scale = 1.35 if on else 1.0
+        if scale != self._text_scale:
+            self._text_scale = scale
+            self._relayout()
+
+    def show_prompt(self, text: str, ms: int = 0) -> None:
+        """A message over the dial (e.g. "Esc again to end the session"), for ``ms``."""
+        self._prompt = text
+        if text and ms > 0:
+            self._prompt_timer.start(ms)
+        else:
+            self._prompt_timer.stop()
+        self._refresh_banner(self.display())
+
+    def prompt(self) -> str:
+        return self._prompt
+
+    def _on_prompt_timer_timeout(self) -> None:
+        self.show_prompt("")
 
     def set_muted(self, on: bool) -> None:
         self._muted = on
@@ -384,7 +446,9 @@ class PlayerWidget(QWidget):
 
     def display(self) -> DisplayState:
         """What this view shows now (the one display model)."""
-        return display_state(self._controller.session, pause_reason=self._pause_reason)
+        return display_state(
+            self._controller.session, mirror=self._mirrored, pause_reason=self._pause_reason
+        )
 
     def _sync_pacer(self) -> None:
         s = self._controller.session
@@ -419,10 +483,11 @@ class PlayerWidget(QWidget):
         )
 
         side = d.side
-        self.side_label.set_text_if_changed(side_text(side))
-        if side is not None:
-            self.side_label.set_color(c[side])
-            align = Qt.AlignmentFlag.AlignLeft if side == "left" else Qt.AlignmentFlag.AlignRight
+        shown = side_word(side, mirror=self._mirrored) or None  # what the class reads
+        self.side_label.set_text_if_changed(side_text(side, mirror=self._mirrored))
+        if shown in ("left", "right"):
+            self.side_label.set_color(c[shown])
+            align = Qt.AlignmentFlag.AlignLeft if shown == "left" else Qt.AlignmentFlag.AlignRight
             self.side_label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
             self.side_caption.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
         self.side_caption.set_text_if_changed(d.side_caption)
@@ -455,16 +520,11 @@ class PlayerWidget(QWidget):
             self.progress.setValue(value)
         self.time_left_label.set_text_if_changed(d.time_left_text)
 
-        if self.banner.set_text_if_changed(d.banner):
-            self._fit_banner()
-        visible = bool(d.banner)
-        if self.banner.isVisible() != visible:
-            self.banner.setVisible(visible)
-            if visible:
-                self.banner.raise_()
-                self.flash_overlay.raise_()
-                self.blank_overlay.raise_()
+        self._refresh_banner(d)
         self.buttons.refresh(state)
+        for act in self.actions_by_name.values():  # finished: the keys belong to the summary
+            if act.isEnabled() != (state != "finished"):
+                act.setEnabled(state != "finished")
         # rows of the side panel come and go: lay out again when the set changes
         shape = tuple(
             bool(w.text())
@@ -473,6 +533,23 @@ class PlayerWidget(QWidget):
         if shape != self._shape:
             self._shape = shape
             self._relayout()
+
+    def _refresh_banner(self, d: DisplayState) -> None:
+        if self._prompt:
+            text = self._prompt
+        elif self._presenting:  # the class sees the state, not the keys
+            text = "PAUSED" if d.state == "paused" else ""
+        else:
+            text = d.banner
+        if self.banner.set_text_if_changed(text):
+            self._fit_banner()
+        visible = bool(text)
+        if self.banner.isVisible() != visible:
+            self.banner.setVisible(visible)
+            if visible:
+                self.banner.raise_()
+                self.flash_overlay.raise_()
+                self.blank_overlay.raise_()
 
     # --------------------------------------------------------------- layout
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
@@ -517,29 +594,30 @@ class PlayerWidget(QWidget):
         gap = max(4, int(H * 0.01))
         inner_w = W - 2 * m
         # bottom up: buttons, progress, next, how/note
-        btn_h = int(H * 0.065)
+        btn_h = 0 if self._presenting else int(H * 0.065)
         btn_y = H - m - btn_h
         self.buttons.setGeometry(m, btn_y, inner_w, btn_h)
         self.buttons.set_pixel_size(self._px(0.03))
         prog_h = int(H * 0.04)
-        prog_y = btn_y - gap - prog_h
+        prog_y = btn_y - (gap if btn_h else 0) - prog_h
         tl_w = int(inner_w * 0.22)
         self.time_left_label.setGeometry(W - m - tl_w, prog_y, tl_w, prog_h)
         self.time_left_label.set_pixel_size(self._px(0.036))
         bar_h = max(6, int(H * 0.014))
         self.progress.setGeometry(m, prog_y + (prog_h - bar_h) // 2, inner_w - tl_w - gap, bar_h)
-        next_h = int(H * 0.052)
+        ts = self._text_scale
+        next_h = int(H * 0.052 * ts)
         next_y = prog_y - gap // 2 - next_h
         self.next_label.setGeometry(m, next_y, inner_w, next_h)
-        self.next_label.set_pixel_size(self._px(0.042))
-        info_h = int(H * 0.105)
+        self.next_label.set_pixel_size(self._px(0.042 * ts))
+        info_h = int(H * 0.105 * ts)
         info_y = next_y - gap - info_h
         has_note = bool(self.note_label.text())
         how_h = int(info_h * (0.6 if has_note else 1.0))
         self.how_label.setGeometry(m, info_y, inner_w, how_h)
-        self.how_label.fit_wrapped(self._px(0.032))
+        self.how_label.fit_wrapped(self._px(0.032 * ts))
         self.note_label.setGeometry(m, info_y + how_h, inner_w, info_h - how_h)
-        self.note_label.fit_wrapped(self._px(0.03))
+        self.note_label.fit_wrapped(self._px(0.03 * ts))
         # header
         head_h = int(H * 0.09)
         self.badge.set_pixel_size(self._px(0.045))
@@ -597,165 +675,3 @@ class PlayerWidget(QWidget):
         """Where the countdown digits are drawn, in this widget's coordinates."""
         r = self.dial.digit_rect().toRect()
         return r.translated(self.dial.pos())
-
-
-# ---------------------------------------------------------------------------
-# PresenterWidget
-# ---------------------------------------------------------------------------
-
-
-class PresenterWidget(QWidget):
-    """Laptop side when projecting: controls, the current step, the next five
-    steps with when they start, the notes and the time left."""
-
-    mute_toggle_requested = Signal()
-    blank_toggle_requested = Signal()  # B pressed here: blank the projector view
-
-    UPCOMING = 5
-
-    def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._controller = controller
-        self._theme = _theme_name()
-        lay = QVBoxLayout(self)
-
-        head = QHBoxLayout()
-        self.badge = QLabel(self)
-        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.name_label = QLabel(self)
-        f = self.name_label.font()
-        f.setPointSizeF(f.pointSizeF() * 2.0)
-        f.setBold(True)
-        self.name_label.setFont(f)
-        self.countdown_label = QLabel(self)
-        cf = self.countdown_label.font()
-        cf.setPointSizeF(cf.pointSizeF() * 4.0)
-        cf.setBold(True)
-        self.countdown_label.setFont(cf)
-        self.countdown_label.setAlignment(
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        )
-        head.addWidget(self.badge)
-        head.addWidget(self.name_label, 1)
-        head.addWidget(self.countdown_label)
-        lay.addLayout(head)
-
-        self.detail_label = QLabel(self)  # side · set · rep · breath
-        df = self.detail_label.font()
-        df.setPointSizeF(df.pointSizeF() * 1.5)
-        df.setBold(True)
-        self.detail_label.setFont(df)
-        lay.addWidget(self.detail_label)
-        self.how_label = QLabel(self)
-        self.how_label.setWordWrap(True)
-        lay.addWidget(self.how_label)
-        self.note_label = QLabel(self)
-        self.note_label.setWordWrap(True)
-        lay.addWidget(self.note_label)
-
-        up = QLabel("Up next", self)
-        uf = up.font()
-        uf.setBold(True)
-        up.setFont(uf)
-        lay.addWidget(up)
-        grid = QGridLayout()
-        self.upcoming_rows: list[tuple[QLabel, QLabel, QLabel]] = []
-        for i in range(self.UPCOMING):
-            row = (QLabel(self), QLabel(self), QLabel(self))
-            row[0].setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for col, lbl in enumerate(row):
-                grid.addWidget(lbl, i, col)
-            self.upcoming_rows.append(row)
-        grid.setColumnStretch(2, 1)
-        lay.addLayout(grid)
-        lay.addStretch(1)
-
-        bottom = QHBoxLayout()
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.time_left_label = QLabel(self)
-        bottom.addWidget(self.progress, 1)
-        bottom.addWidget(self.time_left_label)
-        lay.addLayout(bottom)
-
-        self.buttons = _Buttons(controller, self)
-        self.buttons.setMinimumHeight(44)
-        self.buttons.mute_button.clicked.connect(self.mute_toggle_requested)
-        lay.addWidget(self.buttons)
-
-        self.actions_by_name = bind_session_keys(
-            self, controller, {"blank": self.blank_toggle_requested.emit}
-        )
-        controller.state_changed.connect(self._on_controller_state_changed)
-        self._refresh()
-
-    def set_muted(self, on: bool) -> None:
-        self.buttons.mute_button.setText("Unmute" if on else "Mute")
-
-    def upcoming(self) -> list[tuple[str, str, str]]:
-        """(starts in, phase, description) of the next steps."""
-        out: list[tuple[str, str, str]] = []
-        for u in display_state(self._controller.session, upcoming=self.UPCOMING).upcoming:
-            est = "~" if u.starts_estimated else ""
-            approx = "~" if u.duration_estimated else ""
-            out.append(
-                (
-                    f"in {est}{format_clock(u.starts_in_s)}",
-                    phase_label(u.kind),
-                    f"{u.text}  ({approx}{format_clock(u.duration_s)})",
-                )
-            )
-        return out
-
-    def _on_controller_state_changed(self) -> None:
-        self._refresh()
-
-    def _refresh(self) -> None:
-        d = display_state(self._controller.session, upcoming=self.UPCOMING)
-        color = phase_color(d.kind, self._theme)
-        _set(self.badge, phase_label(d.kind))
-        sheet = (
-            f"background: {color.name()}; color: #000000; border-radius: 6px; padding: 4px 10px;"
-            " font-weight: bold;"
-        )
-        if self.badge.styleSheet() != sheet:
-            self.badge.setStyleSheet(sheet)
-        _set(self.name_label, d.title)
-        paused = " (paused)" if d.state == "paused" else ""
-        _set(self.countdown_label, f"{d.countdown_text} {d.countdown_caption}".strip() + paused)
-        b = d.breath
-        bits = [
-            side_text(d.side),
-            d.set_text,
-            d.rep_text,
-            f"{d.breath_text} — {'in' if b.phase == 'inhale' else 'out'}" if b else "",
-        ]
-        _set(self.detail_label, "   ·   ".join(x for x in bits if x))
-        how, note = exercise_texts(d)
-        _set(self.how_label, how)
-        _set(self.note_label, note)
-        rows = self.upcoming()
-        for i, labels in enumerate(self.upcoming_rows):
-            texts = rows[i] if i < len(rows) else ("", "", "")
-            for lbl, text in zip(labels, texts, strict=True):
-                _set(lbl, text)
-        value = int(round(d.progress * 1000))
-        if self.progress.value() != value:
-            self.progress.setValue(value)
-        _set(self.time_left_label, d.time_left_text)
-        self.buttons.refresh(d.state)
-
-
-def _set(label: QLabel, text: str) -> None:
-    if label.text() != text:
-        label.setText(text)
-
-
-def fullscreen_on(widget: QWidget, screen_index: int | None) -> None:
-    """Show ``widget`` (a top-level window) fullscreen on screen N (0-based)."""
-    screens = QApplication.screens()
-    if screen_index is not None and 0 <= screen_index < len(screens):
-        widget.setScreen(screens[screen_index])
-        widget.move(screens[screen_index].geometry().topLeft())
-    widget.showFullScreen()

@@ -87,18 +87,37 @@ class Settings:
 
     # -- presentation --------------------------------------------------------
     @property
-    def screen(self) -> int | None:
-        v = _to_int(self._s.value("presentation/screen", None), None)
-        return v if v is None or v >= 0 else None
+    def player_screen(self) -> str:
+        """Where the player goes: ``"auto"`` (the screen without the app's window),
+        ``"window"`` (in the app's window) or a screen's key (its name, see
+        ``hiptimer.qt.studio.screen_keys``). A named screen that is absent stays saved."""
+        v = self._s.value("presentation/player_screen", "auto")
+        if not isinstance(v, str) or not v.strip() or len(v) > 200:
+            return "auto"
+        return v
 
-    @screen.setter
-    def screen(self, index: int | None) -> None:
-        if index is None:
-            self._s.remove("presentation/screen")
-        else:
-            if index < 0:
-                raise ValueError("screen index must be 0 or more")
-            self._s.setValue("presentation/screen", int(index))
+    @player_screen.setter
+    def player_screen(self, choice: str) -> None:
+        if not choice.strip() or len(choice) > 200:
+            raise ValueError("a screen choice is 'auto', 'window' or a screen's name")
+        self._s.setValue("presentation/player_screen", choice)
+
+    @property
+    def mirror(self) -> bool:
+        """Swap left and right on the class's screen (a class that faces the trainer)."""
+        return _to_bool(self._s.value("presentation/mirror", False), False)
+
+    @mirror.setter
+    def mirror(self, on: bool) -> None:
+        self._s.setValue("presentation/mirror", bool(on))
+
+    @property
+    def larger_text(self) -> bool:
+        return _to_bool(self._s.value("view/larger_text", False), False)
+
+    @larger_text.setter
+    def larger_text(self, on: bool) -> None:
+        self._s.setValue("view/larger_text", bool(on))
 
     @property
     def flash_enabled(self) -> bool:

@@ -101,14 +101,15 @@ class FitLabel(QLabel):
         """Word-wrapped text: the largest size up to ``max_px`` that fits the label."""
         px = max_px
         f = QFont(self.font())
+        box = self.contentsRect()
         while px > min_px:
             f.setPixelSize(px)
             r = QFontMetricsF(f).boundingRect(
-                QRectF(0, 0, max(1, self.width()), 1e6),
+                QRectF(0, 0, max(1, box.width()), 1e6),
                 int(Qt.TextFlag.TextWordWrap),
                 self.text(),
             )
-            if r.height() <= self.height():
+            if r.height() <= box.height() and r.width() <= box.width():
                 break
             px = int(px * 0.92)
         self.set_pixel_size(max(min_px, px))
@@ -582,25 +583,15 @@ class FlashOverlay(_Overlay):
 
 
 class BlankOverlay(_Overlay):
-    """Black screen (presentation clickers' B key) with a small way back."""
+    """The class's screen blanked (a clicker's B or '.'): fully black, nothing written.
+    The presenter view and the window's status bar say how to return."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setAutoFillBackground(False)
-        self.hint = QLabel("B to return", self)
-        self.hint.setStyleSheet("color: #5a5a5a;")
         self.hide()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#000000"))
         p.end()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        f = self.hint.font()
-        f.setPixelSize(max(10, int(self.height() * 0.018)))
-        self.hint.setFont(f)
-        self.hint.adjustSize()
-        m = int(self.height() * 0.02)
-        self.hint.move(self.width() - self.hint.width() - m, self.height() - self.hint.height() - m)
-        super().resizeEvent(event)

@@ -17,7 +17,8 @@ def _ini(path: Path) -> QSettings:
 def test_defaults(tmp_path: Path) -> None:
     s = Settings(_ini(tmp_path / "s.ini"))
     assert s.theme == "dark"
-    assert s.screen is None
+    assert s.player_screen == "auto"
+    assert s.mirror is False and s.larger_text is False
     assert s.volume == pytest.approx(0.8)
     assert s.muted is False
     assert s.voice_enabled is True
@@ -31,7 +32,9 @@ def test_values_persist_across_instances(tmp_path: Path) -> None:
     path = tmp_path / "s.ini"
     s = Settings(_ini(path))
     s.theme = "light"
-    s.screen = 1
+    s.player_screen = "HDMI-1"
+    s.mirror = True
+    s.larger_text = True
     s.volume = 0.35
     s.muted = True
     s.voice_enabled = False
@@ -45,7 +48,8 @@ def test_values_persist_across_instances(tmp_path: Path) -> None:
 
     t = Settings(_ini(path))
     assert t.theme == "light"
-    assert t.screen == 1
+    assert t.player_screen == "HDMI-1"
+    assert t.mirror is True and t.larger_text is True
     assert t.volume == pytest.approx(0.35)
     assert t.muted is True
     assert t.voice_enabled is False
@@ -54,9 +58,9 @@ def test_values_persist_across_instances(tmp_path: Path) -> None:
     assert t.audio_backend == "playsound"
     assert (t.weekly_goal_minutes, t.weekly_goal_days) == (20, 4)
 
-    t.screen = None
+    t.player_screen = "window"
     t.sync()
-    assert Settings(_ini(path)).screen is None
+    assert Settings(_ini(path)).player_screen == "window"
 
 
 def test_hand_edited_garbage_falls_back(tmp_path: Path) -> None:
@@ -64,7 +68,7 @@ def test_hand_edited_garbage_falls_back(tmp_path: Path) -> None:
     path.write_text(
         "[view]\ntheme=purple\nflash=maybe\n"
         "[sound]\nvolume=loud\nmuted=yes\nbackend=alsa\n"
-        "[presentation]\nscreen=-3\n"
+        "[presentation]\nscreen=-3\nplayer_screen=\nmirror=perhaps\n"
         "[goal]\nminutes=0\ndays=9\n",
         encoding="utf-8",
     )
@@ -74,7 +78,8 @@ def test_hand_edited_garbage_falls_back(tmp_path: Path) -> None:
     assert s.volume == pytest.approx(0.8)
     assert s.muted is True
     assert s.audio_backend == "auto"
-    assert s.screen is None
+    assert s.player_screen == "auto"  # an empty choice, and the old index is ignored
+    assert s.mirror is False
     assert (s.weekly_goal_minutes, s.weekly_goal_days) == (30, 5)
 
 
@@ -91,4 +96,4 @@ def test_volume_is_clamped_and_bad_values_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         s.weekly_goal_days = 8
     with pytest.raises(ValueError):
-        s.screen = -1
+        s.player_screen = " "

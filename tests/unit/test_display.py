@@ -462,3 +462,15 @@ def test_dose_summary() -> None:
     assert display.dose_summary(a) == "8 reps × 3 sets, each side"
     assert display.dose_summary(b) == "8–10 breaths"
     assert display.dose_summary(c) == "6 reps, each side, alternating"
+
+
+def test_the_coach_note_rides_on_the_card_of_the_exercise_shown() -> None:
+    """The trainer's note travels with the exercise shown (the next one during a
+    rest), so the presenter view reads it from the model like everything else."""
+    a = _with(ex("Bridge", hold(10)), coach="Ribs down.")
+    b = _with(ex("Fold", hold(10)), coach="Soft knees.")
+    s, _ = run_to(_plan(a, b), "work", into=1.0)
+    assert display_state(s).exercise is not None
+    assert display_state(s).exercise.coach == "Ribs down."  # type: ignore[union-attr]
+    s, _ = run_to(_plan(a, b), "rest", into=1.0)
+    assert display_state(s).exercise.coach == "Soft knees."  # type: ignore[union-attr]
