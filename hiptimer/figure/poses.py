@@ -395,18 +395,25 @@ def _one_leg_bridge() -> Pose:
     return pose.with_angles(thigh_n=line, shin_n=line, foot_n=line - 75.0)
 
 
-_add("Bridge with one leg extended", _one_leg_bridge())
+def _one_leg_hover(lifted: Pose) -> Pose:
+    """The lifted leg lowered until it floats just above the floor, hips still up."""
+    down = _fit(lifted, "heel_n", "thigh_n,shin_n")
+    a = down.angles.thigh_n - 3.0
+    return replace(down.with_angles(thigh_n=a, shin_n=a, foot_n=a - 75.0), contacts=lifted.contacts)
+
+
+_add("Bridge with one leg extended", _one_leg_bridge(), _one_leg_hover(_one_leg_bridge()))
 
 _add(
     "Pelvic tilt",
     _pose(
-        {**HOOK, "back": 16.0},
+        {**HOOK, "back": 0.0},
         mat=True,
         hi=("pelvis",),
         fit={"pelvis": "shin_n,shin_f"},
         arcs=(Arc("pelvis", 40.0, 130.0, 60.0, both=True),),
     ),
-    _pose({**HOOK, "back": -8.0}, mat=True, hi=("pelvis",), fit={"pelvis": "shin_n,shin_f"}),
+    _pose({**HOOK, "back": -14.0}, mat=True, hi=("pelvis",), fit={"pelvis": "shin_n,shin_f"}),
     mirror=False,
 )
 
@@ -602,7 +609,7 @@ _add(
         mat=True,
         hi=("pelvis", "thigh_n"),
         scale={"shin_n": 0.55},
-        fit={"toe_f": "thigh_f", "hand_n": "upper_arm_n,upper_arm_f"},
+        fit={"knee_f": "thigh_f", "ankle_n": "shin_n", "hand_n": "upper_arm_n,upper_arm_f"},
     ),
 )
 
@@ -732,7 +739,12 @@ _add(
         mat=True,
         hi=("pelvis", "thigh_n", "thigh_f"),
         scale={"torso": 0.6, "neck": 0.75, "foot_n": 0.8, "foot_f": 0.8},
-        fit={"heel_n": "thigh_n,shin_n", "heel_f": "thigh_f,shin_f", "hand_n": "upper_arm_n,forearm_n", "hand_f": "upper_arm_f,forearm_f"},
+        fit={
+            "ankle_n": "thigh_n,shin_n",
+            "ankle_f": "thigh_f,shin_f",
+            "hand_n": "upper_arm_n,forearm_n",
+            "hand_f": "upper_arm_f,forearm_f",
+        },
     ),
     mirror=False,
 )
@@ -970,14 +982,14 @@ _add("Standing leg raise", *_side_raise(Prop("chair", dx=-64.0, facing=-1)))
 _add("Standing side leg raise", *_side_raise(Prop("desk", dx=-40.0, facing=-1)))
 
 _HIKE = {**FRONT_FEET, "upper_arm_f": 215.0, "forearm_f": 205.0}
-_STEP_PROPS = (Prop("step", dx=-18.0, width=84.0, height=34.0), Prop("wall", dx=-74.0, facing=-1))
+_STEP_PROPS = (Prop("step", dx=-18.0, width=84.0, height=24.0), Prop("wall", dx=-74.0, facing=-1))
 _add(
     "Hip hikers",
     _pose(
         {**_HIKE, "pelvis_tilt": 12.0, "thigh_n": 178.0, "shin_n": 178.0},
         view="front",
         anchor="heel_f",
-        lift=34.0,
+        lift=24.0,
         props=_STEP_PROPS,
         hi=("pelvis", "thigh_f"),
         arcs=(Arc("hip_n", 40.0, 160.0, 100.0, both=True),),
@@ -986,7 +998,7 @@ _add(
         _HIKE,
         view="front",
         anchor="heel_f",
-        lift=34.0,
+        lift=24.0,
         props=_STEP_PROPS,
         hi=("pelvis", "thigh_f"),
     ),

@@ -217,18 +217,24 @@ def _arc(a: Arc, pts: dict[str, Point], pal: Palette) -> str:
 
 
 def render_svg(pose: Pose, mirror: bool = False, palette: Palette = PALETTE) -> str:
-    """The SVG document for ``pose``; ``mirror`` flips it left-right (the other side)."""
+    """The SVG document for ``pose`` showing the left side; ``mirror``: the right side.
+
+    Poses are modelled facing right with the near limbs the figure's right ones (see
+    model.py). HipTimer works the left side first, so the picture is that model flipped:
+    the figure faces left and its near, darker, highlighted limbs are its left ones.
+    ``mirror=True`` draws the model as it is: the same pose on the right side.
+    """
     pts = solve(pose)
     figure = shapes(pose, pts)
     parts = [_HEAD]
-    if mirror:
+    if not mirror:
         parts.append(_MIRROR)
     parts.extend(_ground(pose, figure, palette))
     parts.extend(_prop(pose, p, palette) for p in pose.props if p.kind != "band")
     parts.extend(_shape(s, palette) for s in figure)
     parts.extend(_band(p, pts, palette) for p in pose.props if p.kind == "band")
     parts.extend(_arc(a, pts, palette) for a in pose.arcs)
-    if mirror:
+    if not mirror:
         parts.append("</g>")
     parts.append("</svg>\n")
     return "".join(parts)

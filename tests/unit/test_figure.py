@@ -32,14 +32,34 @@ def _make_pictures():  # type: ignore[no-untyped-def]
     return module
 
 
+def _catalogue() -> list[dict[str, object]]:
+    path = ROOT / "assets" / "catalogue.yaml"
+    if not path.exists():
+        return []
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["exercises"])
+
+
 def _bundled_exercises() -> list[tuple[str, str]]:
-    """(routine file, exercise name or catalogue id) for every bundled exercise."""
+    """(where, picture id) for every bundled routine's exercise and catalogue entry."""
     out = []
-    for path in sorted(routines_dir().glob("*.yaml")):
+    for path in sorted((ROOT / "routines").glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for ex in doc["exercises"]:
-            out.append((path.name, str(ex.get("name") or ex.get("use"))))
+            if "image" not in ex:
+                out.append((path.name, picture_id(str(ex.get("use") or ex.get("name")))))
+    for entry in _catalogue():
+        out.append(("catalogue.yaml", str(entry.get("picture") or entry["id"])))
     return out
+
+
+def _reps_ids() -> set[str]:
+    """Picture ids of the bundled exercises dosed in reps (the catalogue, or the routines)."""
+    ids = {str(e.get("picture") or e["id"]) for e in _catalogue() if "reps" in e}
+    for path in sorted((ROOT / "routines").glob("*.yaml")):
+        for ex in yaml.safe_load(path.read_text(encoding="utf-8"))["exercises"]:
+            if "reps" in ex and "name" in ex and "use" not in ex and "image" not in ex:
+                ids.add(picture_id(str(ex["name"])))
+    return ids
 
 
 # -- the bundled pictures ------------------------------------------------------------------
@@ -52,9 +72,13 @@ def test_picture_id_is_the_slug_of_the_name() -> None:
     assert picture_id("  Seated figure-four  fold ") == "seated-figure-four-fold"
 
 
-@pytest.mark.parametrize(("routine", "name"), _bundled_exercises())
-def test_every_bundled_exercise_has_a_picture(routine: str, name: str) -> None:
-    assert picture_id(name) in PICTURES, f"{routine}: no pose for {name!r}"
+@pytest.mark.parametrize(("where", "pid"), _bundled_exercises())
+def test_every_bundled_exercise_has_a_picture(where: str, pid: str) -> None:
+    assert pid in PICTURES, f"{where}: no pose for {pid!r}"
+
+
+def test_every_routine_exercise_is_covered() -> None:
+    assert len({pid for _, pid in _bundled_exercises()}) >= 35
 
 
 def test_every_picture_names_its_exercise() -> None:
@@ -85,14 +109,8 @@ def test_index_lists_every_picture_with_its_files() -> None:
 
 
 def test_reps_have_more_than_one_key_pose() -> None:
-    for _, name in _bundled_exercises():
-        pass
-    reps = set()
-    for path in sorted(routines_dir().glob("*.yaml")):
-        for ex in yaml.safe_load(path.read_text(encoding="utf-8"))["exercises"]:
-            if "reps" in ex and "name" in ex:
-                reps.add(picture_id(ex["name"]))
-    assert reps
+    reps = _reps_ids()
+    assert len(reps) >= 10, reps
     for pid in reps:
         assert len(PICTURES[pid].keys) >= 2, pid
 
@@ -137,13 +155,14 @@ def test_rendering_is_deterministic() -> None:
     assert _make_pictures().build() == _make_pictures().build()
 
 
-def test_mirror_flips_the_drawing_only() -> None:
+def test_pictures_show_the_left_side_and_mirror_shows_the_right() -> None:
+    """The model faces right (near side: right); the picture is it flipped (the left side,
+    worked first); mirror=True draws the model as it is, the same pose on the right side."""
     pose = PICTURES["pigeon-pose"].keys[0]
-    plain, flipped = render_svg(pose), render_svg(pose, mirror=True)
-    assert 'transform="matrix(-1 0 0 1 400 0)"' in flipped
-    assert flipped.replace('<g transform="matrix(-1 0 0 1 400 0)">', "").replace(
-        "</g>", ""
-    ) == plain.replace("</g>", "")
+    flip = '<g transform="matrix(-1 0 0 1 400 0)">'
+    left, right = render_svg(pose), render_svg(pose, mirror=True)
+    assert flip in left and flip not in right
+    assert left.replace(flip, "").replace("</g>", "") == right
 
 
 SEGMENT_ENDS = {
