@@ -16,7 +16,6 @@ import yaml
 from hiptimer.figure import PICTURES, Angles, Pose, interpolate, picture_id, render_svg
 from hiptimer.figure import kinematics as kin
 from hiptimer.figure.poses import floor_gap
-from hiptimer.resources import routines_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = [(pid, i, pose) for pid, pic in sorted(PICTURES.items()) for i, pose in enumerate(pic.keys)]
