@@ -109,6 +109,11 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "catalogue":
             return cli_routines.cmd_catalogue(args.json)
         return cli_routines.cmd_schema()
+    if args_list and args_list[0] in ("-V", "--version"):
+        from hiptimer import __version__
+
+        print(f"hiptimer {__version__}")
+        return 0
     if args_list and args_list[0] in ("-h", "--help"):
         build_gui_parser().print_help()
         print("\nsubcommands:")
