@@ -12,7 +12,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-SUBCOMMANDS = ("validate", "list", "plan", "schema", "catalogue", "history")
+SUBCOMMANDS = (
+    "validate",
+    "list",
+    "plan",
+    "schema",
+    "catalogue",
+    "history",
+    "doctor",
+    "install-desktop",
+)
 
 
 def _speed(text: str) -> float:
@@ -36,16 +45,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     v = sub.add_parser("validate", help="check routine files (exit 1 on any error)")
-    v.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    v.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="routine files, or folders of them"
+    )
 
     ls = sub.add_parser("list", help="list routines with exercise count and duration")
-    ls.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    ls.add_argument("--json", action="store_true")
-    ls.add_argument("--routines", action="append", type=Path, default=[], metavar="DIR")
+    ls.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="routine files or folders to list instead of the library",
+    )
+    ls.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+    _add_routines(ls)
 
     pl = sub.add_parser("plan", help="show a routine's timeline")
-    pl.add_argument("routine", type=Path, metavar="ROUTINE")
-    pl.add_argument("--json", action="store_true")
+    pl.add_argument("routine", type=Path, metavar="ROUTINE", help="the routine file")
+    pl.add_argument("--json", action="store_true", help="print the steps as JSON")
 
     sub.add_parser("schema", help="print the routine JSON Schema")
 
@@ -55,11 +72,32 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("history", help="logged sessions, newest first")
     _add_db(h)
     fmt = h.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true")
-    fmt.add_argument("--csv", action="store_true")
+    fmt.add_argument("--json", action="store_true", help="print a JSON list of sessions")
+    fmt.add_argument("--csv", action="store_true", help="print one CSV row per session")
     h.add_argument("--all", action="store_true", help="include rehearsals (--speed other than 1)")
     h.add_argument("--since", metavar="DATE", help="only sessions started on or after DATE")
+
+    d = sub.add_parser("doctor", help="what HipTimer finds on this machine, for a bug report")
+    d.add_argument("--json", action="store_true", help="print the report as one JSON object")
+
+    i = sub.add_parser(
+        "install-desktop", help="add HipTimer to the desktop's app menu, with its icon"
+    )
+    i.add_argument(
+        "--uninstall", action="store_true", help="remove what install-desktop added instead"
+    )
     return p
+
+
+def _add_routines(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--routines",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="also a folder of routines (repeatable)",
+    )
 
 
 def build_gui_parser() -> argparse.ArgumentParser:
@@ -67,20 +105,37 @@ def build_gui_parser() -> argparse.ArgumentParser:
         prog="hiptimer",
         description="HipTimer: guided routine timer. Subcommands: " + ", ".join(SUBCOMMANDS),
     )
-    g.add_argument("routine", nargs="?", type=Path, metavar="ROUTINE")
+    g.add_argument(
+        "routine", nargs="?", type=Path, metavar="ROUTINE", help="open this routine file"
+    )
+    g.add_argument("-V", "--version", action="store_true", help="print the version and exit")
     _add_db(g)
-    g.add_argument("--routines", action="append", type=Path, default=[], metavar="DIR")
+    _add_routines(g)
     g.add_argument("--start", action="store_true", help="begin the routine at once")
     g.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="rehearse X times faster")
-    g.add_argument("--quit-on-finish", action="store_true")
-    g.add_argument("--fullscreen", action="store_true")
-    g.add_argument("--screen", type=int, default=None, metavar="N", help="0-based screen")
-    g.add_argument("--mute", action="store_true")
-    g.add_argument("--audio-backend", choices=("auto", "qt", "playsound", "none"), default=None)
+    g.add_argument(
+        "--quit-on-finish", action="store_true", help="close the app when the session ends"
+    )
+    g.add_argument(
+        "--fullscreen", action="store_true", help="start in fullscreen (F or F11 toggles it)"
+    )
+    g.add_argument(
+        "--screen", type=int, default=None, metavar="N", help="show on screen N (0-based)"
+    )
+    g.add_argument("--mute", action="store_true", help="start with sound and voice off")
+    g.add_argument(
+        "--audio-backend",
+        choices=("auto", "qt", "playsound", "none"),
+        default=None,
+        help="how cues are played (auto: Qt, else playsound3, else none)",
+    )
     return g
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from hiptimer import environment
+
+    environment.make_stdio_safe()
     try:
         return _main(argv)
     except BrokenPipeError:
@@ -88,6 +143,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as e:
+        # The machine refused (a folder that cannot be written, a full disk): one
+        # sentence, not a traceback. Exit statuses: docs/exit-codes.md.
+        where = f" ({environment.display_path(Path(e.filename))})" if e.filename else ""
+        what = environment.describe_os_error(e, "read or write a file HipTimer needs")
+        print(f"hiptimer: {what}{where}", file=sys.stderr)
+        return environment.EXIT_CANNOT_WRITE
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -108,18 +170,32 @@ def _main(argv: Sequence[str] | None) -> int:
             return cli_routines.cmd_plan(args.routine, args.json)
         if args.command == "catalogue":
             return cli_routines.cmd_catalogue(args.json)
-        return cli_routines.cmd_schema()
-    if args_list and args_list[0] in ("-V", "--version"):
-        from hiptimer import __version__
+        if args.command == "doctor":
+            from hiptimer.doctor import cmd_doctor
 
-        print(f"hiptimer {__version__}")
-        return 0
+            return cmd_doctor(args.json)
+        if args.command == "install-desktop":
+            from hiptimer.desktop import cmd_install_desktop
+
+            return cmd_install_desktop(args.uninstall)
+        return cli_routines.cmd_schema()
     if args_list and args_list[0] in ("-h", "--help"):
         build_gui_parser().print_help()
         print("\nsubcommands:")
         build_parser().print_help()
         return 0
     gargs = build_gui_parser().parse_args(args_list)
+    if gargs.version:
+        from hiptimer import __version__
+
+        print(f"hiptimer {__version__}")
+        return 0
+    from hiptimer.environment import EXIT_NO_DISPLAY, HEADLESS_HINT, display_problem
+
+    problem = display_problem()  # Qt would abort with a core dump: say it first
+    if problem is not None:
+        print(f"hiptimer: {problem}; {HEADLESS_HINT}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
     from hiptimer.qt.app import run
 
     return int(run(gargs))

@@ -65,7 +65,7 @@ def cmd_history(
     if db is None:
         from hiptimer.paths import default_db_path
 
-        db = default_db_path()
+        db = default_db_path(create=False)  # reading needs no folder: never make one here
     if not db.exists():
         if as_json:
             print("[]")

@@ -9,17 +9,20 @@ import platformdirs
 APP = "HipTimer"
 
 
-def data_dir() -> Path:
+def data_dir(create: bool = True) -> Path:
+    """The app data folder; ``create=False`` only names it (for commands that only read)."""
     p = Path(platformdirs.user_data_dir(APP, appauthor=False))
-    p.mkdir(parents=True, exist_ok=True)
+    if create:
+        p.mkdir(parents=True, exist_ok=True)
     return p
 
 
-def user_routines_dir() -> Path:
-    p = data_dir() / "routines"
-    p.mkdir(parents=True, exist_ok=True)
+def user_routines_dir(create: bool = True) -> Path:
+    p = data_dir(create) / "routines"
+    if create:
+        p.mkdir(parents=True, exist_ok=True)
     return p
 
 
-def default_db_path() -> Path:
-    return data_dir() / "hiptimer.sqlite3"
+def default_db_path(create: bool = True) -> Path:
+    return data_dir(create) / "hiptimer.sqlite3"

@@ -369,7 +369,9 @@ class MainWindow(QMainWindow):
         self.voice_action.setCheckable(True)
         self.voice_action.setChecked(self.settings.voice_enabled)
         self.voice_action.toggled.connect(self._on_voice_action_toggled)
-        self.voice_action.setVisible(False)  # shown once a speech engine is found
+        # Disabled, with the reason in words, until the speech probe finds an engine.
+        self.voice_action.setEnabled(False)
+        self.voice_action.setText("Spoken &guidance (looking for a speech engine...)")
         backend_menu = sound.addMenu("Audio &backend")
         bgroup = QActionGroup(self)
         self.backend_actions: dict[str, QAction] = {}
@@ -995,7 +997,14 @@ class MainWindow(QMainWindow):
         self._speech_probe.start()
 
     def _on_speech_probe_finished(self, ok: bool) -> None:
-        self.voice_action.setVisible(ok)
+        from hiptimer.qt import cues
+
+        self.voice_action.setEnabled(ok)
+        if ok:
+            self.voice_action.setText("Spoken &guidance")
+        else:
+            reason = getattr(self._speech_probe, "reason", "") or cues.SpeechProbe.NO_ENGINE
+            self.voice_action.setText(f"Voice: {reason}")
         self._attach_voice()
 
     def _attach_voice(self) -> None:
@@ -1106,6 +1115,21 @@ def _bench(marker: str, *, last: bool = False) -> None:
             app.quit()
 
 
+def set_app_icon(app: QApplication) -> None:
+    """HipTimer's icon on every window (and the desktop entry's id for Wayland's app_id)."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    from hiptimer.desktop import APP_ID, ICON_SIZES, icon_png, icon_svg
+
+    icon = QIcon()
+    for size in ICON_SIZES:  # the PNGs work without Qt's SVG image plugin
+        icon.addFile(str(icon_png(size)), QSize(size, size))
+    icon.addFile(str(icon_svg()))
+    app.setWindowIcon(icon)
+    QGuiApplication.setDesktopFileName(APP_ID)
+
+
 def run(args: argparse.Namespace) -> int:
     """The GUI entry point (``hiptimer [ROUTINE] [options]``); returns the exit status."""
     options = AppOptions.from_args(args)
@@ -1116,6 +1140,7 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    set_app_icon(app)
     settings = Settings()
     apply_theme(app, settings.theme)
 

@@ -751,9 +751,10 @@ class SpeechProbe(QObject):
     """:func:`probe_speech` without blocking: the same child process, run by a
     QProcess, so the window stays live while a wedged speech service times out.
     ``finished(ok)`` fires once; the answer is also what :meth:`Voice.available`
-    returns from then on."""
+    returns from then on, and ``reason`` says in words why not."""
 
     finished = Signal(bool)
+    NO_ENGINE = "no speech engine found; install speech-dispatcher"
 
     def __init__(
         self, engine: str = "", timeout_s: float = 4.0, parent: QObject | None = None
@@ -763,9 +764,11 @@ class SpeechProbe(QObject):
         self._timeout_ms = int(timeout_s * 1000)
         self._proc: QProcess | None = None
         self._done = False
+        self.reason = ""  # why no voice, once finished(False)
 
     def start(self) -> None:
         if _voice_disabled() or not (self._engine or Voice.engines()):
+            self.reason = "turned off (HIPTIMER_NO_VOICE)" if _voice_disabled() else self.NO_ENGINE
             QTimer.singleShot(0, lambda: self._finish(False))
             return
         proc = QProcess(self)
@@ -787,14 +790,20 @@ class SpeechProbe(QObject):
 
     def _on_proc_finished(self, code: int, _status: object) -> None:
         out = bytes(self._proc.readAllStandardOutput().data()) if self._proc else b""
-        self._finish(code == 0 and out.strip().endswith(b"ok"))
+        ok = code == 0 and out.strip().endswith(b"ok")
+        if not ok:
+            self.reason = "the speech engine did not start; check speech-dispatcher"
+        self._finish(ok)
 
     def _on_proc_error_occurred(self, _error: object) -> None:
+        self.reason = "the speech check could not run"
         self._finish(False)
 
     def _on_timeout(self) -> None:
         if self._proc is not None and self._proc.state() != QProcess.ProcessState.NotRunning:
             self._proc.kill()
+        if not self._done:
+            self.reason = "the speech engine did not answer in time; check speech-dispatcher"
         self._finish(False)
 
 
