@@ -1,6 +1,7 @@
 """Command line: argument parsing and wiring only.
 
-``hiptimer validate|list|plan|schema|catalogue|history ...`` are subcommands;
+``hiptimer validate|list|plan|schema|catalogue|history|doctor|install-desktop ...``
+are subcommands;
 anything else (no arguments, or a routine path) starts the GUI.
 """
 
@@ -67,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the routine JSON Schema")
 
     cat = sub.add_parser("catalogue", help="the bundled exercises a routine can 'use:'")
-    cat.add_argument("--json", action="store_true")
+    cat.add_argument("--json", action="store_true", help="print the exercises as JSON")
 
     h = sub.add_parser("history", help="logged sessions, newest first")
     _add_db(h)

@@ -148,7 +148,7 @@ def test_only_rehearsals_hints_at_all(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_default_db_path(
     db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("hiptimer.paths.default_db_path", lambda: db)
+    monkeypatch.setattr("hiptimer.paths.default_db_path", lambda create=True: db)
     assert cmd_history(None, True, False, False, None) == 0
     assert len(json.loads(capsys.readouterr().out)) == 2
 
