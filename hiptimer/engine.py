@@ -55,12 +55,13 @@ from hiptimer.events import (
     StepStarted,
 )
 from hiptimer.plan import Plan, Side, Step
-from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus
+from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus, SetResult, better
 from hiptimer.routine import Phase
 
 __all__ = [
     "BreathState",
     "PhaseState",
+    "Progress",
     "Session",
     "SessionState",
     "SessionSummary",
@@ -100,6 +101,17 @@ class SessionSummary:
     exercises_skipped: int  # no set done on any side
     exercises_partial: int  # the rest
     status: SessionStatus  # "running" until finished, then "completed" or "stopped"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a session is, enough to continue it later (after a crash):
+    the step to go on at, what each set begun so far did (work step index ->
+    record, the set under way included) and the active seconds so far."""
+
+    index: int
+    sets: tuple[tuple[int, SetResult], ...]
+    active_s: float
 
 
 # An event of the current step, relative to the step's start:
@@ -149,6 +161,7 @@ class Session:
         self._active_banked = 0.0  # active seconds of finished running stretches
         self._run_from = 0.0  # where the current running stretch began
         self._outcomes: dict[int, StepOutcome] = {}  # step index -> latest outcome
+        self._sets: dict[int, SetResult] = {}  # work step index -> its best attempt
         self._last_mono = 0.0
         self._last_wall = 0.0
         self._expected_wakeup: float | None = None
@@ -325,27 +338,55 @@ class Session:
         return self._outcomes.get(index)
 
     def results(self) -> list[ExerciseResult]:
-        """One per exercise and side, in plan order. ``sets_done`` counts work
-        steps whose latest ending was "done"; status done when all sets are,
-        partial when some are or a set was cut short by stop, skipped otherwise."""
-        return [r for _ei, r in self._results()]
+        """The exact log: one per exercise and side that was reached, in plan
+        order, with a :class:`SetResult` per set begun (the set under way
+        counts as it stands: partial with its seconds, or done past a range's
+        lower bound). Status done when the sets that count the exercise
+        (``fewest_sets``) are done, partial when any set is done or partial,
+        skipped otherwise."""
+        return [r for _ei, r in self._results() if r is not None]
 
     def summary(self) -> SessionSummary:
         """Exercises counted across their sides: done when every side is done,
-        skipped when every side is skipped, partial otherwise."""
-        by_exercise: dict[int, list[ExerciseStatus]] = {}
+        skipped when every side reached was skipped, partial otherwise;
+        exercises never reached count in none of the three."""
+        by_exercise: dict[int, list[ExerciseResult | None]] = {}
         for ei, r in self._results():
-            by_exercise.setdefault(ei, []).append(r.status)
+            by_exercise.setdefault(ei, []).append(r)
         done = skipped = partial = 0
-        for statuses in by_exercise.values():
-            if all(s == "done" for s in statuses):
+        for results in by_exercise.values():
+            reached = [r for r in results if r is not None]
+            if not reached:
+                continue
+            if len(reached) == len(results) and all(r.status == "done" for r in reached):
                 done += 1
-            elif all(s == "skipped" for s in statuses):
+            elif all(r.status == "skipped" for r in reached):
                 skipped += 1
             else:
                 partial += 1
         status: SessionStatus = self.finish_status or "running"
         return SessionSummary(self.active_seconds(), done, skipped, partial, status)
+
+    def progress_snapshot(self) -> Progress:
+        """What :meth:`restore` needs to continue this session later."""
+        index = self.index if self.state != "finished" else len(self.plan.steps)
+        return Progress(index, tuple(sorted(self._live_sets().items())), self.active_seconds())
+
+    def restore(self, progress: Progress) -> None:
+        """Before start: continue a session from ``progress`` (same plan). The
+        session starts at the beginning of the step it had reached, with the
+        sets it had done and its active time."""
+        if self.state != "ready":
+            raise ValueError("restore() comes before start()")
+        steps = self.plan.steps
+        if not 0 <= progress.index < len(steps):
+            raise ValueError(f"no step {progress.index} in this routine")
+        for i, _rec in progress.sets:
+            if not (0 <= i < len(steps) and steps[i].is_work):
+                raise ValueError(f"step {i} is not a set of this routine")
+        self.index = progress.index
+        self._sets = dict(progress.sets)
+        self._active_banked = max(0.0, progress.active_s)
 
     # ----------------------------------------------------------------- controls
 
@@ -361,8 +402,9 @@ class Session:
         if not self.plan.steps:
             out = self._finish("completed", now)
         else:
-            self._anchor = now - self.plan.steps[0].start_s  # start_s is 0.0: exact
-            out = self._enter(0, now, prev=None)
+            # start_s of step 0 is 0.0: exact; a restored session starts at its step
+            self._anchor = now - self.plan.steps[self.index].start_s
+            out = self._enter(self.index, now, prev=None)
             out += self._advance(now)  # a plan may start with zero-length work
         self._mark(now, self.clock.wall())
         return self._emitted(out)
@@ -411,8 +453,26 @@ class Session:
         step = self.step
         assert step is not None
         now = self._instant()
-        outcome: StepOutcome = "done" if self._counts_as_done(step) else "skipped"
-        out += self._end(step, outcome, now)
+        record = self._attempt(step)
+        if record is None and step.is_work:
+            record = SetResult(step.set, "skipped", 0.0)  # Next before the set began
+        outcome: StepOutcome = record.status if record is not None else "skipped"
+        out += self._end(step, outcome, now, record)
+        out += self._forward(now, natural=False, to=self._optional_sets_end(step))
+        self._mark(now, self.clock.wall())
+        return self._emitted(out)
+
+    def skip(self) -> list[Event]:
+        """Skip the current step: a work step is logged skipped (a set done in
+        an earlier attempt stays done), and the next step starts."""
+        out, slept = self._sync()
+        if slept or self.state not in ("running", "paused"):
+            return out
+        step = self.step
+        assert step is not None
+        now = self._instant()
+        record = SetResult(step.set, "skipped", 0.0) if step.is_work else None
+        out += self._end(step, "skipped", now, record)
         out += self._forward(now, natural=False, to=self._optional_sets_end(step))
         self._mark(now, self.clock.wall())
         return self._emitted(out)
@@ -434,6 +494,9 @@ class Session:
                     break
         if target != step.index:
             self._outcomes[step.index] = "skipped"
+        record = self._attempt(step)  # what this attempt did stays in the log
+        if record is not None:
+            self._keep(step, record)
         out.append(StepEnded(step, now, "skipped"))
         out += self._jump(target, now)
         self._mark(now, self.clock.wall())
@@ -464,7 +527,7 @@ class Session:
         step = self.step
         assert step is not None
         now = self._instant()
-        out += self._end(step, "partial", now)
+        out += self._end(step, "partial", now, self._attempt(step))
         out += self._finish("stopped", now)
         return self._emitted(out)
 
@@ -538,7 +601,8 @@ class Session:
                 break
             step = self.plan.steps[self.index]
             out += self._emit_due(deadline - start)
-            out += self._end(step, "done", deadline)
+            ran = SetResult(step.set, "done", deadline - start)
+            out += self._end(step, "done", deadline, ran if step.is_work else None)
             out += self._forward(deadline, natural=True)
         return out
 
@@ -626,6 +690,8 @@ class Session:
         dose = step.exercise.dose
         if dose.self_paced:
             return True
+        if step.duration_s is not None and self.step_elapsed() >= step.duration_s - EPS:
+            return True  # extended (+10 s) and ended past the planned length
         if not dose.any_range:
             return False
         if dose.kind == "breaths":
@@ -638,8 +704,39 @@ class Session:
             low_s = dose.low
         return self.step_elapsed() >= low_s - EPS
 
-    def _end(self, step: Step, outcome: StepOutcome, at: float) -> list[Event]:
-        """StepEnded (+ SetDone for a work step done, or cut short with progress)."""
+    def _attempt(self, step: Step) -> SetResult | None:
+        """The current attempt at work step ``step`` if it ended now: done at or
+        past a range's lower bound (and for self-paced reps), partial with the
+        seconds done, None before it began (or for other steps)."""
+        if not step.is_work:
+            return None
+        elapsed = self.step_elapsed()
+        if self._counts_as_done(step):
+            return SetResult(step.set, "done", elapsed)
+        if elapsed > EPS:
+            return SetResult(step.set, "partial", elapsed)
+        return None
+
+    def _keep(self, step: Step, record: SetResult) -> None:
+        self._sets[step.index] = better(self._sets.get(step.index), record)
+
+    def _live_sets(self) -> dict[int, SetResult]:
+        """The set records with the set under way counted as it stands."""
+        sets = dict(self._sets)
+        step = self.step
+        if step is not None and self.state in ("running", "paused"):
+            now = self._attempt(step)
+            if now is not None:
+                sets[step.index] = better(sets.get(step.index), now)
+        return sets
+
+    def _end(
+        self, step: Step, outcome: StepOutcome, at: float, record: SetResult | None
+    ) -> list[Event]:
+        """StepEnded (+ SetDone for a work step done, or cut short with progress);
+        ``record``, if any, goes into the log."""
+        if record is not None:
+            self._keep(step, record)
         progressed = self.step_elapsed() > EPS
         recorded: StepOutcome = outcome
         if outcome == "partial" and not progressed:
@@ -677,7 +774,7 @@ class Session:
             for s in self.plan.steps
             if s.is_work and s.exercise_index == step.exercise_index and s.side == step.side
         ]
-        done = sum(1 for s in group if self._outcomes.get(s.index) == "done")
+        done = sum(1 for s in group if (r := self._sets.get(s.index)) and r.status == "done")
         if done < ex.fewest_sets:
             return None
         return group[-1].index + 1
@@ -728,24 +825,30 @@ class Session:
         self._extra = 0.0
         return [SessionFinished(at, status)]
 
-    def _results(self) -> list[tuple[int, ExerciseResult]]:
-        """(exercise index, result) per exercise and side, in plan order."""
+    def _results(self) -> list[tuple[int, ExerciseResult | None]]:
+        """(exercise index, result) per exercise and side of the plan, in plan
+        order; the result is None when no set of it was reached."""
         groups: dict[tuple[int, Side | None], list[Step]] = {}
         for s in self.plan.steps:
             if s.is_work:
                 groups.setdefault((s.exercise_index, s.side), []).append(s)
-        out: list[tuple[int, ExerciseResult]] = []
+        sets = self._live_sets()
+        out: list[tuple[int, ExerciseResult | None]] = []
         for (ei, side), work in groups.items():
-            outcomes = [self._outcomes.get(s.index) for s in work]
-            done = outcomes.count("done")
+            records = [sets[s.index] for s in work if s.index in sets]
+            if not records:
+                out.append((ei, None))
+                continue
+            done = sum(1 for r in records if r.status == "done")
             status: ExerciseStatus
             if done >= work[0].exercise.fewest_sets:
                 status = "done"
-            elif done > 0 or "partial" in outcomes:
+            elif any(r.status != "skipped" for r in records):
                 status = "partial"
             else:
                 status = "skipped"
-            out.append((ei, ExerciseResult(work[0].exercise.name, side, status, done)))
+            name = work[0].exercise.name
+            out.append((ei, ExerciseResult(name, side, status, done, tuple(records))))
         return out
 
 

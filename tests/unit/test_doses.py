@@ -193,7 +193,7 @@ def test_each_rep_of_a_hold_is_counted_and_lasts_its_hold() -> None:
     assert [t.side for t in ticks[:2]] == ["right", "left"]
 
 
-@pytest.mark.parametrize(("after", "outcome"), [(49, "skipped"), (50, "done")])
+@pytest.mark.parametrize(("after", "outcome"), [(49, "partial"), (50, "done")])
 def test_next_after_the_lower_bound_of_reps_and_hold_is_done(after: int, outcome: str) -> None:
     s, clock, plan = started(BIRD_DOG)
     run(plan, after, clock, s)  # 5 reps a side of 5 s: 50 s
@@ -201,7 +201,7 @@ def test_next_after_the_lower_bound_of_reps_and_hold_is_done(after: int, outcome
     assert ended[0].outcome == outcome
 
 
-@pytest.mark.parametrize(("after", "outcome"), [(4, "skipped"), (5, "done")])
+@pytest.mark.parametrize(("after", "outcome"), [(4, "partial"), (5, "done")])
 def test_a_hold_range_ends_as_done_after_its_lower_bound(after: int, outcome: str) -> None:
     s, clock, plan = started("  - name: H\n    hold: 5-10s\n")
     assert s.remaining() == 10

@@ -27,6 +27,7 @@ from hiptimer.events import (
     StepStarted,
 )
 from hiptimer.plan import Plan
+from hiptimer.results import SetResult
 from hiptimer.routine import Exercise, Timings
 
 T0 = 1000.0  # FakeClock's default start
@@ -206,21 +207,38 @@ def test_countdown_tick_due_before_pause_is_emitted_by_pause() -> None:
 # --------------------------------------------------------------------------- next
 
 
-def test_next_on_fixed_timed_work_is_skipped_and_starts_next_step_now() -> None:
+def test_next_on_fixed_timed_work_is_partial_and_starts_next_step_now() -> None:
     s, clock, _ = started(ex("A", hold(10)), ex("B", hold(20)))
     advance_to(s, clock, T0 + 7)
     events = s.next()
     work = s.plan.steps[1]
-    assert events == [StepEnded(work, T0 + 7, "skipped"), StepStarted(s.plan.steps[2], T0 + 7)]
+    assert events == [
+        StepEnded(work, T0 + 7, "partial"),
+        SetDone(work, T0 + 7, 1, 1),
+        StepStarted(s.plan.steps[2], T0 + 7),
+    ]
     assert s.step is not None and s.step.kind == "rest" and s.remaining() == 10.0
-    assert s.outcome(1) == "skipped"
+    assert s.outcome(1) == "partial"
+    assert s.results()[0].sets == (SetResult(1, "partial", 2.0),)
+
+
+def test_next_before_a_set_begins_and_skip_are_skipped() -> None:
+    s, clock, _ = started(ex("A", hold(10)), ex("B", hold(20)))
+    s.next()  # prep
+    assert [e.outcome for e in s.next() if isinstance(e, StepEnded)] == ["skipped"]
+    assert s.results()[0].sets == (SetResult(1, "skipped", 0.0),)
+    s, clock, _ = started(ex("A", hold(10)), ex("B", hold(20)))
+    advance_to(s, clock, T0 + 9)
+    assert [e.outcome for e in s.skip() if isinstance(e, StepEnded)] == ["skipped"]
+    assert s.results()[0].status == "skipped"
 
 
 def test_next_on_range_hold_below_and_at_lower_bound() -> None:
     s, clock, _ = started(ex("A", hold(30, low=20)))
     advance_to(s, clock, T0 + 5 + 19.5)
-    assert names(s.next()) == ["StepEnded", "SessionFinished"]
-    assert s.results()[0].status == "skipped"
+    assert names(s.next()) == ["StepEnded", "SetDone", "SessionFinished"]
+    assert s.results()[0].status == "partial"
+    assert s.results()[0].sets == (SetResult(1, "partial", 19.5),)
 
     s, clock, _ = started(ex("A", hold(30, low=20)))
     advance_to(s, clock, T0 + 5 + 20)
@@ -232,7 +250,7 @@ def test_next_on_range_hold_below_and_at_lower_bound() -> None:
 
 @pytest.mark.parametrize(
     ("elapsed", "outcome"),
-    [(12 * 6 - 0.5, "skipped"), (12 * 6, "done"), (14 * 6, "done")],
+    [(12 * 6 - 0.5, "partial"), (12 * 6, "done"), (14 * 6, "done")],
 )
 def test_next_on_range_breaths(elapsed: float, outcome: str) -> None:
     s, clock, _ = started(ex("Fold", breaths(12, 15)))  # 15 breaths x 6 s planned
@@ -245,7 +263,7 @@ def test_next_on_range_tempo_reps_counts_both_sides_for_alternate() -> None:
     # 5-7 reps a side, alternate, 2 s a rep: the lower bound is 5*2*2 = 20 s
     s, clock, _ = started(ex("Lunge", reps(5, 7, tempo=2), sides="alternate"))
     advance_to(s, clock, T0 + 5 + 19)
-    assert [e.outcome for e in s.next() if isinstance(e, StepEnded)] == ["skipped"]
+    assert [e.outcome for e in s.next() if isinstance(e, StepEnded)] == ["partial"]
     s, clock, _ = started(ex("Lunge", reps(5, 7, tempo=2), sides="alternate"))
     advance_to(s, clock, T0 + 5 + 20)
     assert [e.outcome for e in s.next() if isinstance(e, StepEnded)] == ["done"]
@@ -598,11 +616,10 @@ def test_stop_mid_work_is_partial_with_progress() -> None:
         SessionFinished(T0 + 8, "stopped"),
     ]
     assert state(s) == "finished" and s.finish_status == "stopped"
-    assert [(r.name, r.status, r.sets_done) for r in s.results()] == [
-        ("A", "partial", 0),
-        ("B", "skipped", 0),
-    ]
-    assert s.summary() == SessionSummary(8.0, 0, 1, 1, "stopped")
+    # B was never reached: not in the log, and not counted as skipped
+    assert [(r.name, r.status, r.sets_done) for r in s.results()] == [("A", "partial", 0)]
+    assert s.results()[0].sets == (SetResult(1, "partial", 3.0),)
+    assert s.summary() == SessionSummary(8.0, 0, 0, 1, "stopped")
     assert s.tick() == []
 
 
@@ -610,7 +627,7 @@ def test_stop_during_prep_and_while_paused() -> None:
     s, clock, _ = started(ex("A", hold(10)))
     clock.advance(2)
     assert names(s.stop()) == ["CountdownTick", "StepEnded", "SessionFinished"]
-    assert s.results()[0].status == "skipped"
+    assert s.results() == []  # stopped in the prep: no set was reached
     s, clock, _ = started(ex("A", hold(10)))
     clock.advance(2)
     s.pause()
