@@ -33,8 +33,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol, cast
 
+from hiptimer.engine import Progress
 from hiptimer.events import Event, SessionFinished, StepEnded, StepStarted
-from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus
+from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus, SetResult
 from hiptimer.routine import Routine
 
 BUSY_TIMEOUT_MS = 5000
@@ -87,8 +88,15 @@ UPDATE sessions SET
 CREATE INDEX sessions_started ON sessions (started_ts DESC, id DESC);
 """
 
+#: Version 4: ``progress``, what a running session needs to be resumed after a crash
+#: (the step it reached, its sets so far, its active time; JSON, '' when there is
+#: nothing to resume).
+SCHEMA_V4 = """
+ALTER TABLE sessions ADD COLUMN progress TEXT NOT NULL DEFAULT '';
+"""
+
 #: Ordered upgrades: index i brings a file from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -185,6 +193,19 @@ class SessionRow(NamedTuple):
         return self.speed != 1.0
 
 
+@dataclass(frozen=True)
+class ResumeCandidate:
+    """An interrupted session that saved where it was."""
+
+    session_id: int
+    routine: str
+    routine_path: Path
+    routine_hash: str
+    started_at: datetime
+    speed: float
+    progress: Progress
+
+
 def _iso(dt: datetime) -> str:
     """ISO 8601 with the UTC offset; a naive time is taken as local time."""
     if dt.tzinfo is None or dt.utcoffset() is None:
@@ -198,16 +219,56 @@ def _ts(dt: datetime) -> float:
     return dt.timestamp()
 
 
+def _exercise_obj(e: ExerciseResult) -> dict[str, Any]:
+    """One exercise as ``hiptimer history --json`` prints it, with its sets."""
+    return {
+        "name": e.name,
+        "side": e.side,
+        "status": e.status,
+        "sets_done": int(e.sets_done),
+        "sets": [
+            {"set": int(x.set), "status": x.status, "seconds": round(float(x.seconds), 1)}
+            for x in e.sets
+        ],
+    }
+
+
 def _exercises_json(exercises: Sequence[ExerciseResult]) -> str:
     """The ``exercises`` column: exactly the objects ``hiptimer history --json`` prints."""
     return json.dumps(
-        [
-            {"name": e.name, "side": e.side, "status": e.status, "sets_done": int(e.sets_done)}
-            for e in exercises
-        ],
-        ensure_ascii=False,
+        [_exercise_obj(e) for e in exercises], ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def progress_json(progress: Progress | None) -> str:
+    """The ``progress`` column ('' for None)."""
+    if progress is None:
+        return ""
+    return json.dumps(
+        {
+            "index": progress.index,
+            "active_s": round(progress.active_s, 3),
+            "sets": [[i, r.set, r.status, round(r.seconds, 3)] for i, r in progress.sets],
+        },
         separators=(",", ":"),
     )
+
+
+def progress_from_json(text: str) -> Progress | None:
+    """The ``progress`` column back; None when empty or not understood."""
+    if not text:
+        return None
+    try:
+        d = json.loads(text)
+        sets = tuple(
+            (int(i), SetResult(int(n), cast(ExerciseStatus, str(st)), float(sec)))
+            for i, n, st, sec in d["sets"]
+        )
+        if any(r.status not in ("done", "partial", "skipped") for _i, r in sets):
+            return None
+        return Progress(int(d["index"]), sets, float(d["active_s"]))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 #: Parsed ``exercises`` texts: sessions of one routine mostly share the same results.
@@ -221,7 +282,14 @@ def _exercises_from_json(text: str) -> tuple[ExerciseResult, ...]:
         return hit
     out = tuple(
         ExerciseResult(
-            str(d["name"]), d.get("side"), cast(ExerciseStatus, d["status"]), int(d["sets_done"])
+            str(d["name"]),
+            d.get("side"),
+            cast(ExerciseStatus, d["status"]),
+            int(d["sets_done"]),
+            tuple(
+                SetResult(int(x["set"]), cast(ExerciseStatus, x["status"]), float(x["seconds"]))
+                for x in d.get("sets", ())
+            ),
         )
         for d in json.loads(text or "[]")
     )
@@ -502,18 +570,20 @@ class Store:
         active_s: float,
         exercises: Sequence[ExerciseResult],
         at: datetime | None = None,
+        progress: Progress | None = None,
     ) -> None:
         when = _iso(at or datetime.now().astimezone())
         with self._write("record progress") as conn:
             cur = conn.execute(
                 "UPDATE sessions SET active_s = ?, exercises = ?, worked = ?, updated_at = ?,"
-                " owner = ? WHERE id = ?",
+                " owner = ?, progress = ? WHERE id = ?",
                 (
                     float(active_s),
                     _exercises_json(exercises),
                     _worked(exercises),
                     when,
                     self._owner,
+                    progress_json(progress),
                     session_id,
                 ),
             )
@@ -534,7 +604,7 @@ class Store:
         with self._write("record the session end") as conn:
             cur = conn.execute(
                 "UPDATE sessions SET status = ?, ended_at = ?, updated_at = ?, active_s = ?,"
-                " exercises = ?, worked = ? WHERE id = ?",
+                " exercises = ?, worked = ?, progress = '' WHERE id = ?",
                 (
                     status,
                     ended,
@@ -560,6 +630,65 @@ class Store:
                 (effort, pain, note, session_id),
             )
             _require_row(cur, session_id)
+
+    def resumable(
+        self, *, since: datetime, routine_path: Path | None = None
+    ) -> ResumeCandidate | None:
+        """The newest interrupted session started at or after ``since`` that can be
+        resumed (it saved its progress), of ``routine_path`` when given."""
+        live = self._live_owners()
+        sql = (
+            "SELECT id, routine, routine_path, routine_hash, started_at, speed, progress, owner,"
+            " status FROM sessions WHERE progress != '' AND started_ts >= ?"
+            " AND status IN ('running', 'interrupted')"
+        )
+        args: list[Any] = [_ts(since)]
+        if routine_path is not None:
+            sql += " AND routine_path = ?"
+            args.append(str(routine_path))
+        sql += " ORDER BY started_ts DESC, id DESC"
+        try:
+            rows = self._conn.execute(sql, args).fetchall()
+        except sqlite3.Error as e:
+            raise self._read_error(e) from e
+        for r in rows:
+            if r[8] == "running" and str(r[7]) in live:
+                continue  # another window runs it
+            progress = progress_from_json(str(r[6]))
+            if progress is None or not r[2]:
+                continue
+            return ResumeCandidate(
+                session_id=int(r[0]),
+                routine=str(r[1]),
+                routine_path=Path(r[2]),
+                routine_hash=str(r[3] or ""),
+                started_at=datetime.fromisoformat(r[4]),
+                speed=float(r[5]),
+                progress=progress,
+            )
+        return None
+
+    def reopen_session(self, session_id: int) -> None:
+        """Continue an interrupted session in this process: the same row runs again
+        (it ends as completed or stopped, like any other)."""
+        with self._write("resume the session") as conn:
+            row = conn.execute(
+                "SELECT status, owner FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+            dead = row is not None and (
+                row[0] == "interrupted" or (row[0] == "running" and not owner_alive(str(row[1])))
+            )
+            if not dead:
+                raise StoreError(f"session {session_id} cannot be resumed (it is not interrupted)")
+            conn.execute(
+                "UPDATE sessions SET status = 'running', ended_at = NULL, owner = ? WHERE id = ?",
+                (self._owner, session_id),
+            )
+
+    def discard_resume(self, session_id: int) -> None:
+        """Do not offer this session for resuming again (it stays in the history)."""
+        with self._write("forget the resume point") as conn:
+            conn.execute("UPDATE sessions SET progress = '' WHERE id = ?", (session_id,))
 
     def _close_dead_sessions(self) -> None:
         """App mode: record running sessions whose process is gone as interrupted."""
@@ -749,10 +878,7 @@ def record_json(r: SessionRecord) -> dict[str, Any]:
         "effort": r.effort,
         "pain": r.pain,
         "note": r.note,
-        "exercises": [
-            {"name": e.name, "side": e.side, "status": e.status, "sets_done": e.sets_done}
-            for e in r.exercises
-        ],
+        "exercises": [_exercise_obj(e) for e in r.exercises],
     }
 
 
@@ -834,14 +960,20 @@ class RecordedSession(Protocol):
 
     def results(self) -> list[ExerciseResult]: ...
 
+    def progress_snapshot(self) -> Progress: ...
+
 
 class SessionRecorder:
     """Writes an engine Session to a Store as its events happen.
 
-    The row is created at the first StepStarted, updated at every StepEnded and
-    finished at SessionFinished. A failing store never stops the session: the
-    first failure is reported through ``on_error`` (once) and later writes are
-    still attempted (quietly), so a disk that frees up catches up.
+    The row is created at the first StepStarted (or is the resumed session's
+    row, ``session_id``), updated at every StepEnded and at every
+    :meth:`checkpoint` (the app calls it every few seconds, so a crash loses
+    at most those seconds of active time), and finished at SessionFinished.
+    Every update saves the progress a resume needs. A failing store never
+    stops the session: the first failure is reported through ``on_error``
+    (once) and later writes are still attempted (quietly), so a disk that
+    frees up catches up.
     """
 
     def __init__(
@@ -853,6 +985,7 @@ class SessionRecorder:
         speed: float,
         on_error: Callable[[str], None],
         now: Callable[[], datetime] = _local_now,
+        session_id: int | None = None,
     ) -> None:
         self.store = store
         self.routine = routine
@@ -860,9 +993,10 @@ class SessionRecorder:
         self.speed = speed
         self.on_error = on_error
         self.now = now
-        self.last_session_id: int | None = None
+        self.last_session_id: int | None = session_id
         self.error: str | None = None
         self.finished = False
+        self._saved: tuple[float, Progress] | None = None
 
     def handle(self, events: Sequence[Event]) -> None:
         if self.store is None or self.finished:
@@ -874,6 +1008,14 @@ class SessionRecorder:
                 self._update()
             elif isinstance(ev, SessionFinished):
                 self._finish(ev.status)
+
+    def checkpoint(self) -> None:
+        """Save the active time and progress now, if they changed since the last write."""
+        if self.store is None or self.finished or self.last_session_id is None:
+            return
+        state = (round(self.session.active_seconds(), 1), self.session.progress_snapshot())
+        if state != self._saved:
+            self._update()
 
     def _ensure_begun(self) -> bool:
         if self.last_session_id is not None:
@@ -892,15 +1034,20 @@ class SessionRecorder:
         if not self._ensure_begun():
             return
         assert self.store is not None and self.last_session_id is not None
+        active = self.session.active_seconds()
+        progress = self.session.progress_snapshot()
         try:
             self.store.update_session(
                 self.last_session_id,
-                active_s=self.session.active_seconds(),
+                active_s=active,
                 exercises=self.session.results(),
                 at=self.now(),
+                progress=progress,
             )
         except (StoreError, sqlite3.Error, OSError) as e:
             self._report(e)
+            return
+        self._saved = (round(active, 1), progress)
 
     def _finish(self, status: FinalStatus) -> None:
         if not self._ensure_begun():

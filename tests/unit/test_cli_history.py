@@ -83,8 +83,8 @@ def test_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (first["active_s"], first["speed"]) == (1150.0, 1.0)
     assert (first["effort"], first["pain"], first["note"]) == (7, 2, 'tight, "left"')
     assert first["exercises"] == [
-        {"name": "Lunge", "side": "left", "status": "done", "sets_done": 3},
-        {"name": "Lunge", "side": "right", "status": "partial", "sets_done": 1},
+        {"name": "Lunge", "side": "left", "status": "done", "sets_done": 3, "sets": []},
+        {"name": "Lunge", "side": "right", "status": "partial", "sets_done": 1, "sets": []},
     ]
 
 

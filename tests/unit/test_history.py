@@ -249,6 +249,7 @@ def test_record_to_json() -> None:
         "side": "left",
         "status": "done",
         "sets_done": 2,
+        "sets": [],
     }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from hiptimer.engine import Progress
 from hiptimer.events import SessionFinished, StepEnded, StepStarted
 from hiptimer.plan import compile_plan
 from hiptimer.results import ExerciseResult
@@ -79,6 +80,11 @@ def build_version(path: Path, version: int) -> None:
             " ('Old', '/r/old.yaml', 'h', 'completed', '2024-03-30T23:30:00+00:00',"
             " '2024-03-31T00:10:00+00:00', 1800, 1,"
             ' \'[{"name":"A","side":null,"status":"done","sets_done":1}]\')'
+        )
+    if version >= 3:  # version 3 writes the UTC instant and the worked flag itself
+        conn.execute(
+            "UPDATE sessions SET started_ts = round((julianday(started_at) - 2440587.5)"
+            " * 86400.0, 3), worked = 1"
         )
     conn.close()
 
@@ -469,6 +475,9 @@ class FakeSession:
 
     def results(self) -> list[ExerciseResult]:
         return list(self.res)
+
+    def progress_snapshot(self) -> Progress:
+        return Progress(1, (), self.active)
 
 
 def steps() -> tuple:  # type: ignore[type-arg]

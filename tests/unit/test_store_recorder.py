@@ -8,7 +8,7 @@ from pathlib import Path
 from hiptimer.clock import FakeClock
 from hiptimer.engine import Session
 from hiptimer.plan import compile_plan
-from hiptimer.results import ExerciseResult
+from hiptimer.results import ExerciseResult, SetResult
 from hiptimer.routine import Dose, Exercise, Routine, Timings
 from hiptimer.store import SessionRecorder, Store
 
@@ -51,7 +51,7 @@ def test_progress_is_in_the_log_at_every_boundary(tmp_path: Path) -> None:
     step(session, clock, rec, 5 + 30 + 1)  # prep, left side done, into the switch
     r = store.sessions()[0]
     assert r.active_s == 36.0  # written at the left side's end (clock already 1 s on)
-    assert ExerciseResult("Hold", "left", "done", 1) in r.exercises
+    assert ExerciseResult("Hold", "left", "done", 1, (SetResult(1, "done", 30.0),)) in r.exercises
     step(session, clock, rec, 3)  # still in the 5 s switch: nothing new is written mid-step
     assert store.sessions()[0].active_s == 36.0
     step(session, clock, rec, 10)  # the switch ended (noticed 9 s late): written then
@@ -88,7 +88,9 @@ def test_stop_records_stopped_with_partial_work(tmp_path: Path) -> None:
     rec.handle(session.stop())
     r = store.sessions()[0]
     assert r.status == "stopped" and r.active_s == 17.0
-    assert r.exercises[0] == ExerciseResult("Hold", "left", "partial", 0)
+    assert r.exercises[0] == ExerciseResult(
+        "Hold", "left", "partial", 0, (SetResult(1, "partial", 12.0),)
+    )
     assert rec.finished
     rec.handle(session.tick())  # nothing after the end
     assert store.sessions()[0] == r
