@@ -552,7 +552,7 @@ class Store:
                 " VALUES (?, ?, ?, 'running', ?, ?, ?, 0, ?, '[]', ?)",
                 (
                     routine.name,
-                    str(routine.path) if routine.path is not None else None,
+                    os.path.abspath(routine.path) if routine.path is not None else None,
                     routine.content_hash,
                     started,
                     _ts(started_at),
