@@ -1,4 +1,5 @@
-"""The end-of-session summary: active time, exercises done / partial / skipped."""
+"""The end-of-session summary: an honest headline, active time, and per
+exercise and side what was done, partly done (with the seconds) or skipped."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hiptimer.display import headline
 from hiptimer.engine import Session
 from hiptimer.plan import format_clock
 from hiptimer.results import ExerciseResult
@@ -23,6 +25,14 @@ STATUS_TEXT = {"done": "✓ done", "partial": "◐ partial", "skipped": "✗ ski
 def result_line(r: ExerciseResult) -> str:
     side = f" ({r.side})" if r.side else ""
     return f"{r.name}{side}"
+
+
+def status_line(r: ExerciseResult) -> str:
+    """``✓ done  ·  2 sets``; a partial set says how far it got (``set 2: 12 s``)."""
+    sets = f"{r.sets_done} set{'s' if r.sets_done != 1 else ''}"
+    parts = [STATUS_TEXT.get(r.status, r.status), sets]
+    parts += [f"set {x.set}: {round(x.seconds)} s" for x in r.sets if x.status == "partial"]
+    return "  ·  ".join(parts)
 
 
 class SummaryWidget(QWidget):
@@ -37,8 +47,11 @@ class SummaryWidget(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(32, 32, 32, 32)
         lay.setSpacing(16)
-        stopped = summary.status == "stopped"
-        self.title_label = QLabel("Session stopped" if stopped else "Session complete ✓", self)
+        total = len(session.plan.routine.exercises)
+        title = headline(summary, total)
+        if title == "Session complete":
+            title += " ✓"
+        self.title_label = QLabel(title, self)
         tf = self.title_label.font()
         tf.setPointSizeF(tf.pointSizeF() * 2.6)
         tf.setBold(True)
@@ -51,9 +64,13 @@ class SummaryWidget(QWidget):
         lay.addWidget(self.routine_label)
 
         self.time_label = QLabel(f"Active time  {format_clock(summary.active_s)}", self)
+        unreached = total - (
+            summary.exercises_done + summary.exercises_partial + summary.exercises_skipped
+        )
         self.counts_label = QLabel(
             f"Exercises: {summary.exercises_done} done · {summary.exercises_partial} partial"
-            f" · {summary.exercises_skipped} skipped",
+            f" · {summary.exercises_skipped} skipped"
+            + (f" · {unreached} not reached" if unreached else ""),
             self,
         )
         for lbl in (self.time_label, self.counts_label):
@@ -71,8 +88,7 @@ class SummaryWidget(QWidget):
         self.result_rows: list[tuple[str, str]] = []
         for i, r in enumerate(results):
             name = QLabel(result_line(r), self)
-            sets = f"{r.sets_done} set{'s' if r.sets_done != 1 else ''}"
-            status = QLabel(f"{STATUS_TEXT.get(r.status, r.status)}  ·  {sets}", self)
+            status = QLabel(status_line(r), self)
             grid.addWidget(name, i, 0)
             grid.addWidget(status, i, 1)
             self.result_rows.append((name.text(), status.text()))

@@ -408,9 +408,10 @@ def test_summary_counts(qtbot) -> None:  # type: ignore[no-untyped-def]
     session.stop()  # right cut short: partial; C never ran
     w = SummaryWidget(session)
     qtbot.addWidget(w)
-    assert w.title_label.text() == "Session stopped"
-    assert (w.done_count, w.partial_count, w.skipped_count) == (1, 1, 1)
-    assert "1 done · 1 partial · 1 skipped" in w.counts_label.text()
+    assert w.title_label.text() == "Stopped: 1 of 3 exercises done"
+    assert (w.done_count, w.partial_count, w.skipped_count) == (1, 1, 0)
+    assert "1 done · 1 partial · 0 skipped · 1 not reached" in w.counts_label.text()
+    assert w.result_rows[2] == ("B (right)", "◐ partial  ·  0 sets  ·  set 1: 3 s")
     assert w.result_rows[0] == ("A", "✓ done  ·  1 set")
     assert w.result_rows[1][0] == "B (left)"
     with qtbot.waitSignal(w.done_clicked, timeout=500):
