@@ -41,7 +41,7 @@ def cmd_validate(paths: list[Path]) -> int:
     files: list[Path] = []
     status = 0
     for p in paths:
-        if p.is_dir():
+        if library.is_folder(p):
             found = library.routine_files(p)
             if not found:
                 _err(f"{p}: no routine files (*.yaml, *.yml) in this folder")

@@ -43,6 +43,14 @@ _COUNT = re.compile(
 )
 
 
+#: Digits read in a count; more is far beyond any limit (and Python's int() refuses 4,300+).
+MAX_COUNT_DIGITS = 15
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 class ParseError(ValueError):
     """A duration or count that does not parse; ``str()`` is the message."""
 
@@ -80,7 +88,10 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> float:
     if isinstance(value, bool):
         raise ParseError("expected a duration like 30s or 1 min, not true/false")
     if _is_number(value):
-        seconds = float(value)  # type: ignore[arg-type]
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except OverflowError:  # an int too large for a float
+            raise ParseError("duration is far too large") from None
         _check_positive(seconds, str(value), allow_zero)
         return seconds
     if not isinstance(value, str):
@@ -224,6 +235,8 @@ def parse_count(value: object, units: tuple[str, ...] = ()) -> Count:
             # no unit is allowed here: suggesting a near unit would suggest an error
             hint = " (write only a number or a range)"
         raise ParseError(f"unexpected word {unit!r} in {text!r}{hint}")
+    if max(len(m.group("low")), len(m.group("high") or "")) > MAX_COUNT_DIGITS:
+        raise ParseError(f"count {_short(text)} is far too large")
     low = int(m.group("low"))
     high = int(m.group("high")) if m.group("high") is not None else low
     if low <= 0:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hiptimer.loader import RoutineError, RoutineErrors, load_routine
-from hiptimer.plan import compile_plan
+from hiptimer.plan import plan_size
 from hiptimer.routine import Routine
 
 ROUTINE_SUFFIXES = (".yaml", ".yml")
@@ -36,7 +37,7 @@ class LibraryEntry:
         """Estimated seconds (self-paced reps at 3 s a rep); None for a broken file."""
         if self.duration is not None or self.routine is None:
             return self.duration
-        return compile_plan(self.routine).duration_s
+        return plan_size(self.routine)[1]
 
     @property
     def exercise_count(self) -> int | None:
@@ -54,7 +55,7 @@ def load_entry(path: Path, *, with_duration: bool = True) -> LibraryEntry:
     """
     try:
         routine = load_routine(path)
-        duration = compile_plan(routine).duration_s if with_duration else None
+        duration = plan_size(routine)[1] if with_duration else None
     except RoutineErrors as e:
         return LibraryEntry(path, None, e.errors)
     except Exception as e:  # a bug must not hide the rest of the library
@@ -64,29 +65,48 @@ def load_entry(path: Path, *, with_duration: bool = True) -> LibraryEntry:
 
 
 def routine_files(folder: Path) -> list[Path]:
-    """The routine files directly inside ``folder``, sorted by name."""
+    """The routine files directly inside ``folder``, sorted by name.
+
+    Every entry named ``*.yaml``/``*.yml`` (not hidden, not a folder) is listed,
+    whatever it is: a symbolic link loop, a FIFO or an unreadable file then
+    becomes one located error of its own when loaded, and the rest still loads.
+    """
+    found: list[Path] = []
     try:
-        found = [
-            p
-            for p in folder.iterdir()
-            if p.suffix.lower() in ROUTINE_SUFFIXES and not p.name.startswith(".") and p.is_file()
-        ]
-    except OSError:
+        with os.scandir(folder) as it:
+            for entry in it:
+                name = entry.name
+                if name.startswith(".") or os.path.splitext(name)[1].lower() not in (
+                    ROUTINE_SUFFIXES
+                ):
+                    continue
+                try:
+                    if entry.is_dir():  # follows links; False for a loop
+                        continue
+                except OSError:
+                    pass
+                found.append(Path(entry.path))
+    except (OSError, ValueError):
         return []
     return sorted(found, key=lambda p: (p.name.lower(), p.name))
+
+
+def is_folder(p: Path) -> bool:
+    """``p.is_dir()`` that never raises (a name too long, a NUL, a loop: False)."""
+    return os.path.isdir(p)
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
     """Files as given, folders replaced by their routine files; duplicates dropped."""
     out: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for p in paths:
-        files = routine_files(p) if p.is_dir() else [p]
+        files = routine_files(p) if is_folder(p) else [p]
         for f in files:
             try:
-                key = f.resolve()
-            except OSError:
-                key = f
+                key = os.path.realpath(f)
+            except (OSError, ValueError):
+                key = str(f)
             if key not in seen:
                 seen.add(key)
                 out.append(f)

@@ -37,7 +37,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from hiptimer import durations, safefile, wav, yaml_hints
+from hiptimer import durations, plan, safefile, wav, yaml_hints
 from hiptimer.durations import BREATH_UNITS, Count, ParseError
 from hiptimer.routine import (
     CUE_NAMES,
@@ -284,9 +284,13 @@ def _compose(text: str, ctx: _Ctx) -> _Node | None:
                 if tag in _SCALAR_TAGS:
                     try:
                         value = _scalar_value(tag, raw)
-                    except (ValueError, TypeError, yaml.YAMLError):
+                    except Exception:  # PyYAML's constructors raise KeyError, IndexError...
                         ctx.err(line, col, f"{_show(raw)} is not a valid {tag[len(_STD) :]}")
                         reported = True
+                    else:
+                        if _huge(value):
+                            ctx.err(line, col, f"{_show(raw)} is far too large a number")
+                            reported = True
                 elif tag in (_STD + "seq", _STD + "map"):
                     ctx.err(line, col, f"a plain value cannot be tagged {tag.replace(_STD, '!!')}")
                     reported = True
@@ -361,10 +365,30 @@ def _flow_depth_crossing(text: str, limit: int) -> tuple[int, int] | None:
     return None
 
 
+#: YAML's line breaks (PyYAML and libyaml alike): a CR-only file has lines too.
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _locate_offset(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    col = index - (text.rfind("\n", 0, index) + 1) + 1
-    return line, col
+    """1-based line and column of ``text[index]``, counting lines as YAML does."""
+    line, start = 1, 0
+    for m in _BREAK.finditer(text, 0, index):
+        line += 1
+        start = m.end()
+    return line, index - start + 1
+
+
+def _huge(value: object) -> bool:
+    """An integer no routine field could use (and too long to even print)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64
+
+
+def _clamp_mark(text: str, line: int, col: int, index: int | None) -> tuple[int, int]:
+    """A parser mark at or past the end of a file without a final line break points
+    one line past the end; put it after the last character instead."""
+    if index is None or index < len(text) or not text or _BREAK.match(text[-1]):
+        return line, col
+    return _locate_offset(text, len(text))
 
 
 def _parse(text: str, ctx: _Ctx) -> _Node | None:
@@ -392,6 +416,8 @@ def _parse(text: str, ctx: _Ctx) -> _Node | None:
             return None
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if mark is not None:
+            line, col = _clamp_mark(text, line, col, getattr(mark, "index", None))
         problem = e.problem or "cannot be read"
         context = f" ({e.context})" if e.context and e.problem else ""
         ctx.err(line, col, f"YAML syntax error: {problem}{context}")
@@ -736,10 +762,14 @@ class _Checker:
             elif not enode.items:
                 self.ctx.at(enode, "'exercises' is empty; add at least one exercise")
             else:
-                for item in enode.items:
+                limits = _Limits(self.ctx)
+                last = len(enode.items) - 1
+                for i, item in enumerate(enode.items):
                     ex = self.exercise(item, defaults)
                     if ex is not None:
                         exercises.append(ex)
+                        if limits.add(item, ex, i == last):
+                            raise _Abort  # the rest would only make it longer
         if self.ctx.errors or name is None:
             return None
         return Routine(
@@ -1017,6 +1047,41 @@ class _Checker:
         return Dose("hold" if kind == "hold" else "time", seconds, seconds, text)
 
 
+class _Limits:
+    """The routine's size so far (arithmetic, nothing expanded); the exercise that
+    takes it past :data:`plan.MAX_STEPS` or :data:`plan.MAX_DURATION_S` is reported."""
+
+    def __init__(self, ctx: _Ctx) -> None:
+        self.ctx = ctx
+        self.steps = 0
+        self.seconds = 0.0
+        self.crossed = False
+
+    def add(self, node: _Node, ex: Exercise, last: bool) -> bool:
+        """Count ``ex``; True when it takes the routine past a limit (reported)."""
+        steps, seconds = plan.exercise_size(ex, last)
+        self.steps += steps
+        self.seconds += seconds
+        if self.steps > plan.MAX_STEPS:
+            self.crossed = True
+            self.ctx.err(
+                node.line,
+                node.col,
+                f"the routine passes {plan.MAX_STEPS:,} steps at this exercise "
+                f"({self.steps:,} so far); split it into shorter routines",
+            )
+        elif self.seconds > plan.MAX_DURATION_S:
+            self.crossed = True
+            self.ctx.err(
+                node.line,
+                node.col,
+                f"the routine passes {plan.MAX_DURATION_S / 3600:g} hours at this exercise "
+                f"({durations.format_seconds(self.seconds)} so far); "
+                "split it into shorter routines",
+            )
+        return self.crossed
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -1025,9 +1090,8 @@ def _decode(data: bytes, ctx: _Ctx) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         start = e.start
-        line = data.count(b"\n", 0, start) + 1
-        line_start = data.rfind(b"\n", 0, start) + 1
-        col = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+        before = data[:start].decode("utf-8", errors="replace")
+        line, col = _locate_offset(before, len(before))
         ctx.err(
             line,
             col,

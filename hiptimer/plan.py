@@ -74,6 +74,48 @@ def _sides(ex: Exercise) -> tuple[Side | None, ...]:
     return (None,)
 
 
+#: The routine contract's limits, checked by the loader before anything is expanded.
+MAX_STEPS = 10_000
+MAX_DURATION_S = 24 * 3600.0
+
+
+def exercise_size(ex: Exercise, last: bool) -> tuple[int, float]:
+    """Steps and estimated seconds :func:`compile_plan` gives ``ex`` (``last``: no
+    ``rest`` after it), computed arithmetically: nothing is expanded, so the loader
+    can refuse a routine of millions of steps in microseconds. Must agree with
+    :func:`compile_plan` exactly (a test holds the two together)."""
+    tm = ex.timings
+    steps = 0
+    seconds = 0.0
+
+    def add(count: int, each: float) -> None:
+        nonlocal steps, seconds
+        if each > 0 and count > 0:
+            steps += count
+            seconds += count * each
+
+    sides = len(_sides(ex))
+    add(1, tm.prep)
+    add(sides - 1, tm.switch)
+    add(sides * (ex.sets - 1), tm.set_rest)
+    add(sides * ex.sets, ex.estimate_seconds())
+    if not last:
+        add(1, tm.rest)
+    return steps, seconds
+
+
+def plan_size(routine: Routine) -> tuple[int, float]:
+    """``(len(plan.steps), plan.duration_s)`` of the routine's plan, without planning."""
+    steps = 0
+    seconds = 0.0
+    last = len(routine.exercises) - 1
+    for i, ex in enumerate(routine.exercises):
+        n, s = exercise_size(ex, i == last)
+        steps += n
+        seconds += s
+    return steps, seconds
+
+
 def compile_plan(routine: Routine) -> Plan:
     steps: list[Step] = []
     t = 0.0

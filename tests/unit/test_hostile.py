@@ -46,6 +46,15 @@ def hostile_files(folder: Path) -> dict[str, Path]:
         "nesting-dash": b"- " * 20_000 + b"x\n",
         "random-bytes": bytes(rng.randrange(256) for _ in range(64 * 1024)),
         "many-errors": b"name: x\nexercises:\n" + b"  - {name: a, hold: 0}\n" * 40_000,
+        # 46 KB that would plan to millions of steps (4,000 an exercise)
+        "sets-46k": b"name: x\nexercises:\n"
+        + b"  - {name: a, hold: 1s, sets: 1000, sides: each}\n" * 1000,
+        # 1 MiB of the same: the limit is met at the third exercise
+        "sets-1mib": b"name: x\nexercises:\n"
+        + b"  - {name: a, hold: 1s, sets: 1000, sides: each}\n" * 21_000,
+        # 40,000 steps that together last under a second
+        "plans-to-1s": b"name: x\ndefaults: {prep: 0, rest: 0}\nexercises:\n"
+        + b"  - {name: a, hold: 0.00002s}\n" * 30_000,
     }
     out = {}
     for name, data in contents.items():
@@ -73,6 +82,9 @@ def test_files_are_what_they_claim(files: dict[str, Path]) -> None:
         ("nesting-flow", (2, 12 + 63), "nesting deeper"),
         ("nesting-dash", (1, 129), "nesting deeper"),
         ("nesting-block", (65, 65), "nesting deeper"),
+        ("sets-46k", (4, 5), "passes 24 hours at this exercise"),
+        ("sets-1mib", (4, 5), "passes 24 hours at this exercise"),
+        ("plans-to-1s", (10_004, 5), "passes 10,000 steps at this exercise"),
     ],
 )
 def test_located_error(
@@ -117,7 +129,7 @@ def test_random_text_never_raises_anything_else() -> None:
 _CHILD = """
 import resource, runpy, sys, time
 t = time.perf_counter()
-sys.argv = ["hiptimer", "validate", *sys.argv[1:]]
+sys.argv = ["hiptimer", *sys.argv[1:]]
 try:
     runpy.run_module("hiptimer", run_name="__main__")
 except SystemExit as e:
@@ -128,20 +140,31 @@ print(f"@@ {code} {time.perf_counter() - t:.3f} {rss_kb}", file=sys.stderr)
 
 
 @pytest.mark.parametrize(
-    "name",
-    ["alias-bomb", "two-mib", "nesting-flow", "nesting-dash", "random-bytes", "many-errors"],
+    ("command", "name"),
+    [
+        ("validate", "alias-bomb"),
+        ("validate", "two-mib"),
+        ("validate", "nesting-flow"),
+        ("validate", "nesting-dash"),
+        ("validate", "random-bytes"),
+        ("validate", "many-errors"),
+        ("validate", "sets-46k"),
+        ("plan", "sets-1mib"),
+        ("plan", "plans-to-1s"),
+    ],
 )
-def test_validate_command_bounded(files: dict[str, Path], name: str) -> None:
+def test_validate_command_bounded(files: dict[str, Path], command: str, name: str) -> None:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(files[name])],
+        [sys.executable, "-c", _CHILD, command, str(files[name])],
         capture_output=True,
         text=True,
         timeout=60,
         env=env,
     )
     assert "Traceback" not in proc.stdout + proc.stderr
-    lines = proc.stdout.splitlines()
+    lines = (proc.stdout if command == "validate" else proc.stderr).splitlines()
+    lines = [line for line in lines if not line.startswith("@@ ")]
     assert lines and all(LOCATED.match(line) for line in lines), proc.stdout[:500]
     stats = [line for line in proc.stderr.splitlines() if line.startswith("@@ ")]
     code, seconds, rss_kb = stats[-1].split()[1:]

@@ -113,3 +113,107 @@ def test_a_sound_that_is_a_fifo_or_folder(tmp_path: Path) -> None:
     f = routine(tmp_path, extra="sounds:\n  go: p.wav\n  stop: d.wav\n")
     errs = errors_of(f)
     assert "named pipe" in errs[0].message and "folder" in errs[1].message
+
+
+# --------------------------------------------------------------------------- YAML content
+
+H = "name: R\nexercises:\n  - name: E\n"
+
+
+def text_errors(text: str | bytes) -> list[tuple[int, int, str]]:
+    from hiptimer.loader import load_routine_text
+
+    with pytest.raises(RoutineErrors) as info:
+        load_routine_text(text, "r.yaml")
+    return [(e.line, e.col, e.message) for e in info.value.errors]
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        ("!!float abc", "'abc' is not a valid float"),
+        ("!!bool maybe", "'maybe' is not a valid bool"),
+        ("!!bool", "'' is not a valid bool"),
+        ("!!int _", "'_' is not a valid int"),
+        ("!!int 0x" + "f" * 400, "far too large a number"),
+        ("9" * 310, "far too large a number"),
+        ("!!int " + "9" * 5000, "not a valid int"),
+    ],
+)
+def test_tags_on_bad_content_and_huge_integers_are_located(value: str, needle: str) -> None:
+    ((line, col, msg),) = text_errors(H + f"    hold: {value}\n")
+    assert (line, col) == (4, 11)
+    assert needle in msg and len(msg) < 120  # a 310-digit number is not echoed whole
+
+
+def test_huge_numbers_inside_text_are_located() -> None:
+    got = text_errors(H + "    reps: 1-" + "9" * 5000 + "\n")
+    assert [(g[0], g[1]) for g in got] == [(4, 11)] and "far too large" in got[0][2]
+    got = text_errors(H + "    reps: 3\n    tempo: " + "9" * 310 + "\n")
+    assert [(g[0], g[1]) for g in got] == [(5, 12)]
+
+
+def test_an_unterminated_flow_collection_at_eof_is_on_the_last_line() -> None:
+    got = text_errors("name: R\nexercises: [{name: E, hold: 3}")
+    assert [(g[0], g[1]) for g in got] == [(2, 31)]  # just after the last character
+    got = text_errors("name: R\nexercises: [")
+    assert [(g[0], g[1]) for g in got] == [(2, 13)]
+    # with a final newline the position after it is a real line
+    got = text_errors("name: R\nexercises: [\n")
+    assert [(g[0], g[1]) for g in got] == [(3, 1)]
+
+
+def test_cr_only_files_count_lines_one_way() -> None:
+    yaml_error = text_errors("name: R\rexercises:\r  - name: E\r    hold: x\r")
+    utf8_error = text_errors(b"name: R\rexercises:\r  - name: E\r    how: \xff\r")
+    control = text_errors("name: R\rexercises:\r  - name: E\r    how: \x01\r")
+    assert [(g[0], g[1]) for g in yaml_error] == [(4, 11)]
+    assert [(g[0], g[1]) for g in utf8_error] == [(4, 10)]
+    assert [(g[0], g[1]) for g in control] == [(4, 10)]
+    crlf = text_errors(b"name: R\r\nexercises:\r\n  - name: E\r\n    how: \xff\r\n")
+    assert [(g[0], g[1]) for g in crlf] == [(4, 10)]
+
+
+# --------------------------------------------------------------------------- folders
+
+
+@posix_only
+def test_a_folder_with_a_loop_a_fifo_and_a_dangling_link_still_loads_the_rest(
+    tmp_path: Path,
+) -> None:
+    from hiptimer import library
+
+    good = tmp_path / "good.yaml"
+    good.write_text("name: Good\nexercises:\n  - {name: E, hold: 30}\n")
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "dangling.yml").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "sub.yaml").mkdir()  # a folder with a routine's name is not a routine
+    (tmp_path / ".hidden.yaml").symlink_to(".hidden.yaml")
+    entries = {e.path.name: e for e in library.scan([tmp_path])}
+    assert sorted(entries) == ["dangling.yml", "good.yaml", "loop.yaml", "pipe.yaml"]
+    assert entries["good.yaml"].ok and entries["good.yaml"].duration_s == 35
+    for name in ("dangling.yml", "loop.yaml", "pipe.yaml"):
+        (err,) = entries[name].errors
+        assert (err.line, err.col) == (1, 1) and "internal error" not in err.message
+    assert "symbolic link loop" in entries["loop.yaml"].errors[0].message
+    assert "named pipe" in entries["pipe.yaml"].errors[0].message
+
+
+@posix_only
+def test_the_bundled_routines_survive_a_loop_in_the_user_folder(tmp_path: Path) -> None:
+    from hiptimer import library
+    from hiptimer.resources import routines_dir
+
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    entries = library.scan([routines_dir(), tmp_path])
+    assert sum(e.ok for e in entries) == len(list(routines_dir().glob("*.yaml")))
+    assert [e.path.name for e in entries if not e.ok] == ["loop.yaml"]
+
+
+def test_folder_checks_never_raise_on_odd_names(tmp_path: Path) -> None:
+    from hiptimer import library
+
+    assert not library.is_folder(tmp_path / ("x" * 300))
+    assert library.routine_files(tmp_path / ("x" * 300)) == []
+    assert library.expand([tmp_path / ("x" * 300)]) == [tmp_path / ("x" * 300)]
