@@ -383,6 +383,12 @@ def _huge(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64
 
 
+def _inside_text(text: str, line: int, col: int) -> bool:
+    """Is 1-based (line, col) a place in ``text`` (or just after a line's end)?"""
+    lines = _BREAK.split(text)
+    return 1 <= line <= len(lines) and 1 <= col <= len(lines[line - 1]) + 1
+
+
 def _clamp_mark(text: str, line: int, col: int, index: int | None) -> tuple[int, int]:
     """A parser mark at or past the end of a file without a final line break points
     one line past the end; put it after the last character instead."""
@@ -460,13 +466,21 @@ def _syntax_hint(text: str, e: yaml.MarkedYAMLError) -> tuple[int, int, str] | N
     """The usual hand-writing mistakes in words (see :mod:`hiptimer.yaml_hints`)."""
     pm, cm = e.problem_mark, e.context_mark
     keys = {*ROUTINE_KEYS, *EXERCISE_KEYS, *PHASE_KEYS, *CUE_NAMES}
-    return yaml_hints.explain(
-        text,
-        e.problem,
-        (pm.line, pm.column) if pm else None,
-        (cm.line, cm.column) if cm else None,
-        keys,
-    )
+    try:
+        hint = yaml_hints.explain(
+            text,
+            e.problem,
+            (pm.line, pm.column) if pm else None,
+            (cm.line, cm.column) if cm else None,
+            keys,
+        )
+    except Exception:  # a hint is a nicety: never an internal error in its place
+        return None
+    if hint is not None:
+        line, col, message = hint
+        if not _inside_text(text, line, col):
+            return None
+    return hint
 
 
 # --------------------------------------------------------------------------- checking

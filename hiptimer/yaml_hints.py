@@ -127,6 +127,7 @@ def _tab(lines: list[str], upto: int) -> Hint | None:
     return None
 
 
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _BLOCK_SCALAR = re.compile(r":\s*[|>][-+]?\d?\s*(?:#.*)?$")
 
 
@@ -265,7 +266,7 @@ def explain(
     ``problem_mark`` and ``context_mark`` are the parser's 0-based (line,
     column); ``keys`` the keys a routine may use (to tell a misplaced key from
     text)."""
-    lines = text.split("\n")
+    lines = _LINE_BREAK.split(text)  # as the parser counts lines (CR, NEL, LS, PS too)
     if problem_mark is None:
         return None
     pline, pcol = problem_mark
