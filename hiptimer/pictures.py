@@ -14,11 +14,13 @@ the exercise overrides both.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from hiptimer.engine import Session
 from hiptimer.plan import Plan, Side, Step
 from hiptimer.routine import Exercise
 
@@ -134,3 +136,62 @@ def step_side(plan: Plan, step: Step) -> Side | None:
                 return later.side
         return None
     return step.side
+
+
+# --------------------------------------------------------------------------- motion
+
+
+def _ease(u: float) -> float:
+    """0..1 -> 0..1, slow at both ends (a limb speeds up and slows down)."""
+    return (1.0 - math.cos(math.pi * min(1.0, max(0.0, u)))) / 2.0
+
+
+def pose_blend(t: float, keys: int, *, holds: bool = False) -> tuple[int, int, float]:
+    """Where the figure is ``t`` (0..1) into one rep, as (key pose a, key pose b, blend).
+
+    Plain timed reps go round the key poses and back to the first: with two key poses
+    (down, up) a rep is down -> up -> down. Reps that hold (``holds``) move into the last
+    key pose in the first fifth of the rep, stay there, and come back in the last fifth.
+    With one key pose (or none) the figure stays still.
+    """
+    if keys <= 1:
+        return (0, 0, 0.0)
+    t = min(1.0, max(0.0, t))
+    if holds:
+        last = keys - 1
+        if 0.2 <= t <= 0.8:
+            return (last, last, 0.0)
+        u = t / 0.2 if t < 0.2 else (1.0 - t) / 0.2  # 0 at the rest pose, 1 at the held one
+        pos = last * u
+        a = min(int(pos), last - 1)
+        return (a, a + 1, _ease(pos - a))
+    pos = t * keys
+    i = min(int(pos), keys - 1)
+    return (i, (i + 1) % keys, _ease(pos - i))
+
+
+def rep_progress(session: Session) -> tuple[float, bool] | None:
+    """(fraction 0..1 of the rep under way, whether each rep is a hold) during timed
+    reps, from the engine's own clock; None otherwise (holds, prep, paused or not)."""
+    step = session.step
+    r = session.rep()
+    if step is None or r is None or step.kind != "work":
+        return None
+    tempo = step.exercise.dose.tempo
+    if not tempo:
+        return None
+    into = session.step_elapsed() - (r[0] - 1) * tempo
+    return (min(1.0, max(0.0, into / tempo)), step.exercise.dose.holds)
+
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def resolve_ref(text: str, mirror: bool | None = None) -> PictureRef | None:
+    """A picture from the text a display model or ``plan --json`` carries: a catalogue
+    picture id (None if it has no SVG) or a file path (its existence is the caller's
+    to check; a missing file then shows a placeholder)."""
+    if _ID.match(text) and not Path(text).is_absolute():
+        return catalogue_picture(text, mirror=mirror)
+    path = Path(text)
+    return PictureRef("file", text, path, bool(mirror), (path,))

@@ -1,0 +1,267 @@
+"""PictureView, offscreen: poses, user images, mirroring, motion from the engine, placeholders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import imagefiles
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage, QRegion
+from PySide6.QtWidgets import QApplication, QWidget
+
+from hiptimer import pictures
+from hiptimer.clock import FakeClock
+from hiptimer.engine import Session
+from hiptimer.plan import compile_plan
+from hiptimer.qt.picture import STEPS, PictureView
+from hiptimer.routine import Dose, Exercise, Routine, Timings
+
+BG = QColor(0, 0, 0, 0).rgba()
+
+# Two key poses of a "figure": a bar down on the left, then up on the right.
+POSE_0 = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" viewBox="0 0 400 300">'
+    '<rect x="20" y="200" width="120" height="80" fill="#2f80e0"/></svg>'
+)
+POSE_1 = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" viewBox="0 0 400 300">'
+    '<rect x="260" y="20" width="120" height="80" fill="#2f80e0"/></svg>'
+)
+
+
+def shown(view: PictureView) -> QImage:
+    """What the widget paints, with a transparent background (0 where nothing is drawn)."""
+    img = QImage(view.size(), QImage.Format.Format_ARGB32)
+    img.fill(0)
+    view.render(img, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+    return img
+
+
+def painted(img: QImage) -> int:
+    return sum(
+        1
+        for y in range(0, img.height(), 4)
+        for x in range(0, img.width(), 4)
+        if img.pixel(x, y) != BG
+    )
+
+
+def make_view(qtbot, size: tuple[int, int] = (400, 300)) -> PictureView:  # type: ignore[no-untyped-def]
+    v = PictureView()
+    qtbot.addWidget(v)
+    v.resize(*size)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+@pytest.fixture
+def pics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A catalogue pictures folder with a two-pose picture 'bar' and a still 'dot'."""
+    d = tmp_path / "pictures"
+    d.mkdir()
+    (d / "bar.svg").write_text(POSE_0)
+    (d / "bar.1.svg").write_text(POSE_1)
+    (d / "dot.svg").write_text(POSE_0)
+    (d / "index.json").write_text('[{"id": "bar", "mirror": true}, {"id": "dot", "mirror": false}]')
+    monkeypatch.setattr(pictures, "pictures_dir", lambda: d)
+    return d
+
+
+def test_catalogue_pose_draws_non_empty_pixels(qtbot, pics: Path) -> None:  # type: ignore[no-untyped-def]
+    v = make_view(qtbot)
+    v.set_picture("bar")
+    assert v.status == "pose" and v.key_poses == 2
+    img = shown(v)
+    assert painted(img) > 50
+    assert img.pixelColor(80, 240).name() == "#2f80e0"  # the bar, where the SVG puts it
+    assert v.picture is not None and v.picture.mirror is True
+    v.set_picture("dot")
+    assert v.picture is not None and v.picture.mirror is False, "index.json's mirror flag"
+
+
+def test_aspect_is_kept_and_scaled_to_the_widget(qtbot, pics: Path) -> None:  # type: ignore[no-untyped-def]
+    v = make_view(qtbot, (800, 300))
+    v.set_picture("bar")
+    r = v.target_rect()
+    assert r.height() == pytest.approx(300) and r.width() == pytest.approx(400)
+    assert r.center().x() == pytest.approx(400)
+    v.resize(1600, 1200)
+    r = v.target_rect()
+    assert (r.width(), r.height()) == (pytest.approx(1600), pytest.approx(1200))
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("halves.png", imagefiles.png_halves(40, 30)), ("halves.svg", imagefiles.SVG.encode())],
+)
+def test_mirrored_output_is_the_mirror_image(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, name: str, data: bytes
+) -> None:
+    f = tmp_path / name
+    f.write_bytes(data)
+    v = make_view(qtbot, (400, 300))
+    v.set_picture(str(f))
+    assert v.status in ("image", "svg")
+    plain = shown(v)
+    v.set_picture(str(f), mirrored=True)
+    assert v.mirrored
+    flipped = shown(v)
+    assert painted(plain) > 100
+    assert flipped == plain.flipped(Qt.Orientation.Horizontal)
+    assert flipped != plain
+    mid_y = plain.height() // 2
+    assert plain.pixelColor(60, mid_y).red() > 200  # red on the left
+    assert flipped.pixelColor(60, mid_y).blue() > 200  # blue on the left once flipped
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("missing.png", None),
+        ("broken.png", imagefiles.png()[:40]),
+        ("text.png", b"hello"),
+        ("huge.png", imagefiles.png_header_only(9000, 9000)),
+        ("bad.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><g></svg>"),
+    ],
+)
+def test_placeholder_for_a_missing_or_broken_file(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, name: str, data: bytes | None
+) -> None:
+    f = tmp_path / name
+    if data is not None:
+        f.write_bytes(data)
+    v = make_view(qtbot)
+    v.set_picture(str(f))
+    assert v.status == "placeholder"
+    assert v.problem
+    assert painted(shown(v)) > 10, "a placeholder is drawn, not nothing"
+    v.set_picture(None)
+    assert v.status == "empty" and painted(shown(v)) == 0
+
+
+def test_unknown_catalogue_picture_is_a_placeholder(qtbot, pics: Path) -> None:  # type: ignore[no-untyped-def]
+    v = make_view(qtbot)
+    v.set_picture("no-such-picture")
+    assert v.status == "placeholder" and "no-such-picture" in v.problem
+
+
+def test_animated_gif_advances_and_pauses(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "anim.gif"
+    f.write_bytes(imagefiles.gif([0, 1, 2], 16, 16, delay_cs=3))
+    v = make_view(qtbot, (160, 160))
+    v.set_picture(str(f))
+    assert v.status == "movie"
+    movie = v.movie
+    assert movie is not None and movie.frameCount() == 3
+    colours: set[str] = set()
+
+    def two_colours_seen() -> bool:
+        colours.add(shown(v).pixelColor(80, 80).name())
+        return len(colours) >= 2
+
+    qtbot.waitUntil(two_colours_seen, timeout=3000)
+    assert colours <= {"#ff0000", "#00ff00", "#0000ff"}
+    v.set_playing(False)
+    frame = movie.currentFrameNumber()
+    qtbot.wait(150)
+    assert movie.currentFrameNumber() == frame, "held while the session is paused"
+
+
+def test_reduced_motion_is_still(qtbot, tmp_path: Path, pics: Path) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "anim.gif"
+    f.write_bytes(imagefiles.gif([0, 1, 2], 16, 16, delay_cs=3))
+    v = make_view(qtbot, (160, 160))
+    v.set_reduced_motion(True)
+    v.set_picture(str(f))
+    movie = v.movie
+    assert movie is not None
+    qtbot.wait(200)
+    assert movie.currentFrameNumber() == 0 and not v.animating
+    assert shown(v).pixelColor(80, 80).name() == "#ff0000"  # the first frame
+    v.set_picture("bar")
+    v.set_motion_source(lambda: (0.5, False))
+    assert not v.animating
+    assert v.frame == (0, 0, 0)
+    still = shown(v)
+    v.set_progress(0.25)
+    assert v.frame == (0, 0, 0) and shown(v) == still
+    v.set_reduced_motion(False)
+    assert v.animating and v.frame != (0, 0, 0), "motion resumes when allowed"
+
+
+def _tempo_session(tempo: float = 4.0) -> tuple[Session, FakeClock]:
+    t = Timings(prep=0.0, rest=0.0)
+    ex = Exercise(
+        name="Bar lifts",
+        dose=Dose("reps", 3, 3, "3", tempo),
+        timings=t,
+        picture="bar",
+    )
+    clock = FakeClock()
+    s = Session(compile_plan(Routine(name="R", exercises=(ex,), defaults=t)), clock)
+    s.start()
+    return s, clock
+
+
+def test_timed_reps_move_with_the_engine_clock(qtbot, pics: Path) -> None:  # type: ignore[no-untyped-def]
+    """The figure's pose follows the engine's rep progress (FakeClock), not the timer."""
+    s, clock = _tempo_session(4.0)
+    v = make_view(qtbot)
+    v.set_picture("bar")
+    v.set_motion_source(lambda: pictures.rep_progress(s))
+    assert v.animating
+    seen = []
+    t0 = clock.now()
+    for at in (0.0, 1.0, 2.0, 3.0, 4.0, 6.0):
+        clock.advance(t0 + at - clock.now())
+        s.tick()
+        qtbot.wait(60)  # a frame or more of the view's timer
+        seen.append(v.frame)
+    # 4 s a rep, two key poses: down at 0, halfway up at 1 s, up at 2 s, halfway down at 3 s
+    assert seen[0] == (0, 0, 0)
+    assert seen[1] == (0, 1, STEPS // 2)
+    assert seen[2] == (1, 1, 0)
+    assert seen[3] == (1, 0, STEPS // 2)
+    assert seen[4] == (0, 0, 0)  # the next rep starts down again
+    assert seen[5] == (1, 1, 0)
+    frames = {f: shown_frame(v, f) for f in ((0, 0, 0), (1, 1, 0))}
+    assert frames[(0, 0, 0)] != frames[(1, 1, 0)]
+    # paused: the engine's instant is frozen, so is the figure
+    s.pause()
+    v.set_playing(False)
+    assert not v.animating
+    clock.advance(1.0)
+    qtbot.wait(60)
+    assert v.frame == seen[5]
+
+
+def shown_frame(v: PictureView, frame: tuple[int, int, int]) -> QImage:
+    v._frame = frame  # noqa: SLF001 - look at one frame
+    return shown(v)
+
+
+def test_progress_none_is_the_held_pose(qtbot, pics: Path) -> None:  # type: ignore[no-untyped-def]
+    v = make_view(qtbot)
+    v.set_picture("bar")
+    v.set_progress(0.5)
+    assert v.frame == (1, 1, 0)
+    v.set_progress(None)
+    assert v.frame == (0, 0, 0)
+    v.set_progress(0.5, holds=True)
+    assert v.frame == (1, 1, 0), "a rep that holds stays in the last key pose mid-rep"
+
+
+def test_real_jpeg_and_webp_written_by_qt_show(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    img = QImage(64, 48, QImage.Format.Format_RGB32)
+    img.fill(QColor("#20a040"))
+    for fmt in ("jpg", "webp"):
+        f = tmp_path / f"a.{fmt}"
+        assert img.save(str(f)), fmt
+        v = make_view(qtbot, (128, 96))
+        v.set_picture(str(f))
+        assert v.status == "image", (fmt, v.problem)
+        c = shown(v).pixelColor(64, 48)
+        assert abs(c.green() - 0xA0) < 12 and c.red() < 60, (fmt, c.name())
+    QApplication.processEvents()
