@@ -41,9 +41,11 @@ from hiptimer.events import (
     Resumed,
     StepStarted,
 )
+from hiptimer.pictures import rep_progress
 from hiptimer.plan import Side, Step
 from hiptimer.qt import theme as _theme
 from hiptimer.qt.controller import SessionController
+from hiptimer.qt.picture import PictureView
 from hiptimer.qt.widgets import (
     BlankOverlay,
     BreathPacer,
@@ -253,6 +255,7 @@ class PlayerWidget(QWidget):
         self.rep_label = FitLabel("", self, bold=True)
         self.rep_label.setWordWrap(True)
         self.pacer = BreathPacer(self)
+        self.picture = PictureView(self)  # the exercise's picture, beside the countdown
         self.breath_phase_label = FitLabel("", self, bold=True)  # "Breathe in"
         self.breath_phase_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.breath_label = FitLabel("", self, bold=True)  # "Breath 2 of 8"
@@ -384,6 +387,7 @@ class PlayerWidget(QWidget):
     def set_reduced_motion(self, on: bool) -> None:
         self._reduced_motion = on
         self.pacer.set_reduced_motion(on)
+        self.picture.set_reduced_motion(on)
         if on:
             self.flash_overlay.hide()
 
@@ -529,10 +533,24 @@ class PlayerWidget(QWidget):
         shape = tuple(
             bool(w.text())
             for w in (self.side_label, self.dose_label, self.set_label, self.rep_label)
-        ) + (self.rep_label.text().endswith("done"), breath_hold)
+        ) + (self.rep_label.text().endswith("done"), breath_hold, self._sync_picture(d))
         if shape != self._shape:
             self._shape = shape
             self._relayout()
+
+    def _sync_picture(self, d: DisplayState) -> bool:
+        """The shown exercise's picture (the next one in prep and rest), flipped for its
+        side, moving with the engine's rep progress during timed reps. True if shown."""
+        card = d.exercise
+        self.picture.set_picture(card.picture if card else None, bool(card and card.mirrored))
+        session = self._controller.session
+        moving = d.kind == "work" and rep_progress(session) is not None
+        self.picture.set_motion_source((lambda: rep_progress(session)) if moving else None)
+        self.picture.set_playing(d.state == "running")
+        shown = self.picture.status != "empty"
+        if self.picture.isVisibleTo(self) != shown:
+            self.picture.setVisible(shown)
+        return shown
 
     def _refresh_banner(self, d: DisplayState) -> None:
         if self._prompt:
@@ -634,8 +652,15 @@ class PlayerWidget(QWidget):
         top = m + head_h + gap
         center_h = max(10, info_y - gap - top)
         dial_w = int(inner_w * 0.68)
+        if self.picture.isVisibleTo(self):
+            # the picture takes what the round dial leaves of its share, aspect kept
+            ring_w = min(int(dial_w * 0.5), int(center_h * 1.05))
+            self.picture.setGeometry(m + ring_w + gap, top, dial_w - ring_w - gap, center_h)
+            self.picture.set_placeholder_color(self._colors()["muted"])
+            dial_w = ring_w
         self.dial.setGeometry(m, top, dial_w, center_h)
-        px_ = m + dial_w + gap * 2
+        full_w = int(inner_w * 0.68)  # the dial's share, with the picture when one is shown
+        px_ = m + full_w + gap * 2
         pw = W - m - px_
         rows: list[tuple[QWidget, float]] = [(self.side_label, 0.26), (self.side_caption, 0.07)]
         if self.dose_label.text():
@@ -664,9 +689,9 @@ class PlayerWidget(QWidget):
         self.breath_label.set_pixel_size(self._px(0.035))
         self.breath_phase_label.set_pixel_size(min(self._px(0.065), int(pw / 6.5)))
         # overlays
-        bw = int(dial_w * 0.92)
+        bw = int(full_w * 0.92)
         bh = int(H * 0.15)
-        self.banner.setGeometry(m + (dial_w - bw) // 2, top + (center_h - bh) // 2, bw, bh)
+        self.banner.setGeometry(m + (full_w - bw) // 2, top + (center_h - bh) // 2, bw, bh)
         self._fit_banner()
         self.flash_overlay.setGeometry(self.rect())
         self.blank_overlay.setGeometry(self.rect())
