@@ -38,6 +38,7 @@ from typing import Literal
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
+    QBitmap,
     QColor,
     QImage,
     QImageReader,
@@ -47,6 +48,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QRegion,
     QResizeEvent,
 )
 from PySide6.QtSvg import QSvgRenderer
@@ -101,6 +103,45 @@ def _figure_frame(picture_id: str, a: int, b: int, step: int) -> QSvgRenderer | 
     return r
 
 
+def _content_box(keys: list[QSvgRenderer]) -> QRectF | None:
+    """The part of the canvas the key poses draw on, with a margin, in viewBox units.
+
+    A pose picture has a fixed canvas (a lying figure leaves its top half empty);
+    drawing only this box lets the figure fill the view. One box for all the key poses
+    keeps the figure's scale steady while it moves between them.
+    """
+    box = QRectF()
+    for r in keys:
+        view = r.viewBoxF()
+        if view.isEmpty():
+            return None
+        scale = 0.5
+        img = QImage(
+            max(1, int(view.width() * scale)),
+            max(1, int(view.height() * scale)),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        img.fill(0)
+        painter = QPainter(img)
+        r.render(painter)
+        painter.end()
+        used = QRegion(QBitmap.fromImage(img.createAlphaMask())).boundingRect()
+        if used.isEmpty():
+            continue
+        box = box.united(
+            QRectF(
+                view.x() + used.x() / scale,
+                view.y() + used.y() / scale,
+                used.width() / scale,
+                used.height() / scale,
+            )
+        )
+    if box.isEmpty():
+        return None
+    margin = 0.05 * max(box.width(), box.height())
+    return box.adjusted(-margin, -margin, margin, margin)
+
+
 class PictureView(QWidget):
     """Draws one picture; see the module docstring. The API is the ``set_*`` methods."""
 
@@ -119,6 +160,7 @@ class PictureView(QWidget):
         self._source: MotionSource | None = None
         self._frame: tuple[int, int, int] = (0, 0, 0)  # key pose a, b, blend step
         self._keys: list[QSvgRenderer] = []  # the key poses' SVG files
+        self._box: QRectF | None = None  # the part of a pose picture its figures use
         self._svg: QSvgRenderer | None = None  # a user SVG
         self._image: QImage | None = None
         self._scaled: QPixmap | None = None
@@ -235,6 +277,7 @@ class PictureView(QWidget):
             self._movie.deleteLater()
         self._movie = None
         self._keys = []
+        self._box = None
         self._svg = None
         self._image = None
         self._scaled = None
@@ -277,6 +320,7 @@ class PictureView(QWidget):
             self._fail(f"picture '{ref.ref}' has no poses")
             return
         self._keys = keys
+        self._box = _content_box(keys)
         self._status = "pose"
         self._show_frame()
 
@@ -399,6 +443,8 @@ class PictureView(QWidget):
 
     # ------------------------------------------------------------- drawing
     def _natural_size(self) -> QSize:
+        if self._box is not None:
+            return self._box.size().toSize()
         if self._keys:
             return self._keys[0].defaultSize()
         if self._svg is not None:
@@ -449,6 +495,8 @@ class PictureView(QWidget):
             p.scale(-1, 1)
         renderer = self._current_renderer()
         if renderer is not None:
+            if self._box is not None and renderer.viewBoxF() != self._box:
+                renderer.setViewBox(self._box)
             renderer.render(p, r)
         else:
             pix = self._pixmap_for(r)

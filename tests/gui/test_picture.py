@@ -75,7 +75,7 @@ def test_catalogue_pose_draws_non_empty_pixels(qtbot, pics: Path) -> None:  # ty
     assert v.status == "pose" and v.key_poses == 2
     img = shown(v)
     assert painted(img) > 50
-    assert img.pixelColor(80, 240).name() == "#2f80e0"  # the bar, where the SVG puts it
+    assert img.pixelColor(60, 240).name() == "#2f80e0"  # the low bar, bottom left
     assert v.picture is not None and v.picture.mirror is True
     v.set_picture("dot")
     assert v.picture is not None and v.picture.mirror is False, "index.json's mirror flag"
@@ -84,12 +84,32 @@ def test_catalogue_pose_draws_non_empty_pixels(qtbot, pics: Path) -> None:  # ty
 def test_aspect_is_kept_and_scaled_to_the_widget(qtbot, pics: Path) -> None:  # type: ignore[no-untyped-def]
     v = make_view(qtbot, (800, 300))
     v.set_picture("bar")
+    # the two key poses use (20, 20)-(380, 280) of the 400×300 canvas: that, plus a
+    # margin of 5 % of its width on every side
+    assert v.aspect() == pytest.approx((360 + 36) / (260 + 36), rel=0.02)
     r = v.target_rect()
-    assert r.height() == pytest.approx(300) and r.width() == pytest.approx(400)
+    assert r.height() == pytest.approx(300)
+    assert r.width() / r.height() == pytest.approx(v.aspect())
     assert r.center().x() == pytest.approx(400)
     v.resize(1600, 1200)
     r = v.target_rect()
-    assert (r.width(), r.height()) == (pytest.approx(1600), pytest.approx(1200))
+    assert r.width() == pytest.approx(1600)
+    assert r.width() / r.height() == pytest.approx(v.aspect())
+
+
+def test_a_pose_fills_the_view_whatever_its_canvas(qtbot, pics: Path) -> None:  # type: ignore[no-untyped-def]
+    """'dot' draws only a 120×80 block low on its canvas; the view shows that block large."""
+    v = make_view(qtbot, (400, 300))
+    v.set_picture("dot")
+    img = shown(v)
+    blue = [
+        (x, y)
+        for y in range(0, 300, 5)
+        for x in range(0, 400, 5)
+        if img.pixelColor(x, y).name() == "#2f80e0"
+    ]
+    xs = [x for x, _ in blue]
+    assert max(xs) - min(xs) > 300, "the block spans most of the width"
 
 
 @pytest.mark.parametrize(

@@ -416,3 +416,60 @@ def test_summary_counts(qtbot) -> None:  # type: ignore[no-untyped-def]
     assert w.result_rows[1][0] == "B (left)"
     with qtbot.waitSignal(w.done_clicked, timeout=500):
         w.done_button.click()
+
+
+# ---------------------------------------------------------------- the picture
+
+
+def test_picture_beside_the_countdown_mirrored_and_next_in_rest(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from hiptimer.catalogue import bundled
+
+    pigeon = bundled().get("pigeon-pose")
+    fold = bundled().get("wide-legged-forward-fold")
+    assert pigeon is not None and fold is not None and pigeon.picture and fold.picture
+    ex1 = hold("Pigeon", 30, sides="each", picture=pigeon.picture)  # type: ignore[arg-type]
+    ex2 = hold("Fold", 20, picture=fold.picture)  # type: ignore[arg-type]
+    rig = Rig(qtbot, [ex1, ex2])
+    pic = rig.player.picture
+    rig.key(Qt.Key.Key_Space)
+    rig.at(1.0)  # prep shows the exercise coming, on its first side
+    assert pic.isVisible() and pic.status == "pose"
+    assert pic.picture is not None and pic.picture.ref == "pigeon-pose" and not pic.mirrored
+    dial, p = rig.player.dial.geometry(), pic.geometry()
+    assert p.left() >= dial.right() and p.height() >= dial.height() * 0.9, "large, beside"
+    assert p.right() <= rig.player.side_label.geometry().left()
+    rig.at(6.0)  # left side
+    assert not pic.mirrored
+    rig.at(5 + 30 + 5 + 1)  # right side: the picture flips
+    assert pic.mirrored and pic.picture.ref == "pigeon-pose"
+    rig.at(5 + 30 + 5 + 30 + 1)  # rest: the next exercise's picture, not flipped
+    assert pic.picture is not None and pic.picture.ref == "wide-legged-forward-fold"
+    assert not pic.mirrored
+
+
+def test_no_picture_gives_the_dial_its_room(hip) -> None:  # type: ignore[no-untyped-def]
+    hip.key(Qt.Key.Key_Space)
+    hip.at(6.0)
+    assert not hip.player.picture.isVisible()
+    assert hip.player.dial.width() > hip.player.width() * 0.5
+
+
+def test_timed_reps_move_the_picture_and_reduced_motion_stops_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from hiptimer.catalogue import bundled
+
+    bridge = bundled().get("glute-bridge")
+    assert bridge is not None and bridge.picture
+    ex = Exercise("Bridge", Dose("reps", 5, 5, "5 reps", 4.0), T, picture=bridge.picture)
+    rig = Rig(qtbot, [ex])
+    pic = rig.player.picture
+    rig.key(Qt.Key.Key_Space)
+    rig.at(2.0)  # prep: still
+    assert not pic.animating and pic.frame == (0, 0, 0)
+    rig.at(5.0 + 2.0)  # halfway through rep 1: up
+    assert pic.key_poses >= 2 and pic.animating
+    qtbot.waitUntil(lambda: pic.frame[0] == 1 or pic.frame[1] == 1, timeout=1000)
+    rig.player.set_reduced_motion(True)
+    assert not pic.animating and pic.frame == (0, 0, 0)
+    rig.player.set_reduced_motion(False)
+    rig.key(Qt.Key.Key_Space)  # pause: the figure holds where it is
+    assert not pic.animating
