@@ -732,6 +732,7 @@ class MainWindow(QMainWindow):
             self._on_presenter_blank_toggle_requested
         )
         self.presenter_widget.set_muted(self.muted)
+        self.presenter_widget.set_source(self.player_widget)
         self.presenter_widget.set_mirrored(self.settings.mirror)
         self.presenter_widget.set_larger_text(self.settings.larger_text)
         self._place_player()

@@ -251,6 +251,7 @@ class PlayerWidget(QWidget):
         self.side_label = FitLabel("", self, bold=True)
         self.side_caption = FitLabel("", self)
         self.dose_label = FitLabel("", self)
+        self.dose_label.setWordWrap(True)  # "8 reps of Lift 5 breaths, Hover 5 breaths, each side"
         self.set_label = FitLabel("", self, bold=True)
         self.rep_label = FitLabel("", self, bold=True)
         self.rep_label.setWordWrap(True)
@@ -356,7 +357,7 @@ class PlayerWidget(QWidget):
 
     def set_larger_text(self, on: bool) -> None:
         """View › Larger text: the instructions, cautions and what comes next grow."""
-        scale = 1.35 if on else 1.0
+        scale = 1.5 if on else 1.0
         if scale != self._text_scale:
             self._text_scale = scale
             self._relayout()
@@ -587,14 +588,7 @@ class PlayerWidget(QWidget):
         return max(8, int(self.height() * share))
 
     def _fit_name(self) -> None:
-        lbl = self.name_label
-        px = self._px(0.068)
-        f = lbl.font()
-        f.setPixelSize(px)
-        w = QFontMetricsF(f).horizontalAdvance(lbl.text())
-        if w > lbl.width() > 0:
-            px = max(8, int(px * lbl.width() / w))
-        lbl.set_pixel_size(px)
+        self.name_label.fit(self._px(0.068))
 
     def _fit_banner(self) -> None:
         r = self.banner.geometry()
@@ -620,31 +614,31 @@ class PlayerWidget(QWidget):
         prog_y = btn_y - (gap if btn_h else 0) - prog_h
         tl_w = int(inner_w * 0.22)
         self.time_left_label.setGeometry(W - m - tl_w, prog_y, tl_w, prog_h)
-        self.time_left_label.set_pixel_size(self._px(0.036))
+        self.time_left_label.fit(self._px(0.036))
         bar_h = max(6, int(H * 0.014))
         self.progress.setGeometry(m, prog_y + (prog_h - bar_h) // 2, inner_w - tl_w - gap, bar_h)
         ts = self._text_scale
         next_h = int(H * 0.052 * ts)
         next_y = prog_y - gap // 2 - next_h
         self.next_label.setGeometry(m, next_y, inner_w, next_h)
-        self.next_label.set_pixel_size(self._px(0.042 * ts))
+        self.next_label.fit(self._px(0.042 * ts))
         info_h = int(H * 0.105 * ts)
         info_y = next_y - gap - info_h
         has_note = bool(self.note_label.text())
         how_h = int(info_h * (0.6 if has_note else 1.0))
         self.how_label.setGeometry(m, info_y, inner_w, how_h)
-        self.how_label.fit_wrapped(self._px(0.032 * ts))
+        self.how_label.fit(self._px(0.032 * ts))
         self.note_label.setGeometry(m, info_y + how_h, inner_w, info_h - how_h)
-        self.note_label.fit_wrapped(self._px(0.03 * ts))
+        self.note_label.fit(self._px(0.03 * ts))
         # header
         head_h = int(H * 0.09)
-        self.badge.set_pixel_size(self._px(0.045))
+        self.badge.fit(self._px(0.045))
         fm = QFontMetricsF(self.badge.font())
         badge_w = int(fm.horizontalAdvance("SWITCH SIDES ⇄") + fm.height())
         self.badge.setGeometry(m, m + int(head_h * 0.12), badge_w, int(head_h * 0.76))
         mute_w = int(W * 0.12)
         self.muted_label.setGeometry(W - m - mute_w, m, mute_w, head_h)
-        self.muted_label.set_pixel_size(self._px(0.035))
+        self.muted_label.fit(self._px(0.035))
         name_x = m + badge_w + gap * 2
         self.name_label.setGeometry(name_x, m, W - m - mute_w - name_x, head_h)
         self._fit_name()
@@ -677,17 +671,17 @@ class PlayerWidget(QWidget):
             h = int(center_h * share) if w is not self.pacer else int(center_h * max(0.2, 1 - used))
             w.setGeometry(px_, y, pw, h)
             y += h
-        self.side_label.set_pixel_size(min(self._px(0.12), int(pw / 5.2)))
-        self.side_caption.set_pixel_size(self._px(0.03))
-        self.dose_label.set_pixel_size(min(self._px(0.04), int(pw / 11)))
-        self.set_label.set_pixel_size(min(self._px(0.055), int(pw / 7)))
-        self.rep_label.set_pixel_size(
+        self.side_label.fit(min(self._px(0.12), int(pw / 5.2)))
+        self.side_caption.fit(self._px(0.03))
+        self.dose_label.fit(min(self._px(0.04), int(pw / 11)))
+        self.set_label.fit(min(self._px(0.055), int(pw / 7)))
+        self.rep_label.fit(
             min(self._px(0.055), int(pw / 7))
             if not self.rep_label.text().endswith("done")
             else self._px(0.036)
         )
-        self.breath_label.set_pixel_size(self._px(0.035))
-        self.breath_phase_label.set_pixel_size(min(self._px(0.065), int(pw / 6.5)))
+        self.breath_label.fit(self._px(0.035))
+        self.breath_phase_label.fit(min(self._px(0.065), int(pw / 6.5)))
         # overlays
         bw = int(full_w * 0.92)
         bh = int(H * 0.15)

@@ -1,7 +1,7 @@
 """The presenter view: the trainer's laptop while the class watches the projector.
 
-A small live copy of the class's screen (the same player, drawn from the same
-session), the step under way with its countdown, the trainer's private note
+A small live copy of the class's screen (a picture of the player as the class
+sees it), the step under way with its countdown, the trainer's private note
 (``coach:``, never projected), the next three steps with when they start, elapsed
 and remaining time, a wall clock, whether the class's screen is blanked or mirrored,
 the controls and the keys. Everything it says comes from the display model
@@ -14,7 +14,14 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QApplication, QProgressBar, QPushButton, QWidget
 
 from hiptimer.display import DisplayState, display_state, side_word
@@ -48,6 +55,61 @@ def fit_line(label: FitLabel, max_px: int, min_px: int = 7) -> None:
     label.set_pixel_size(max(min_px, px))
 
 
+class ScreenCopy(QWidget):
+    """A live picture of the class's screen: the player as drawn there, grabbed after
+    each change and scaled into this box (so it is exactly what the class sees, blank
+    and mirror included, and costs nothing when nothing changes)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._source: PlayerWidget | None = None
+        self._pixmap = QPixmap()
+        self._pending = False
+        self.grab_count = 0  # for tests
+
+    def set_source(self, player: PlayerWidget | None) -> None:
+        self._source = player
+        self.schedule()
+
+    def schedule(self) -> None:
+        """Grab on the next turn of the event loop, after the player has redrawn."""
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self._grab)
+
+    def _grab(self) -> None:
+        self._pending = False
+        src = self._source
+        if src is None or not self.isVisible() or src.width() <= 0:
+            return
+        try:
+            self._pixmap = src.grab()
+        except RuntimeError:  # the player is gone (the session ended)
+            self._source = None
+            return
+        self.grab_count += 1
+        self.update()
+
+    def image(self) -> QPixmap:
+        return QPixmap(self._pixmap)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#000000"))
+        if not self._pixmap.isNull():
+            scaled = self._pixmap.scaled(
+                self.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            x = (self.width() - scaled.width()) // 2
+            y = (self.height() - scaled.height()) // 2
+            p.drawPixmap(x, y, scaled)
+        p.setPen(QColor("#555b62"))
+        p.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        p.end()
+
+
 class PresenterWidget(QWidget):
     """The laptop's view while presenting (see the module's docstring)."""
 
@@ -67,11 +129,8 @@ class PresenterWidget(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(640, 420)
 
-        # the live copy: the class's view, small (no keys of its own: one set per window)
-        self.copy = PlayerWidget(controller, self, keys=False)
-        self.copy.setMinimumSize(0, 0)
-        self.copy.set_presenting(True)
-        self.copy.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        # the live copy: a picture of the class's screen as it is drawn there
+        self.copy = ScreenCopy(self)
         self.blanked_label = FitLabel("BLANKED", self, bold=True)
         self.blanked_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.blanked_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -147,7 +206,7 @@ class PresenterWidget(QWidget):
     def set_blanked(self, on: bool) -> None:
         """The class's screen is black: the copy goes black and says BLANKED."""
         self._blanked = on
-        self.copy.set_blanked(on)
+        self.copy.schedule()
         self.blanked_label.setVisible(on)
         if on:
             self.blanked_label.raise_()
@@ -156,13 +215,13 @@ class PresenterWidget(QWidget):
 
     def set_mirrored(self, on: bool) -> None:
         self._mirrored = on
-        self.copy.set_mirrored(on)
+        self.copy.schedule()
         self._refresh()
 
     def set_muted(self, on: bool) -> None:
         self._muted = on
         self.buttons.mute_button.setText("Unmute" if on else "Mute")
-        self.copy.set_muted(on)
+        self.copy.schedule()
         self._refresh_screen_state()
 
     def set_larger_text(self, on: bool) -> None:
@@ -171,7 +230,7 @@ class PresenterWidget(QWidget):
 
     def set_theme(self, name: str) -> None:
         self._theme = name if name in PLAYER_COLORS else "dark"
-        self.copy.set_theme(name)
+        self.copy.schedule()
         self._apply_colors()
         self._refresh()
 
@@ -186,10 +245,14 @@ class PresenterWidget(QWidget):
             self._prompt_timer.start(ms)
         else:
             self._prompt_timer.stop()
-        self.copy.show_prompt(text, ms)
+        self.copy.schedule()
 
     def prompt(self) -> str:
         return self._prompt
+
+    def set_source(self, player: PlayerWidget | None) -> None:
+        """The class's view that the live copy shows (None: nothing to copy)."""
+        self.copy.set_source(player)
 
     def labels(self) -> list[FitLabel]:
         """Every text of the view (for the tests that check nothing is cut)."""
@@ -294,6 +357,7 @@ class PresenterWidget(QWidget):
             self.progress.setValue(value)
         self.buttons.refresh(d.state)
         self._refresh_screen_state()
+        self.copy.schedule()
         if changed:
             self._fit_texts()
 

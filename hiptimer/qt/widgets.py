@@ -84,6 +84,30 @@ class FitLabel(QLabel):
         f.setBold(bold)
         self.setFont(f)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._max_px: int | None = None
+
+    def fit(self, max_px: int, min_px: int = 7) -> None:
+        """Size the text at ``max_px``, or smaller where it would not fit the label;
+        kept as the label's text and size change (nothing is ever cut)."""
+        self._max_px = max_px
+        self._min_px = min_px
+        self._refit()
+
+    def _refit(self) -> None:
+        if self._max_px is None:
+            return
+        if self.wordWrap():
+            self.fit_wrapped(self._max_px, self._min_px)
+            return
+        px = self._max_px
+        if self.text():
+            box = self.contentsRect()
+            px = min(px, fit_pixel_size(self.text(), self.font(), box.width() - 1, box.height()))
+        self.set_pixel_size(max(self._min_px, px))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._refit()
 
     def set_pixel_size(self, px: int) -> None:
         f = self.font()
@@ -95,6 +119,7 @@ class FitLabel(QLabel):
         if self.text() == text:
             return False
         self.setText(text)
+        self._refit()
         return True
 
     def fit_wrapped(self, max_px: int, min_px: int = 8) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication, QImage, QScreen
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap, QScreen
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -172,8 +172,11 @@ def test_pagedown_in_the_library_still_moves_the_list(studio: Studio) -> None:
     assert studio.w.current_page() == "library" and studio.w.session is None
 
 
-def _all_black(win: QWidget) -> bool:
-    img = win.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+def _all_black(win: QWidget | QPixmap) -> bool:
+    pix = win if isinstance(win, QPixmap) else win.grab()
+    img = pix.toImage().convertToFormat(QImage.Format.Format_RGB32)
+    if img.isNull():
+        return False
     step = 7
     for y in range(0, img.height(), step):
         for x in range(0, img.width(), step):
@@ -193,6 +196,8 @@ def test_blank_makes_the_projector_black_and_the_timer_runs_on(studio: Studio, k
     before = studio.w.session.remaining()
     studio.press(key)
     assert studio.player.blanked and _all_black(proj)  # nothing written on it
+    # the presenter's live copy is a picture of the class's screen: black too
+    studio.qtbot.waitUntil(lambda: _all_black(studio.presenter.copy.image()), timeout=2000)
     assert studio.presenter.blanked and studio.presenter.blanked_label.isVisible()
     assert "BLANKED" in studio.presenter.screen_state.text()
     studio.run(3.0)
@@ -200,6 +205,7 @@ def test_blank_makes_the_projector_black_and_the_timer_runs_on(studio: Studio, k
     assert studio.w.session.remaining() == pytest.approx(before - 3.0)
     studio.press(key)
     assert not studio.player.blanked and not _all_black(proj)
+    studio.qtbot.waitUntil(lambda: not _all_black(studio.presenter.copy.image()), timeout=2000)
     assert not studio.presenter.blanked_label.isVisible()
 
 
@@ -337,7 +343,6 @@ def test_mirror_swaps_sides_on_the_class_screen_and_is_saved(studio: Studio) -> 
     studio.w.mirror_action.trigger()
     assert studio.settings.mirror
     assert studio.player.side_label.text() == "RIGHT ▶"
-    assert studio.presenter.copy.side_label.text() == "RIGHT ▶"
     assert "LEFT side (class sees RIGHT)" in studio.presenter.detail.text()
     assert "MIRRORED" in studio.presenter.screen_state.text()
 
@@ -346,3 +351,23 @@ def test_ctrl_q_at_the_library_quits_at_once(studio: Studio) -> None:
     studio.w.library.tree.setFocus()
     studio.press(Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert not studio.w.isVisible()
+
+
+def test_the_default_window_fits_a_1366x768_laptop_with_a_panel(studio: Studio) -> None:
+    avail = _screen("laptop").availableGeometry()
+    w = studio.w
+    # a title bar and borders (40 px) on top of the window still fit the free area
+    assert w.width() + 8 <= avail.width() and w.height() + 40 <= avail.height()
+    assert w.minimumSizeHint().height() <= w.height()
+
+
+def test_larger_text_grows_the_instructions_and_is_saved(studio: Studio) -> None:
+    studio.settings.player_screen = "window"
+    studio.open_overview()
+    studio.press(Qt.Key.Key_PageDown)
+    studio.run(1.0)
+    before = studio.player.how_label.font().pixelSize()
+    assert studio.player.how_label.text()
+    studio.w.larger_text_action.trigger()
+    assert studio.settings.larger_text
+    assert studio.player.how_label.font().pixelSize() >= before * 1.3
