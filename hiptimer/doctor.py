@@ -21,7 +21,7 @@ from typing import Any
 from hiptimer import __version__
 from hiptimer.environment import EXIT_OK, check_writable, display_path, display_problem
 
-QT_PROBE_TIMEOUT_S = 25.0
+QT_PROBE_TIMEOUT_S = 30.0
 ENV_KEYS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_SESSION_TYPE")
 LOCALE_KEYS = ("LC_ALL", "LC_CTYPE", "LANG")
 

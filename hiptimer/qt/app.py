@@ -371,7 +371,8 @@ class MainWindow(QMainWindow):
         self.voice_action.toggled.connect(self._on_voice_action_toggled)
         # Disabled, with the reason in words, until the speech probe finds an engine.
         self.voice_action.setEnabled(False)
-        self.voice_action.setText("Spoken &guidance (looking for a speech engine...)")
+        self.voice_action.setCheckable(False)  # no tick on a switch that cannot be used
+        self.voice_action.setText("Voice: looking for a speech engine...")
         backend_menu = sound.addMenu("Audio &backend")
         bgroup = QActionGroup(self)
         self.backend_actions: dict[str, QAction] = {}
@@ -1001,7 +1002,9 @@ class MainWindow(QMainWindow):
         from hiptimer.qt import cues
 
         self.voice_action.setEnabled(ok)
+        self.voice_action.setCheckable(ok)
         if ok:
+            self.voice_action.setChecked(self.settings.voice_enabled)
             self.voice_action.setText("Spoken &guidance")
         else:
             reason = getattr(self._speech_probe, "reason", "") or cues.SpeechProbe.NO_ENGINE

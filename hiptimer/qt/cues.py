@@ -716,7 +716,12 @@ print("error" if tts.state() == QTextToSpeech.State.Error else "ok", flush=True)
 """
 
 
-def probe_speech(engine: str = "", timeout: float = 4.0) -> bool:
+# speech-dispatcher's engine takes 2.5 to 4.5 s to start here (QTextToSpeech() with speechd,
+# espeak-ng's voices listed): a 4 s limit called a working engine dead on a busy machine.
+SPEECH_PROBE_TIMEOUT_S = 15.0
+
+
+def probe_speech(engine: str = "", timeout: float = SPEECH_PROBE_TIMEOUT_S) -> bool:
     """Whether a speech engine starts, tried in a child process with a time limit.
 
     Some engines block the caller when their service is wedged (speechd
@@ -757,7 +762,10 @@ class SpeechProbe(QObject):
     NO_ENGINE = "no speech engine found; install speech-dispatcher"
 
     def __init__(
-        self, engine: str = "", timeout_s: float = 4.0, parent: QObject | None = None
+        self,
+        engine: str = "",
+        timeout_s: float = SPEECH_PROBE_TIMEOUT_S,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._engine = engine

@@ -20,14 +20,15 @@ from PySide6.QtGui import QGuiApplication
 from hiptimer.qt.settings import APPLICATION, ORGANIZATION
 
 NO_ENGINE = "no speech engine found; install speech-dispatcher"
-VOICE_TIMEOUT_S = 4.0
 
 
-def speech_engine(timeout_s: float = VOICE_TIMEOUT_S) -> tuple[str | None, str]:
+def speech_engine(timeout_s: float | None = None) -> tuple[str | None, str]:
     """(engine name, "") when a real speech engine starts within ``timeout_s``,
     else (None, why not) in words."""
     from hiptimer.qt import cues
 
+    if timeout_s is None:
+        timeout_s = cues.SPEECH_PROBE_TIMEOUT_S
     if os.environ.get("HIPTIMER_NO_VOICE", "") not in ("", "0"):
         return None, "turned off by HIPTIMER_NO_VOICE"
     engines = cues.Voice.engines()

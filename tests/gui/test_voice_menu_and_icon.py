@@ -38,12 +38,13 @@ def test_no_speech_engine_is_said_in_the_sound_menu(
 ) -> None:
     monkeypatch.setattr(qcues.Voice, "engines", staticmethod(lambda: []))
     assert not window.voice_action.isEnabled()
+    assert window.voice_action.text() == "Voice: looking for a speech engine..."
     window.probe_voice()
-    qtbot.waitUntil(lambda: window.voice_action.text() != "", timeout=5_000)
-    qtbot.waitUntil(lambda: window.voice_action.text().startswith("Voice:"), timeout=5_000)
+    qtbot.waitUntil(lambda: window.voice_action.text() == NO_ENGINE, timeout=5_000)
     assert window.voice_action.text() == NO_ENGINE
     assert window.voice_action.isVisible()
     assert not window.voice_action.isEnabled()
+    assert not window.voice_action.isCheckable()  # no tick beside a switch that cannot work
 
 
 def test_an_engine_that_does_not_answer_is_said_too(
@@ -72,7 +73,8 @@ def test_a_working_engine_turns_the_switch_on(
     with qtbot.waitSignal(probe.finished, timeout=30_000) as blocker:
         probe.start()
     assert blocker.args == [True]
-    assert window.voice_action.isEnabled()
+    assert window.voice_action.isEnabled() and window.voice_action.isCheckable()
+    assert window.voice_action.isChecked() == window.settings.voice_enabled
     assert window.voice_action.text() == "Spoken &guidance"
 
 
