@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -33,10 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from hiptimer.display import describe_step
+from hiptimer.pictures import exercise_picture
 from hiptimer.plan import Plan, Step, compile_plan, format_clock
+from hiptimer.qt.picture import thumbnail
 from hiptimer.qt.theme import PHASE_LABELS, current_theme, phase_color, surface
 from hiptimer.routine import Routine
 from hiptimer.safety import SAFETY_NOTE
+
+#: The exercise pictures in the overview's step list.
+THUMB_SIZE = QSize(88, 52)
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -365,6 +370,7 @@ class OverviewPage(QWidget):
         for col in (0, 1, 2):
             h.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         h.setStretchLastSection(True)
+        self.steps.setIconSize(THUMB_SIZE)  # each work row shows its exercise's picture
 
         self.total = QLabel()
         self.total.setStyleSheet("font-size: 14pt; font-weight: bold;")
@@ -447,6 +453,7 @@ class OverviewPage(QWidget):
 
     def _fill_steps(self, steps: Sequence[Step]) -> None:
         self.steps.clear()
+        dpr = self.devicePixelRatioF()
         theme = current_theme()
         for step in steps:
             label, symbol = PHASE_LABELS.get(step.kind, (step.kind, ""))
@@ -467,6 +474,10 @@ class OverviewPage(QWidget):
                 f = row.font(3)
                 f.setBold(True)
                 row.setFont(3, f)
+                ref = exercise_picture(step.exercise)
+                if ref is not None:
+                    pix = thumbnail(ref, THUMB_SIZE, ref.mirrored(step.side), dpr)
+                    row.setIcon(3, QIcon(pix))
             self.steps.addTopLevelItem(row)
 
     def step_rows(self) -> list[tuple[str, str, str]]:

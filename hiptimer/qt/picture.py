@@ -36,7 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QBitmap,
     QColor,
@@ -553,3 +553,32 @@ class PictureView(QWidget):
         sun = inner.width() * 0.09
         p.drawEllipse(QPointF(inner.right() - sun * 1.5, inner.top() + sun * 1.5), sun, sun)
         p.drawLine(r.topRight(), r.bottomLeft())
+
+
+_thumb_cache: OrderedDict[tuple[str, bool, int, int, float], QPixmap] = OrderedDict()
+
+
+def thumbnail(
+    ref: str | PictureRef, size: QSize, mirrored: bool = False, dpr: float = 1.0
+) -> QPixmap:
+    """A still of the picture ``ref`` fitted into ``size`` (transparent around it):
+    the held pose, a movie's first frame, or the placeholder for a broken file. Cached."""
+    text = ref if isinstance(ref, str) else ref.ref
+    key = (text, mirrored, size.width(), size.height(), dpr)
+    found = _thumb_cache.get(key)
+    if found is not None:
+        _thumb_cache.move_to_end(key)
+        return found
+    view = PictureView()
+    view.set_reduced_motion(True)
+    view.resize(size)
+    view.set_picture(ref, mirrored)
+    pix = QPixmap(QSize(max(1, round(size.width() * dpr)), max(1, round(size.height() * dpr))))
+    pix.setDevicePixelRatio(dpr)
+    pix.fill(Qt.GlobalColor.transparent)
+    view.render(pix, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+    view.deleteLater()
+    _thumb_cache[key] = pix
+    while len(_thumb_cache) > 200:
+        _thumb_cache.popitem(last=False)
+    return pix

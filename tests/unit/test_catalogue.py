@@ -351,17 +351,21 @@ def test_plan_json_gives_every_step_a_picture_field(
     ]
 
 
-def test_plan_pictures_of_bundled_routines_come_from_the_catalogue() -> None:
+def test_every_catalogue_entry_has_its_picture() -> None:
+    for e in catalogue.bundled().entries:
+        assert e.picture == e.id, e.id
+        assert (catalogue.pictures_dir() / f"{e.id}.svg").is_file()
+
+
+def test_every_step_of_every_bundled_routine_shows_a_picture() -> None:
     from hiptimer.pictures import step_picture
 
     for path in BUNDLED:
         plan = compile_plan(load_routine(path))
         for step in plan.steps:
             ref = step_picture(plan, step)
-            entry = catalogue.bundled().get(step.exercise.catalogue_id or "")
-            assert entry is not None
-            if ref is not None:
-                assert ref.is_catalogue and ref.path.is_file()
+            assert ref is not None, (path.name, step.index, step.kind)
+            assert ref.is_catalogue and ref.path.is_file() and ref.poses[0] == ref.path
 
 
 def _png() -> bytes:
