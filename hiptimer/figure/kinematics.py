@@ -87,7 +87,25 @@ class Blob:
     role: Role
 
 
-Shape = Capsule | Blob
+@dataclass(frozen=True, slots=True)
+class Curve:
+    """A round-capped stroke along the quadratic Bezier curve a -> (control c) -> b."""
+
+    a: Point
+    c: Point
+    b: Point
+    width: float
+    role: Role
+
+    def at(self, t: float) -> Point:
+        u = 1.0 - t
+        return (
+            u * u * self.a[0] + 2 * u * t * self.c[0] + t * t * self.b[0],
+            u * u * self.a[1] + 2 * u * t * self.c[1] + t * t * self.b[1],
+        )
+
+
+Shape = Capsule | Blob | Curve
 
 
 def _dir(deg: float) -> Point:
@@ -238,9 +256,25 @@ def shapes(pose: Pose, pts: dict[str, Point] | None = None) -> list[Shape]:
 
     head = Capsule(pts["head"], pts["head"], HEAD_R * 2, role("head", "trunk"))
     if not front:
+        # The trunk is one smooth curve through pelvis, chest and neck (a rounded or arched
+        # back reads as a curve), drawn as its two halves so each can be highlighted.
+        (px, py), (cx, cy), (nx, ny) = pts["pelvis"], pts["chest"], pts["neck"]
+        q = (2 * cx - (px + nx) / 2, 2 * cy - (py + ny) / 2)
         trunk: list[Shape] = [
-            Capsule(pts["chest"], pts["neck"], TORSO_W, role("chest", "trunk")),
-            Capsule(pts["pelvis"], pts["chest"], TORSO_W, role("pelvis", "trunk")),
+            Curve(
+                pts["chest"],
+                ((q[0] + nx) / 2, (q[1] + ny) / 2),
+                pts["neck"],
+                TORSO_W,
+                role("chest", "trunk"),
+            ),
+            Curve(
+                pts["pelvis"],
+                ((px + q[0]) / 2, (py + q[1]) / 2),
+                pts["chest"],
+                TORSO_W,
+                role("pelvis", "trunk"),
+            ),
         ]
         return [
             *arm("f", "far"),
@@ -283,15 +317,12 @@ def shapes(pose: Pose, pts: dict[str, Point] | None = None) -> list[Shape]:
         FRONT_TORSO_STROKE,
         role("pelvis", "trunk"),
     )
-    return [
-        *leg("f", "near"),
-        *leg("n", "near"),
-        lower,
-        upper,
-        head,
-        *arm("f", "near"),
-        *arm("n", "near"),
-    ]
+    legs = [*leg("f", "near"), *leg("n", "near")]
+    if pose.legs_in_front:  # sitting facing the viewer: the thighs come toward us, and
+        # the far leg is drawn lighter so that two crossed legs stay apart
+        legs = [*leg("f", "far"), *leg("n", "near")]
+        return [lower, upper, head, *legs, *arm("f", "near"), *arm("n", "near")]
+    return [*legs, lower, upper, head, *arm("f", "near"), *arm("n", "near")]
 
 
 def bounds(items: list[Shape]) -> tuple[float, float, float, float]:
@@ -302,7 +333,12 @@ def bounds(items: list[Shape]) -> tuple[float, float, float, float]:
     ys1: list[float] = []
     for s in items:
         r = s.width / 2
-        pts = (s.a, s.b) if isinstance(s, Capsule) else s.points
+        if isinstance(s, Capsule):
+            pts: tuple[Point, ...] = (s.a, s.b)
+        elif isinstance(s, Curve):
+            pts = tuple(s.at(i / 8) for i in range(9))
+        else:
+            pts = s.points
         for x, y in pts:
             xs0.append(x - r)
             ys0.append(y - r)

@@ -91,7 +91,8 @@ class Prop:
     ``dx`` is the horizontal offset in viewBox units from the anchor point (positive: the
     way the figure faces). ``width`` and ``height`` size the prop; zero means the kind's
     default. A ``band`` ignores both and runs between the points named in ``between``.
-    ``facing`` turns a chair: +1 the seat's front edge faces the way the figure faces.
+    ``facing`` turns a chair: +1 the seat's front edge faces the way the figure faces, -1
+    the other way, 0 a chair seen from the front (``dx`` is then its middle).
     """
 
     kind: PropKind
@@ -126,6 +127,8 @@ class Pose:
     Placement: the point named ``anchor`` (see kinematics.POINT_RADIUS for the names)
     is put at horizontal position ``x`` with its lowest edge resting on the floor, raised
     by ``lift`` (e.g. standing on a step). A top view puts the anchor at (x, 150 - lift).
+    ``legs_in_front`` draws the legs over the trunk (a front view of someone sitting),
+    the far one lighter.
     ``contacts`` names further points that rest on the floor itself (the tests check that
     they do, so a pose cannot float or sink through the floor unnoticed).
     """
@@ -142,6 +145,7 @@ class Pose:
     mat: bool = False
     contacts: frozenset[str] = frozenset()
     arcs: tuple[Arc, ...] = ()
+    legs_in_front: bool = False
 
     def with_angles(self, **changes: float) -> Pose:
         """This pose with some angles changed (keyword per Angles field)."""

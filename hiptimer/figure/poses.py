@@ -61,6 +61,9 @@ class Picture:
 
 def _prop_span(pose: Pose, p: Prop) -> tuple[float, float] | None:
     x = pose.x + p.dx
+    if p.kind == "chair" and p.facing == 0:
+        half = (p.width or 84.0) / 2 + 4
+        return (x - half, x + half)
     if p.kind == "chair":
         back = x - p.facing * ((p.width or 50.0) + 8)
         return (min(x, back) - 4, max(x, back) + 4)
@@ -140,7 +143,8 @@ def floor_gap(pose: Pose, point: str) -> float:
     return FLOOR_Y - (solve(pose)[point][1] + POINT_RADIUS[point])
 
 
-def _fit(pose: Pose, point: str, angle: str) -> Pose:
+def _fit(pose: Pose, point: str, angle: str, level: float = 0.0) -> Pose:
+    """Turn ``angle`` until ``point`` rests at ``level`` above the floor (see _pose)."""
     names = angle.split(",")
     start = float(getattr(pose.angles, names[0]))
 
@@ -148,9 +152,9 @@ def _fit(pose: Pose, point: str, angle: str) -> Pose:
         return pose.with_angles(**dict.fromkeys(names, v))
 
     def above(v: float) -> bool:
-        return floor_gap(turned(v), point) > 0
+        return floor_gap(turned(v), point) > level
 
-    if abs(floor_gap(pose, point)) < 0.05:
+    if abs(floor_gap(pose, point) - level) < 0.05:
         return pose
     side = above(start)
     # Walk outward from the written value, both ways, to the nearest change of sign.
@@ -167,7 +171,7 @@ def _fit(pose: Pose, point: str, angle: str) -> Pose:
                     else:
                         hi = mid
                 return turned(round((lo + hi) / 2, 2))
-    raise ValueError(f"turning {angle} does not bring {point} to the floor")
+    raise ValueError(f"turning {angle} does not bring {point} to {level} above the floor")
 
 
 _LENGTH: Final = {
@@ -198,6 +202,8 @@ def _seat(pose: Pose, dx: float = 0.0, facing: int = 1) -> Pose:
     pts = solve(pose)
     anchor_x = pts[pose.anchor][0]
     front = pts["pelvis"][0] - anchor_x + facing * 10.0 + dx
+    if pose.view != "side":
+        facing = 0
     height = floor_gap(pose, "pelvis") - 3.5
     return replace(pose, props=(*pose.props, Prop("chair", dx=front, height=height, facing=facing)))
 
@@ -265,7 +271,7 @@ HOOK: Final = dict(
 )
 
 #: Hands on the hips, elbows back (side view).
-HANDS_ON_HIPS: Final = dict(upper_arm_n=205.0, forearm_n=110.0, upper_arm_f=205.0, forearm_f=110.0)
+HANDS_ON_HIPS: Final = dict(upper_arm_n=204.0, forearm_n=148.0, upper_arm_f=204.0, forearm_f=148.0)
 
 #: Walking mid-stride: right (near) leg forward, left arm forward.
 STRIDE: Final = dict(
@@ -316,7 +322,7 @@ _add(
 _add(
     "Cat-cow",
     _pose(
-        {**TABLE, "back": -52.0, "neck": 35.0},
+        {**TABLE, "torso": 80.0, "back": -46.0, "neck": 40.0},
         anchor="knee_n",
         mat=True,
         hi=("pelvis", "chest"),
@@ -345,15 +351,15 @@ _add(
             "thigh_f": 124.0,
             "shin_f": 270.0,
             "foot_f": 258.0,
-            "upper_arm_n": 98.0,
+            "upper_arm_n": 100.0,
             "forearm_n": 92.0,
-            "upper_arm_f": 98.0,
+            "upper_arm_f": 100.0,
             "forearm_f": 92.0,
         },
         anchor="knee_n",
         mat=True,
-        hi=("pelvis", "chest"),
-        fit={"head": "torso", "hand_n": "upper_arm_n,upper_arm_f"},
+        hi=("pelvis",),
+        fit={"head": "torso", "hand_n": "upper_arm_n,forearm_n,upper_arm_f,forearm_f"},
     ),
     mirror=False,
 )
@@ -376,7 +382,6 @@ _add(
         mat=True,
         hi=("pelvis",),
         fit={"neck": "torso", "hand_n": "upper_arm_n,upper_arm_f"},
-        arcs=(Arc("pelvis", 46.0, 200.0, 160.0),),
     ),
     _pose(HOOK, mat=True, hi=("pelvis",), fit={"pelvis": "shin_n,shin_f"}),
     mirror=False,
@@ -411,7 +416,7 @@ _add(
         mat=True,
         hi=("pelvis",),
         fit={"pelvis": "shin_n,shin_f"},
-        arcs=(Arc("pelvis", 40.0, 130.0, 60.0, both=True),),
+        arcs=(Arc("pelvis", 34.0, -50.0, 40.0, both=True),),
     ),
     _pose({**HOOK, "back": -14.0}, mat=True, hi=("pelvis",), fit={"pelvis": "shin_n,shin_f"}),
     mirror=False,
@@ -442,9 +447,9 @@ _add(
     _pose(
         {
             **HOOK,
-            "thigh_n": -28.0,
-            "shin_n": 62.0,
-            "foot_n": 20.0,
+            "thigh_n": -30.0,
+            "shin_n": 92.0,
+            "foot_n": 15.0,
             "thigh_f": 90.0,
             "shin_f": 90.0,
             "foot_f": 5.0,
@@ -462,27 +467,28 @@ _add(
 
 
 def _lying_figure_four() -> Pose:
+    """On the back, the far thigh upright and its shin level; the near knee out toward the
+    viewer and its shin across the far thigh: a "4" lying down."""
     pose = _pose(
         {
             **HOOK,
-            "thigh_f": -8.0,
-            "shin_f": 80.0,
-            "foot_f": 0.0,
-            "thigh_n": 38.0,
-            "foot_n": 330.0,
-            "upper_arm_n": 38.0,
-            "forearm_n": 100.0,
-            "upper_arm_f": 45.0,
-            "forearm_f": 100.0,
+            "thigh_f": -12.0,
+            "shin_f": 82.0,
+            "foot_f": 5.0,
+            "shin_n": 94.0,
+            "foot_n": 10.0,
+            "upper_arm_n": 40.0,
+            "forearm_n": 62.0,
+            "upper_arm_f": 44.0,
+            "forearm_f": 64.0,
         },
         anchor="pelvis",
         mat=True,
         hi=("pelvis", "thigh_n"),
-        scale={"thigh_n": 0.8},
     )
-    kx, ky = solve(pose)["knee_f"]
-    pose = _aim(pose, "shin_n", (kx + 16.0, ky + 10.0))
-    return pose.with_angles(foot_n=pose.angles.shin_n - 100.0)
+    pts = solve(pose)
+    (hx, hy), (kx, ky) = pts["hip_n"], pts["knee_f"]
+    return _aim(pose, "thigh_n", (hx + (kx - hx) - 18.0, hy + (ky - hy) * 0.62))
 
 
 _add("Lying figure-four stretch", _lying_figure_four())
@@ -492,14 +498,14 @@ _add(
     *(
         _pose(
             {
-                "upper_arm_n": 120.0,
-                "forearm_n": 100.0,
-                "upper_arm_f": 240.0,
-                "forearm_f": 260.0,
-                "thigh_n": 180.0 + 45.0 * s,
-                "shin_n": 180.0 - 55.0 * s,
-                "thigh_f": 180.0 + 52.0 * s,
-                "shin_f": 180.0 - 48.0 * s,
+                "upper_arm_n": 100.0,
+                "forearm_n": 95.0,
+                "upper_arm_f": 260.0,
+                "forearm_f": 265.0,
+                "thigh_n": 180.0 + 50.0 * s,
+                "shin_n": 180.0 - 40.0 * s,
+                "thigh_f": 180.0 + 50.0 * s,
+                "shin_f": 180.0 - 40.0 * s,
                 "foot_n": 180.0 - 40.0 * s,
                 "foot_f": 180.0 - 40.0 * s,
             },
@@ -574,10 +580,10 @@ _add(
             "neck": 0.0,
             "thigh_n": 222.0,
             "thigh_f": 100.0,
-            "upper_arm_n": 4.0,
-            "forearm_n": 2.0,
-            "upper_arm_f": 4.0,
-            "forearm_f": 2.0,
+            "upper_arm_n": 26.0,
+            "forearm_n": 20.0,
+            "upper_arm_f": 26.0,
+            "forearm_f": 20.0,
         },
         anchor="knee_n",
         mat=True,
@@ -616,33 +622,45 @@ _add(
 # -- sitting --------------------------------------------------------------------------------
 
 
-def _figure_four(base: dict[str, float], **kw: object) -> Pose:
-    """Sitting with the right (near) ankle on the left knee, that knee dropped outward."""
-    pose = _pose(base, **kw)  # type: ignore[arg-type]
-    kx, ky = solve(pose)["knee_f"]
-    pose = _aim(pose, "shin_n", (kx + 4.0, ky - 15.0))
-    return pose.with_angles(foot_n=pose.angles.shin_n + 95.0)
+def _figure_four(base: dict[str, float], view: View = "side", **kw: object) -> Pose:
+    """The near ankle rests on top of the far knee and the near shin lies across it.
 
+    Side view: the crossed shin is drawn lying over the far knee, the foot beyond it (in
+    life it crosses the body, which a side view would hide); front view: the near knee
+    out to the side and the shin across the far knee draw a "4".
+    """
+    pose = _pose(base, view=view, **kw)  # type: ignore[arg-type]
+    if view == "front":
+        pose = replace(pose, legs_in_front=True)
+    kx, ky = solve(pose)["knee_f"]
+    if view == "front":
+        pose = _aim(pose, "shin_n", (kx - 2.0, ky - 13.0))
+        return pose.with_angles(foot_n=pose.angles.shin_n - 10.0)
+    pose = _aim(pose, "shin_n", (kx + 8.0, ky - 16.0))
+    return pose.with_angles(foot_n=pose.angles.shin_n + 5.0)
+
+
+_FLOOR_FOUR: Final = dict(thigh_f=55.0, shin_f=168.0, thigh_n=28.0)
 
 _add(
     "Seated figure-four stretch",
     _figure_four(
         {
-            "torso": 32.0,
-            "neck": 50.0,
-            "thigh_f": 58.0,
-            "shin_f": 166.0,
-            "thigh_n": 88.0,
-            "upper_arm_n": 150.0,
-            "forearm_n": 150.0,
-            "upper_arm_f": 150.0,
-            "forearm_f": 150.0,
+            **_FLOOR_FOUR,
+            "torso": 10.0,
+            "neck": 18.0,
+            "upper_arm_n": 185.0,
+            "forearm_n": 190.0,
+            "wrist_n": -116.0,
+            "upper_arm_f": 185.0,
+            "forearm_f": 190.0,
+            "wrist_f": -116.0,
         },
         anchor="pelvis",
         mat=True,
         hi=("pelvis", "thigh_n"),
-        scale={"thigh_n": 0.7},
-        fit={"heel_f": "shin_f", "hand_n": "upper_arm_n,upper_arm_f"},
+        scale={"thigh_n": 0.66},
+        fit={"heel_f": "shin_f", "wrist_n": "upper_arm_n,forearm_n,upper_arm_f,forearm_f"},
     ),
 )
 
@@ -650,22 +668,20 @@ _add(
     "Seated figure-four fold",
     _figure_four(
         {
-            "torso": 58.0,
-            "back": 10.0,
-            "neck": 88.0,
-            "thigh_f": 58.0,
-            "shin_f": 166.0,
-            "thigh_n": 88.0,
-            "upper_arm_n": 110.0,
-            "forearm_n": 104.0,
-            "upper_arm_f": 110.0,
-            "forearm_f": 104.0,
+            **_FLOOR_FOUR,
+            "torso": 52.0,
+            "back": 16.0,
+            "neck": 80.0,
+            "upper_arm_n": 100.0,
+            "forearm_n": 105.0,
+            "upper_arm_f": 100.0,
+            "forearm_f": 105.0,
         },
         anchor="pelvis",
         mat=True,
         hi=("pelvis", "thigh_n", "chest"),
-        scale={"thigh_n": 0.7},
-        fit={"heel_f": "shin_f", "hand_n": "upper_arm_n,upper_arm_f"},
+        scale={"thigh_n": 0.66},
+        fit={"heel_f": "shin_f", "hand_n": "upper_arm_n,forearm_n,upper_arm_f,forearm_f"},
     ),
 )
 
@@ -674,19 +690,19 @@ _add(
     _seat(
         _figure_four(
             {
-                "torso": 30.0,
-                "neck": 45.0,
-                "thigh_f": 90.0,
-                "shin_f": 178.0,
-                "thigh_n": 82.0,
-                "upper_arm_n": 140.0,
-                "forearm_n": 110.0,
-                "upper_arm_f": 140.0,
-                "forearm_f": 110.0,
+                "thigh_f": 180.0,
+                "shin_f": 180.0,
+                "foot_f": 266.0,
+                "thigh_n": 76.0,
+                "upper_arm_n": 165.0,
+                "forearm_n": 150.0,
+                "upper_arm_f": 200.0,
+                "forearm_f": 190.0,
             },
+            view="front",
             anchor="heel_f",
             hi=("pelvis", "thigh_n"),
-            scale={"thigh_n": 0.7},
+            scale={"thigh_f": 0.3, "thigh_n": 0.62, "torso": 0.88, "neck": 0.92},
         )
     ),
 )
@@ -779,20 +795,29 @@ _add(
 
 _add(
     "Standing hip flexor stretch",
-    _pose(
-        {
-            "torso": -4.0,
-            "neck": 2.0,
-            "thigh_f": 158.0,
-            "shin_f": 186.0,
-            "thigh_n": 207.0,
-            "shin_n": 214.0,
-            "foot_n": 128.0,
-            **HANDS_ON_HIPS,
-        },
-        anchor="heel_f",
-        hi=("thigh_n", "pelvis"),
-        fit={"toe_n": "foot_n"},
+    _fit(
+        _pose(
+            {
+                "torso": -5.0,
+                "neck": 0.0,
+                "thigh_f": 150.0,
+                "shin_f": 186.0,
+                "thigh_n": 214.0,
+                "shin_n": 218.0,
+                "foot_n": 128.0,
+                "upper_arm_n": 204.0,
+                "forearm_n": 148.0,
+                "upper_arm_f": 150.0,
+                "forearm_f": 120.0,
+            },
+            anchor="heel_f",
+            props=(Prop("desk", dx=40.0, height=100.0, width=90.0),),
+            hi=("thigh_n", "pelvis"),
+            fit={"toe_n": "foot_n"},
+        ),
+        "hand_f",
+        "upper_arm_f",
+        level=104.0,
     ),
 )
 
@@ -981,24 +1006,24 @@ def _side_raise(prop: Prop) -> tuple[Pose, Pose]:
 _add("Standing leg raise", *_side_raise(Prop("chair", dx=-64.0, facing=-1)))
 _add("Standing side leg raise", *_side_raise(Prop("desk", dx=-40.0, facing=-1)))
 
-_HIKE = {**FRONT_FEET, "upper_arm_f": 215.0, "forearm_f": 205.0}
-_STEP_PROPS = (Prop("step", dx=-18.0, width=84.0, height=24.0), Prop("wall", dx=-74.0, facing=-1))
+_HIKE = {**FRONT_FEET, "upper_arm_f": 240.0, "forearm_f": 250.0}
+_STEP_PROPS = (Prop("step", dx=-34.0, width=84.0, height=28.0), Prop("wall", dx=-96.0, facing=-1))
 _add(
     "Hip hikers",
     _pose(
-        {**_HIKE, "pelvis_tilt": 12.0, "thigh_n": 178.0, "shin_n": 178.0},
+        {**_HIKE, "pelvis_tilt": 24.0, "thigh_n": 176.0, "shin_n": 178.0},
         view="front",
         anchor="heel_f",
-        lift=24.0,
+        lift=28.0,
         props=_STEP_PROPS,
         hi=("pelvis", "thigh_f"),
-        arcs=(Arc("hip_n", 40.0, 160.0, 100.0, both=True),),
+        arcs=(Arc("hip_f", 100.0, 141.0, 163.0, both=True),),
     ),
     _pose(
         _HIKE,
         view="front",
         anchor="heel_f",
-        lift=24.0,
+        lift=28.0,
         props=_STEP_PROPS,
         hi=("pelvis", "thigh_f"),
     ),

@@ -24,6 +24,7 @@ from hiptimer.figure.kinematics import (
     WIDTH,
     Blob,
     Capsule,
+    Curve,
     Point,
     Role,
     Shape,
@@ -53,7 +54,7 @@ class Palette:
 PALETTE: Final = Palette(
     near="#5f6b78",
     trunk="#76828f",
-    far="#a3adb8",
+    far="#98a3af",
     hi_near="#1f72d6",
     hi_trunk="#2f80e0",
     hi_far="#6fb0f7",
@@ -93,9 +94,21 @@ def _blob(b: Blob, color: str) -> str:
     )
 
 
+def _curve(c: Curve, color: str) -> str:
+    (x0, y0), (x1, y1), (x2, y2) = c.a, c.c, c.b
+    return (
+        f'<path d="M{_f(x0)} {_f(y0)}Q{_f(x1)} {_f(y1)} {_f(x2)} {_f(y2)}" fill="none" '
+        f'stroke="{color}" stroke-width="{_f(c.width)}" stroke-linecap="round"/>'
+    )
+
+
 def _shape(s: Shape, pal: Palette) -> str:
     color = pal.of(s.role)
-    return _capsule(s, color) if isinstance(s, Capsule) else _blob(s, color)
+    if isinstance(s, Capsule):
+        return _capsule(s, color)
+    if isinstance(s, Curve):
+        return _curve(s, color)
+    return _blob(s, color)
 
 
 def _ground(pose: Pose, figure: list[Shape], pal: Palette) -> list[str]:
@@ -122,6 +135,17 @@ def _ground(pose: Pose, figure: list[Shape], pal: Palette) -> list[str]:
 def _prop(pose: Pose, p: Prop, pal: Palette) -> str:
     x = pose.x + p.dx
     c = pal.prop
+    if p.kind == "chair" and p.facing == 0:
+        # Seen from the front: seat, two legs, the backrest's posts and top rail behind.
+        h = p.height or 57.0
+        half = (p.width or 84.0) / 2
+        seat = FLOOR_Y - h
+        top = seat - 70.0
+        return (
+            f'<path d="M{_f(x - half)} {_f(FLOOR_Y + 6)}V{_f(top)}H{_f(x + half)}'
+            f'V{_f(FLOOR_Y + 6)}M{_f(x - half)} {_f(seat)}H{_f(x + half)}" fill="none" '
+            f'stroke="{c}" stroke-width="7" stroke-linecap="round" stroke-linejoin="round"/>'
+        )
     if p.kind == "chair":
         h = p.height or 57.0
         depth = p.width or 50.0
