@@ -313,9 +313,11 @@ def next_text(plan: Plan, step: Step | None, *, mirror: bool = False) -> str:
     return "Next: " + _next_work_text(step, upcoming, spoken=False, mirror=mirror)
 
 
-def exercise_card(ex: Exercise, side: Side | None = None) -> ExerciseCard:
+def exercise_card(ex: Exercise, side: Side | None = None, *, mirror: bool = False) -> ExerciseCard:
     """``side``: the side the exercise is done on now; the picture is drawn flipped
-    on the second (right) side when it mirrors (see :mod:`hiptimer.pictures`)."""
+    on the second (right) side when it mirrors (see :mod:`hiptimer.pictures`).
+    ``mirror`` (a class facing the trainer) flips every picture once more, as it
+    swaps left and right in words."""
     ref = exercise_picture(ex)
     return ExerciseCard(
         name=ex.name,
@@ -323,7 +325,7 @@ def exercise_card(ex: Exercise, side: Side | None = None) -> ExerciseCard:
         how=ex.how,
         note=ex.note,
         picture=ref.ref if ref is not None else None,
-        mirrored=ref is not None and ref.mirrored(side),
+        mirrored=ref is not None and ref.mirrored(side) != mirror,
         coach=ex.coach,
     )
 
@@ -515,7 +517,7 @@ def display_state(
         kind=step.kind,
         step_index=step.index,
         title=title,
-        exercise=exercise_card(shown, side if side is not None else shown_side),
+        exercise=exercise_card(shown, side if side is not None else shown_side, mirror=mirror),
         side=side,
         side_caption=side_caption,
         countdown_s=count_s,

@@ -3,8 +3,8 @@
 #   (no option)  what the app needs to run: Qt's X11 platform plugin libraries, QtMultimedia's
 #                PulseAudio client, playsound3's GStreamer player (the fallback sound path),
 #                a speech engine for the spoken guidance, and python3-venv for tools/install.sh.
-#   --test       also what the tests need: Xvfb, xdotool, ImageMagick, a PulseAudio server to
-#                record from, and the desktop-file and AppStream validators. (The PulseAudio
+#   --test       also what the tests need: Xvfb, openbox, xdotool, ImageMagick, a PulseAudio
+#                server to record from, and the desktop-file and AppStream validators. (The PulseAudio
 #                server is test-only on purpose: on Ubuntu 24.04 it would replace the desktop's
 #                PipeWire sound server.)
 #   --print      print the package names and install nothing.
@@ -29,6 +29,8 @@ RUNTIME=(
 )
 TEST=(
   xvfb xauth xdotool imagemagick
+  # a window manager on each screen of the two-screen studio test (tests/e2e/test_xvfb_studio.py)
+  openbox
   pulseaudio pulseaudio-utils
   desktop-file-utils appstream
 )

@@ -617,7 +617,8 @@ class PlayerWidget(QWidget):
         self.time_left_label.fit(self._px(0.036))
         bar_h = max(6, int(H * 0.014))
         self.progress.setGeometry(m, prog_y + (prog_h - bar_h) // 2, inner_w - tl_w - gap, bar_h)
-        ts = self._text_scale
+        # the class reads from the back of the room: the freed button row goes to the text
+        ts = self._text_scale * (1.25 if self._presenting else 1.0)
         next_h = int(H * 0.052 * ts)
         next_y = prog_y - gap // 2 - next_h
         self.next_label.setGeometry(m, next_y, inner_w, next_h)

@@ -304,6 +304,20 @@ def test_a_mirror_picture_flips_on_the_right_side() -> None:
     assert d.exercise is not None and d.exercise.mirrored
 
 
+def test_mirror_mode_flips_the_pictures_too() -> None:
+    """A class facing the trainer sees left and right swapped in the pictures as in
+    the words: every picture is flipped once more, whichever side it shows."""
+    knee_each = _with(KNEE, sides="each", sets=1)
+    plan = _plan(knee_each)
+    for nth, plain in ((0, False), (1, True)):
+        s, _ = run_to(plan, "work", nth=nth)
+        d = display_state(s, mirror=True)
+        assert d.exercise is not None and d.exercise.mirrored is (not plain)
+    s, _ = run_to(_plan(PELVIC), "work")  # a picture without mirror: flipped in mirror mode
+    d = display_state(s, mirror=True)
+    assert d.exercise is not None and d.exercise.mirrored
+
+
 def test_equal_instants_give_equal_states() -> None:
     plan = _plan(PELVIC, KNEE)
     a, _ = run_to(plan, "work", into=2.0)
