@@ -113,17 +113,8 @@ def select_cues(events: Sequence[Event]) -> list[tuple[float, str]]:
     Only the batch's latest instant that asks for a cue counts; among the cues
     of that instant the highest :data:`PRIORITY` wins.
     """
-    by_instant: dict[float, str] = {}
-    for e in events:
-        for cue in cues_for(e):
-            at = _at(e)
-            best = by_instant.get(at)
-            if best is None or PRIORITY[cue] > PRIORITY[best]:
-                by_instant[at] = cue
-    if not by_instant:
-        return []
-    latest = max(by_instant)
-    return [(latest, by_instant[latest])]
+    every = cues_by_instant(events)
+    return every[-1:]
 
 
 # ---------------------------------------------------------------- backends
@@ -174,3 +165,17 @@ def resolve_sounds(
         else:
             problems.append(f"no sound file for cue {cue!r} ({default})")
     return out, problems
+
+
+def cues_by_instant(events: Sequence[Event]) -> list[tuple[float, str]]:
+    """Every instant's cue for a run of events that spans many instants (a
+    preview of what is to come): ``[(instant, cue)]`` in time order, one per
+    instant, by the same :data:`PRIORITY` as :func:`select_cues`."""
+    by_instant: dict[float, str] = {}
+    for e in events:
+        for cue in cues_for(e):
+            at = _at(e)
+            best = by_instant.get(at)
+            if best is None or PRIORITY[cue] > PRIORITY[best]:
+                by_instant[at] = cue
+    return sorted(by_instant.items())

@@ -33,6 +33,7 @@ pauses where it was at the previous tick and emits ``Paused(reason="sleep")``.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -388,13 +389,45 @@ class Session:
         self._sets = dict(progress.sets)
         self._active_banked = max(0.0, progress.active_s)
 
-    # ----------------------------------------------------------------- controls
+    def preview(self, until: float) -> list[Event]:
+        """The events a running session will emit up to engine instant ``until``
+        if nobody touches a control, in time order, without changing anything.
 
-    def start(self) -> list[Event]:
-        """StepStarted(step 0) and its first breath phase / rep tick."""
+        The sound path schedules its cues from this ahead of time (each cue at
+        its sample position); a control changes the future, so the caller asks
+        again after every one. Empty unless running. Sleep detection plays no
+        part: the preview assumes the clock runs on as planned.
+        """
+        if self.state != "running":
+            return []
+        return self._twin()._advance(until)
+
+    def preview_start(self, at: float, until: float) -> list[Event]:
+        """What ``start(at=at)`` and then ticking up to ``until`` will emit, in
+        order, without starting anything (empty unless ready)."""
         if self.state != "ready":
             return []
-        now = self.clock.now()
+        twin = self._twin()
+        return twin.start(at=at) + twin._advance(until)
+
+    def _twin(self) -> Session:
+        """A copy to run ahead on: the containers it changes are its own."""
+        twin = copy.copy(self)
+        twin._outcomes = dict(self._outcomes)
+        twin._sets = dict(self._sets)
+        return twin
+
+    # ----------------------------------------------------------------- controls
+
+    def start(self, at: float | None = None) -> list[Event]:
+        """StepStarted(step 0) and its first breath phase / rep tick.
+
+        ``at``: the engine instant the session starts at (default: now). The
+        app starts it on the instant its sound path has the first cue queued
+        for, which its timer reaches within a millisecond or so."""
+        if self.state != "ready":
+            return []
+        now = self.clock.now() if at is None else at
         self._last_at = now
         self._started_at = now
         self._run_from = now

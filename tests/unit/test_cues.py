@@ -199,3 +199,35 @@ def test_missing_sounds_are_reported_not_fatal(tmp_path: Path) -> None:
     assert got == {}
     assert any("routine sound for 'go' not found" in p for p in problems)
     assert any("no sound file for cue 'tick'" in p for p in problems)
+
+
+def test_cues_by_instant_keeps_one_cue_per_instant_in_order() -> None:
+    from hiptimer.clock import FakeClock
+    from hiptimer.cues import cues_by_instant
+    from hiptimer.engine import Session
+    from hiptimer.loader import load_routine_text
+    from hiptimer.plan import compile_plan
+
+    plan = compile_plan(
+        load_routine_text(
+            "name: R\ndefaults: {prep: 2, countdown: 2}\nexercises:\n"
+            "  - name: A\n    hold: 5s\n    sets: 2\n    set_rest: 3\n",
+            "r.yaml",
+        )
+    )
+    s = Session(plan, FakeClock(start=0.0))
+    got = cues_by_instant(s.preview_start(0.0, 100.0))
+    assert got == [
+        (0.0, "ready"),  # the prep's own countdown tick at 0 gives way to "ready"
+        (1.0, "tick"),
+        (2.0, "go"),
+        (5.0, "tick"),
+        (6.0, "tick"),
+        (7.0, "set_done"),
+        (8.0, "tick"),
+        (9.0, "tick"),
+        (10.0, "go"),
+        (13.0, "tick"),
+        (14.0, "tick"),
+        (15.0, "complete"),
+    ]

@@ -723,3 +723,31 @@ def test_session_remaining_and_progress() -> None:
     s.extend()
     assert s.session_remaining() == 50
     assert s.session_elapsed() == 10
+
+
+# ------------------------------------------------------------------ preview
+
+
+def test_preview_is_what_ticking_will_emit_and_changes_nothing() -> None:
+    t = Timings(prep=2, rest=3, set_rest=2, switch=1, breath=4, countdown=3)
+    s, clock, _ = started(ex("A", hold(5), sets=2, timings=t), ex("B", breaths(3), timings=t))
+    clock.advance(1.0)
+    s.tick()
+    before = (s.index, s.state, s.remaining(), s.next_wakeup())
+    ahead = s.preview(T0 + 60.0)
+    assert (s.index, s.state, s.remaining(), s.next_wakeup()) == before
+    assert ahead == s.preview(T0 + 60.0)  # asking twice gives the same answer
+    ticked = run_ticking(s, clock, T0 + 60.0, every=0.37)
+    assert ahead == ticked
+    assert isinstance(ahead[-1], SessionFinished) and ahead[-1].status == "completed"
+
+
+def test_preview_stops_at_until_and_follows_controls() -> None:
+    s, clock, _ = started(ex("A", hold(10), timings=Timings(prep=0, countdown=3)))
+    assert [e.at - T0 for e in s.preview(T0 + 8.0) if isinstance(e, CountdownTick)] == [7.0, 8.0]
+    clock.advance(2.0)
+    s.extend(10.0)
+    ticks = [e.at - T0 for e in s.preview(T0 + 30.0) if isinstance(e, CountdownTick)]
+    assert ticks == [17.0, 18.0, 19.0]
+    s.pause()
+    assert s.preview(T0 + 30.0) == []
