@@ -255,124 +255,71 @@ def align(
 # ------------------------------------------------------------------ the session
 
 
+def planned_cues(routine_text: str = ROUTINE) -> list[Cue]:
+    """Every cue the routine sounds, at its instant from the session's start
+    (the pure rules on a previewed session, no Qt)."""
+    from hiptimer import cues as rules
+    from hiptimer.clock import FakeClock
+    from hiptimer.engine import Session
+    from hiptimer.events import StepEnded, StepStarted
+    from hiptimer.loader import load_routine_text
+    from hiptimer.plan import compile_plan
+
+    plan = compile_plan(load_routine_text(routine_text, "cue-timing.yaml"))
+    events = Session(plan, FakeClock(start=0.0)).preview_start(0.0, plan.duration_s + 60)
+    work = {e.at for e in events if isinstance(e, StepStarted | StepEnded) and e.step.is_work}
+    return [Cue(c, at, at, at in work) for at, c in rules.cues_by_instant(events)]
+
+
 def run(
     backend: str = "qt",
     *,
-    warm_up: bool = True,
-    settle_s: float = 1.0,
-    tail_s: float = 1.5,
+    mode: str = "open",
+    tail_s: float = 1.0,
     routine_text: str = ROUTINE,
-    volume: float = 1.0,
     log: Callable[[str], None] = lambda _m: None,
 ) -> Result:
-    """Run the routine at real speed through ``backend`` and measure it."""
-    from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
-
-    from hiptimer import cues as rules
-    from hiptimer.clock import MonotonicClock
-    from hiptimer.engine import Session
-    from hiptimer.events import Event, StepEnded, StepStarted
-    from hiptimer.loader import load_routine_text
-    from hiptimer.plan import compile_plan
-    from hiptimer.qt.controller import SessionController
-    from hiptimer.qt.cues import CueDirector, QtCuePlayer, create_cue_player
-    from hiptimer.resources import sounds_dir
-
-    app = QCoreApplication.instance() or QCoreApplication([])
-    assert app is not None
-
-    def wait(seconds: float) -> None:
-        loop = QEventLoop()
-        t = QTimer()
-        t.setTimerType(Qt.TimerType.PreciseTimer)
-        t.setSingleShot(True)
-        t.timeout.connect(loop.quit)
-        t.start(max(0, int(seconds * 1000)))
-        loop.exec()
-
-    plan = compile_plan(load_routine_text(routine_text, "cue-timing.yaml"))
-    clock = MonotonicClock()
-    origin = time.monotonic() - clock.now()  # monotonic time of engine instant 0
-    msgs: list[str] = []
-    player = create_cue_player(backend, volume=volume, on_message=msgs.append)
-    if player.name != backend:
-        raise RuntimeError(f"backend {backend} not usable here: {'; '.join(msgs)}")
-    ref: QtCuePlayer | None = None
-    if backend != "qt":
-        ref = create_cue_player("qt", volume=volume)  # type: ignore[assignment]
-        assert isinstance(ref, QtCuePlayer)
-        ref.warm_up()
+    """Run ``hiptimer ROUTINE --start --quit-on-finish`` as a user would and
+    measure the recording of every cue it sounds."""
     tmp = Path(tempfile.mkdtemp(prefix="hiptimer-cues-"))
+    routine = tmp / "cue-timing.yaml"
+    routine.write_text(routine_text, encoding="utf-8")
+    cues = planned_cues(routine_text)
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "xcb" if env.get("DISPLAY") else "offscreen")
+    env["HIPTIMER_CUE_MODE"] = mode
+    env["HIPTIMER_NO_VOICE"] = "1"  # speech would land in the same recording
+    env["XDG_CONFIG_HOME"] = str(tmp / "config")
+    env["XDG_DATA_HOME"] = str(tmp / "data")
+    cmd = [
+        sys.executable, "-m", "hiptimer", str(routine), "--start", "--quit-on-finish",
+        "--audio-backend", backend, "--db", str(tmp / "log.sqlite3"),
+    ]  # fmt: skip
     rec = Recorder(tmp / "monitor.raw")
     rec.start()
-    rec.wait_live()
-    if warm_up:
-        player.warm_up()
-    wait(settle_s)
-    ref_planned: list[float] = []
-    if ref is not None:
-        for _ in range(3):
-            ref_planned.append(clock.now())
-            ref.play("tick")
-            wait(0.6)
-    session = Session(plan, clock)
-    ctl = SessionController(session)
-    director = CueDirector(player, None, plan)
-    cues: list[Cue] = []
-
-    def listener(events: list[Event]) -> None:
-        now = clock.now()
-        picked = rules.select_cues(events)
-        director.handle(events)
-        for at, name in picked:
-            work = any(
-                isinstance(e, StepStarted | StepEnded) and e.step.is_work and e.at == at
-                for e in events
-            )
-            cues.append(Cue(name, at, now, work))
-
-    ctl.add_listener(listener)
-    loop = QEventLoop()
-    ctl.finished.connect(lambda _s: loop.quit())
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(loop.quit)
-    guard.start(int((plan.duration_s + 10) * 1000))
-    ctl.start()
-    loop.exec()
-    ctl.shutdown()
-    wait(tail_s)
-    samples = rec.stop()
-    player.close()
-    if ref is not None:
-        ref.close()
-    shutil.rmtree(tmp, ignore_errors=True)
-    _ = sounds_dir
+    try:
+        rec.wait_live()
+        t_launch = time.monotonic()
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            raise RuntimeError(f"hiptimer exited {proc.returncode}: {proc.stderr[-800:]}")
+        log(proc.stderr)
+        if f"Sound cues: {backend}" not in proc.stderr and backend != "qt":
+            log(proc.stderr)
+        time.sleep(tail_s)
+    finally:
+        samples = rec.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
     onsets = detect_onsets(samples)
     log(f"{len(samples) / RATE:.2f} s recorded, onsets at {[round(o, 3) for o in onsets]}")
-
-    added: list[float] = []
-    if ref is None:
-        latency, matched = align([c.planned for c in cues], onsets)
-    else:
-        ref_lat, ref_match = align(ref_planned, onsets, tolerance=0.02)
-        latency = ref_lat
-        matched = []
-        for c in cues:
-            lo = c.planned + ref_lat - 0.05
-            later = [o for o in onsets if lo <= o <= lo + 1.5 and o not in ref_match]
-            matched.append(later[0] if later else None)
-        added = [m - c.planned - ref_lat for m, c in zip(matched, cues, strict=True) if m]
-        if added:
-            latency = ref_lat + statistics.median(added)
+    latency, matched = align([c.planned for c in cues], onsets)
     for c, m in zip(cues, matched, strict=True):
         c.onset = m
         c.error_s = None if m is None else m - c.planned - latency
-    abs_latency = None
-    if rec.t0 is not None:
-        # engine instant p is monotonic clock._origin + p; onset o is rec.t0 + o
-        abs_latency = latency + rec.t0 - origin
-    return Result(backend, warm_up, cues, latency, abs_latency, onsets, added)
+    # the launch-to-first-cue time (start-up, stream and the clock's wait included)
+    abs_latency = None if rec.t0 is None else rec.t0 + latency - t_launch
+    return Result(f"{backend}/{mode}" if backend == "qt" else backend, True, cues, latency,
+                  abs_latency, onsets)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

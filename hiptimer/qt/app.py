@@ -14,6 +14,7 @@ QtTextToSpeech) and the history window are imported when first needed.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
@@ -84,6 +85,8 @@ READY_MARKER = "HIPTIMER_READY"
 #: Esc once in a session shows this for ESC_AGAIN_MS; Esc again within it ends the session.
 ESC_AGAIN_TEXT = "Esc again to end the session"
 ESC_AGAIN_MS = 3000
+#: --quit-on-finish waits for the last cue to ring out, but never longer than this.
+QUIT_TAIL_MAX_S = 3.0
 
 PAGE_TITLES = {"library": "Library", "overview": "Overview", "player": "", "summary": "Summary"}
 
@@ -738,8 +741,25 @@ class MainWindow(QMainWindow):
         self.presenter_widget.set_larger_text(self.settings.larger_text)
         self._place_player()
         self._set_page("player")
-        self.controller.start()
+        self._start_when_sound_ready()
         return True
+
+    def _start_when_sound_ready(self) -> None:
+        """Start the session's clock on the instant the sound path has its
+        first cue queued for (a few tens of ms after Start), never before."""
+        controller, director = self.controller, self.cue_director
+        at = director.arm_start() if director is not None else None
+        if at is None:
+            controller.start()
+            return
+        clock = self.session.clock
+        delay_ms = max(0, math.ceil((at - clock.now()) / clock.speed * 1000))
+
+        timer = QTimer(controller)
+        timer.setSingleShot(True)
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.timeout.connect(lambda: controller.start(at))
+        timer.start(delay_ms)
 
     def _setup_cues(self, routine: Routine, plan: Plan) -> None:
         from hiptimer.qt import cues
@@ -761,7 +781,7 @@ class MainWindow(QMainWindow):
             self.backend_status.setVisible(True)
             self.cue_player.warm_up()
         self.voice = None
-        self.cue_director = cues.CueDirector(self.cue_player, None, plan)
+        self.cue_director = cues.CueDirector(self.cue_player, None, plan, session=self.session)
         self._attach_voice()
         if self.controller is not None:
             self.controller.add_listener(self.cue_director.handle)
@@ -832,9 +852,11 @@ class MainWindow(QMainWindow):
         if self.options.quit_on_finish:
             # Let the "session complete" cue ring out before the output closes.
             tail_s = 0.0
-            if status == "completed" and self.cue_player is not None and not self.muted:
-                tail_s = self.cue_player.length("complete") + 0.1
-            QTimer.singleShot(int(tail_s * 1000), self.quit)
+            player = self.cue_player
+            if status == "completed" and player is not None and not self.muted:
+                busy = getattr(player, "busy_for", None)
+                tail_s = busy() if callable(busy) else player.length("complete") + 0.1
+            QTimer.singleShot(int(min(QUIT_TAIL_MAX_S, tail_s) * 1000), self.quit)
             return
         self._show_summary()
         self._refresh_goal()

@@ -69,8 +69,9 @@ class SessionController(QObject):
             self._listeners.remove(fn)
 
     # ---------------------------------------------------------------- controls
-    def start(self) -> None:
-        self._control(self._session.start)
+    def start(self, at: float | None = None) -> None:
+        """Start the session (at engine instant ``at``, default now)."""
+        self._control(lambda: self._session.start(at))
 
     def toggle(self) -> None:
         self._control(self._session.toggle)

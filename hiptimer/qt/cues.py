@@ -53,15 +53,16 @@ from __future__ import annotations
 import array
 import contextlib
 import logging
-import operator
+import os
 import shutil
 import sys
 import threading
+import time
 import wave
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from PySide6.QtCore import (
     QIODevice,
@@ -80,7 +81,9 @@ except ImportError:  # pragma: no cover
     from PySide6.QtMultimedia import QAudio as _QtAudio  # type: ignore[assignment,unused-ignore]
 
 from hiptimer import cues as rules
+from hiptimer.cuetrack import CueTrack, Planned
 from hiptimer.display import speech_for
+from hiptimer.engine import Session
 from hiptimer.events import Event, Paused, SessionFinished
 from hiptimer.plan import Plan
 from hiptimer.resources import sounds_dir
@@ -195,7 +198,22 @@ RATE = 48_000
 CHANNELS = 1
 SAMPLE_BYTES = 2  # signed 16-bit, native byte order
 MAX_CUE_S = 30.0  # a longer "cue" is a mistake (a song?): refused, not loaded
-BUFFER_S = 0.030  # the sink's buffer: a cue starts within about this long
+#: The sink's buffer (PulseAudio's target length): how far ahead the cues are written.
+BUFFER_S = 1.0
+#: How often the app tops the buffer up (a few times a second, not 30).
+FEED_S = 0.3
+#: The session's clock starts this long after its fresh stream opens (time to plan its cues).
+START_MARGIN_S = 0.030
+#: The stream counts as slipped when Qt's processed time parts from its track by this much.
+SLIP_S = float(os.environ.get("HIPTIMER_CUE_SLIP_S", "0.008"))
+#: What the sound server may still hold after the last written sample (closing waits for it).
+LATENCY_MARGIN_S = 0.25
+#: "gaps" mode: close the stream when no cue is due for this long ...
+GAP_CLOSE_S = 2.0
+#: ... and open a fresh one this long before the next cue.
+WARM_S = 0.5
+#: The better of the two designs measured (benchmarks/cpu_hold.py, cue_timing.py).
+DEFAULT_MODE = "open"
 
 
 class SoundFormatError(Exception):
@@ -296,84 +314,28 @@ def qt_output_available() -> bool:
         return False
 
 
-class CueStream(QIODevice):
-    """What the sink pulls from: the playing cues mixed together, else silence.
-
-    :meth:`readData` is all the sink calls; it never returns less than it is
-    asked for (rounded down to whole frames), so the stream never underruns
-    and stays open however long nothing plays. Silence costs one
-    ``bytes(n)``; one playing cue is a slice of its preloaded bytes; only
-    while two cues overlap (a long tail under the next cue) are samples
-    summed, with clipping. At most MAX_VOICES play at once (the oldest goes).
-    ``play``/``stop_all`` may run on another thread than ``readData``.
-    """
-
-    MAX_VOICES = 4
-
-    def __init__(self, frame_bytes: int = SAMPLE_BYTES * CHANNELS) -> None:
-        super().__init__()
-        self.frame_bytes = frame_bytes
-        self._lock = threading.Lock()
-        self._voices: list[list[Any]] = []  # [pcm bytes, read position]
-        self.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Unbuffered)
-
-    def play(self, pcm: bytes) -> None:
-        if not pcm:
-            return
-        with self._lock:
-            self._voices.append([pcm, 0])
-            del self._voices[: -self.MAX_VOICES]
-
-    def stop_all(self) -> None:
-        with self._lock:
-            self._voices.clear()
-
-    @property
-    def playing(self) -> bool:
-        return bool(self._voices)
-
-    def isSequential(self) -> bool:  # noqa: N802 (Qt's name)
-        return True
-
-    def bytesAvailable(self) -> int:  # noqa: N802
-        return 1 << 20  # always: silence when nothing plays
-
-    def writeData(self, data: Any, len: int = 0) -> int:  # noqa: N802, A002
-        return -1
-
-    def readData(self, maxlen: int) -> bytes:  # noqa: N802
-        n = maxlen - maxlen % self.frame_bytes
-        if n <= 0:
-            return b""
-        with self._lock:
-            if not self._voices:
-                return bytes(n)
-            chunks: list[bytes] = []
-            for v in self._voices:
-                pcm, pos = v
-                chunks.append(pcm[pos : pos + n])
-                v[1] = pos + n
-            self._voices = [v for v in self._voices if v[1] < len(v[0])]
-        if len(chunks) == 1:
-            c = chunks[0]
-            return c if len(c) == n else c + bytes(n - len(c))
-        mixed = [0] * (n // 2)
-        for c in chunks:
-            a = array.array("h")
-            a.frombytes(c)
-            mixed[: len(a)] = map(operator.add, mixed[: len(a)], a)
-        out = array.array("h", (-32768 if x < -32768 else 32767 if x > 32767 else x for x in mixed))
-        return out.tobytes()
-
-
 class QtCuePlayer(_BasePlayer):
-    """All cues preloaded as PCM, played into ONE always-open ``QAudioSink``.
+    """All cues preloaded as PCM, written AHEAD OF TIME into a ``QAudioSink``.
 
-    :meth:`warm_up` opens the stream (else the first :meth:`play` does,
-    and that first cue is late by the stream's start-up); from then on the
-    sink pulls from a :class:`CueStream` that returns silence or the cues'
-    samples, so a cue starts within one sink buffer (BUFFER_S) of its
-    ``play()``, the first as punctually as the rest.
+    The sink runs in push mode with a long buffer (BUFFER_S). A
+    :class:`~hiptimer.cuetrack.CueTrack` maps monotonic instants to samples of
+    the open stream; :meth:`schedule` gives the player the cues to come
+    ((monotonic instant, cue) pairs, from ``Session.preview``), and a coarse
+    timer tops the buffer up every FEED_S with silence and those cues at their
+    sample positions. So the app wakes a few times a second, the sound server
+    mixes in large blocks, and every cue of a stream keeps one constant
+    offset to its plan (exact to the sample).
+
+    What is written cannot be taken back: when a new plan disagrees with the
+    samples already queued (a pause drops a queued cue, Next needs one now,
+    +10 s moves one), the stream is closed and a fresh one opened at once
+    (a few milliseconds), starting with the cue that is due now.
+
+    ``mode``: ``"open"`` keeps one stream open from :meth:`warm_up` to
+    :meth:`close` (design A of issue #14); ``"gaps"`` closes it whenever no
+    cue is due for GAP_CLOSE_S and opens a fresh one WARM_S before the next
+    (design B). benchmarks/cpu_hold.py and benchmarks/cue_timing.py measure
+    both; DEFAULT_MODE is the better one.
     """
 
     name = "qt"
@@ -386,10 +348,14 @@ class QtCuePlayer(_BasePlayer):
         on_message: Message | None = None,
         *,
         require_device: bool = True,
+        mode: str | None = None,
     ) -> None:
         super().__init__(sounds, volume, muted, on_message)
         if require_device and not qt_output_available():
             raise CueBackendError("no audio output device found")
+        self.mode = mode or os.environ.get("HIPTIMER_CUE_MODE") or DEFAULT_MODE
+        if self.mode not in ("open", "gaps"):
+            raise ValueError(f"unknown cue stream mode {self.mode!r}")
         #: cue -> mono int16 samples at RATE (the canonical, decoded copy)
         self.samples: dict[str, array.array[int]] = {}
         for cue, path in self.sounds.items():
@@ -402,11 +368,23 @@ class QtCuePlayer(_BasePlayer):
         self._lengths = {c: len(a) / RATE for c, a in self.samples.items()}
         #: cue -> bytes in the open stream's format (refilled when it opens)
         self.pcm: dict[str, bytes] = {c: a.tobytes() for c, a in self.samples.items()}
-        self.stream = CueStream()
         self.sink: QAudioSink | None = None
+        self.track: CueTrack | None = None
+        self._io: QIODevice | None = None
+        self._format = (RATE, CHANNELS)
+        self._slips: list[float] = []  # the stream's measured offset to its track, per feed
+        self._plan: list[Planned] = []  # the cues to come, monotonic instants
+        self.opened = 0  # streams opened so far (benchmarks and tests read it)
         self._device_id: bytes | None = None
         self._want_open = False  # warm_up/play asked for the stream
         self._broken = False  # the sink failed: silent until an output changes
+        self._feed = QTimer()
+        self._feed.setInterval(int(FEED_S * 1000))
+        self._feed.timeout.connect(self._on_feed_timeout)
+        self._wake = QTimer()  # "gaps": reopen before the next cue / close after the last
+        self._wake.setSingleShot(True)
+        self._wake.setTimerType(Qt.TimerType.PreciseTimer)
+        self._wake.timeout.connect(self._on_wake_timeout)
         self._devices = QMediaDevices()
         self._devices.audioOutputsChanged.connect(self._on_devices_audio_outputs_changed)
         self._had_output = qt_output_available()
@@ -425,8 +403,18 @@ class QtCuePlayer(_BasePlayer):
         fmt.setChannelCount(pref.channelCount() or 2)
         return fmt if device.isFormatSupported(fmt) else None
 
-    def open_stream(self) -> bool:
-        """Open the output stream now (idempotent); False if there is none."""
+    @property
+    def playing(self) -> bool:
+        """A cue is queued or sounding in the open stream."""
+        t = self.track
+        return t is not None and (bool(t.pending()) or t.sounding_until() > time.monotonic())
+
+    def open_stream(self, *, begin: bool = True) -> bool:
+        """Open the output stream now (idempotent); False if there is none.
+
+        ``begin=False`` opens it without writing: nothing plays until the next
+        :meth:`schedule`, whose first write fixes the track's time (the session
+        start uses this so its first cue lands a few ms after Start)."""
         self._want_open = True
         if self.sink is not None:
             return True
@@ -442,29 +430,69 @@ class QtCuePlayer(_BasePlayer):
             self._broken = True
             return False
         rate, ch = fmt.sampleRate(), fmt.channelCount()
-        self.pcm = {c: convert_pcm(a, RATE, 1, rate, ch).tobytes() for c, a in self.samples.items()}
-        self.stream.stop_all()
-        self.stream.frame_bytes = SAMPLE_BYTES * ch
+        if (rate, ch) != (RATE, CHANNELS) or not self.pcm:
+            self.pcm = {
+                c: convert_pcm(a, RATE, 1, rate, ch).tobytes() for c, a in self.samples.items()
+            }
         sink = QAudioSink(device, fmt)
         sink.setBufferSize(fmt.bytesForDuration(int(BUFFER_S * 1_000_000)))
         sink.stateChanged.connect(self._on_sink_state_changed)
-        self.sink = sink
-        self._device_id = bytes(device.id().data())
-        self._apply_volume()
-        sink.start(self.stream)
-        if sink.error() != _QtAudio.Error.NoError:
+        self._apply_volume(sink)
+        io = sink.start()
+        if io is None or sink.error() != _QtAudio.Error.NoError:
+            self.sink = sink
             self._sink_failed(sink.error())
             return False
+        self.sink, self._io = sink, io
+        self._format = (rate, ch)
+        self._device_id = bytes(device.id().data())
+        self.opened += 1
+        if begin:
+            self._begin()
         return True
 
+    def _begin(self) -> None:
+        """The first write into a freshly opened stream: its samples start now."""
+        now = time.monotonic()
+        rate, ch = self._format
+        self.track = CueTrack(now, rate, ch, self.pcm)
+        self.track.start_with(self._audible_plan(now), now)
+        self._slips = []
+        self._fill()
+        self._feed.start()
+
     def close_stream(self) -> None:
+        self._feed.stop()
+        self._slips = []
         sink, self.sink = self.sink, None
-        self.stream.stop_all()
+        self._io = None
+        self.track = None
         if sink is not None:
             with contextlib.suppress(RuntimeError):
                 sink.stateChanged.disconnect(self._on_sink_state_changed)
                 sink.stop()
                 sink.deleteLater()
+
+    def _restart(self) -> None:
+        """A fresh stream whose first sample is now (the written one disagrees with the plan)."""
+        if os.environ.get("HIPTIMER_DEBUG_CUES"):
+            print(f"cues: restart at {time.monotonic():.3f}", file=sys.stderr)
+        self.close_stream()
+        self.open_stream()
+
+    def _fill(self) -> None:
+        """Top the sink's buffer up: silence, with the planned cues at their samples."""
+        sink, io, track = self.sink, self._io, self.track
+        if sink is None or io is None or track is None:
+            return
+        frames = sink.bytesFree() // track.frame_bytes
+        if frames <= 0:
+            return
+        data = track.render(frames)
+        n = io.write(data)
+        if n != len(data):  # the stream would now be off its own clock: start afresh
+            log.info("cues: short write (%d of %d bytes); reopening", n, len(data))
+            self._restart()
 
     def _sink_failed(self, err: Any) -> None:
         self._say(
@@ -480,20 +508,83 @@ class QtCuePlayer(_BasePlayer):
         if sink is None:
             return
         err = sink.error()
-        if err not in (_QtAudio.Error.NoError, _QtAudio.Error.UnderrunError):
+        if err == _QtAudio.Error.UnderrunError:
+            # the app did not top the buffer up in time (a stalled GUI thread):
+            # the stream's clock slipped, so the queued cues would come late
+            log.info("cues: the output ran dry; reopening so the cues stay on time")
+            QTimer.singleShot(0, self._restart)
+        elif err != _QtAudio.Error.NoError:
             self._sink_failed(err)
+
+    def _on_feed_timeout(self) -> None:
+        if self._slipped():
+            self._restart()
+        else:
+            self._fill()
+        if self.mode == "gaps":
+            self._plan_gap()
+
+    def _slipped(self) -> bool:
+        """Whether the stream fell behind its track (an underrun the app did not
+        hear about: the machine was too busy to top the buffer up). Qt's
+        processed time is the server's read position less its latency; it runs
+        level with the track's clock, give or take a few ms, until a gap."""
+        sink, track = self.sink, self.track
+        if sink is None or track is None or SLIP_S <= 0:
+            return False
+        now = time.monotonic()
+        if now - track.anchor < 1.0:
+            return False
+        offset = sink.processedUSecs() / 1e6 - (now - track.anchor)
+        self._slips.append(offset)
+        ref = sorted(self._slips[:5])[len(self._slips[:5]) // 2]
+        drifted = len(self._slips) > 5 and abs(offset - ref) > SLIP_S
+        if drifted and track.sounding_until() < now:
+            log.info("cues: the stream slipped %.1f ms; reopening", (offset - ref) * 1000)
+            return True
+        return False
+
+    # --------------------------------------------------------- "gaps" mode
+
+    def _plan_gap(self) -> None:
+        """Close the stream once its last cue has sounded and the next is far
+        off; set the wake-up that reopens it WARM_S before that next cue."""
+        now = time.monotonic()
+        upcoming = [at for at, _c in self._audible_plan(now) if at > now]
+        nxt = min(upcoming) if upcoming else None
+        track = self.track
+        if track is not None:
+            busy = max(track.sounding_until(), max((a for a, _ in track.pending()), default=0.0))
+            idle_from = max(busy + LATENCY_MARGIN_S, now)
+            if (nxt is None or nxt - idle_from > GAP_CLOSE_S) and busy + LATENCY_MARGIN_S <= now:
+                self.close_stream()
+            elif nxt is None or nxt - idle_from > GAP_CLOSE_S:
+                self._wake.start(max(1, int((busy + LATENCY_MARGIN_S - now) * 1000) + 1))
+                return
+        if self.track is None and self._want_open and nxt is not None:
+            self._wake.start(max(0, int((nxt - WARM_S - now) * 1000)))
+
+    def _on_wake_timeout(self) -> None:
+        now = time.monotonic()
+        if self.track is None:
+            upcoming = [at for at, _c in self._audible_plan(now) if at > now]
+            if upcoming and min(upcoming) - now <= WARM_S + 0.05:
+                self.open_stream()
+                return
+        self._plan_gap()
 
     # --------------------------------------------------------------- API
 
-    def _apply_volume(self) -> None:
+    def _apply_volume(self, sink: QAudioSink | None = None) -> None:
         # the slider is perceptual; the sink wants linear gain
         linear = _QtAudio.convertVolume(
             self.volume,
             _QtAudio.VolumeScale.LogarithmicVolumeScale,
             _QtAudio.VolumeScale.LinearVolumeScale,
         )
-        if self.sink is not None:
-            self.sink.setVolume(linear)
+        sink = sink or self.sink
+        if sink is not None:
+            sink.setVolume(linear)
 
     def set_volume(self, volume: float) -> None:
         super().set_volume(volume)
@@ -501,32 +592,83 @@ class QtCuePlayer(_BasePlayer):
 
     def set_muted(self, muted: bool) -> None:
         super().set_muted(muted)
-        if self.muted:
-            self.stream.stop_all()
+        self._replan(time.monotonic())
 
     def warm_up(self) -> None:
-        """Open the output stream now and keep it open (silence) until close()."""
+        """Open the output stream now (and, in "open" mode, keep it open until close())."""
         self.open_stream()
 
-    def play(self, cue: str) -> None:
+    def ready_at(self) -> float:
+        """The earliest monotonic instant a cue planned now lands on its exact
+        sample (the end of what the open stream has queued); now when there is
+        no stream. The session's clock starts there, so its first cue is as
+        exact as the rest."""
+        if not self.audible or self._broken:
+            return time.monotonic()
+        self.close_stream()
+        if not self.open_stream(begin=False):
+            return time.monotonic()
+        return time.monotonic() + START_MARGIN_S
+
+    def schedule(self, plan: Sequence[Planned]) -> None:
+        """The cues to sound from now on: (monotonic instant, cue) pairs. A cue
+        whose instant is already past and that the stream has not queued
+        sounds at once."""
+        self._plan = sorted(plan)
+        self._replan(time.monotonic())
+
+    def busy_for(self) -> float:
+        """Seconds until every queued cue has sounded (0 when none)."""
+        t = self.track
+        if t is None:
+            return 0.0
+        ends = [t.sounding_until()] + [at + self.length(c) for at, c in t.pending()]
+        return max(0.0, max(ends) + LATENCY_MARGIN_S - time.monotonic())
+
+    def _audible_plan(self, now: float) -> list[Planned]:
         if not self.audible:
-            return
-        pcm = self.pcm.get(cue)
-        if pcm is None:
-            return
+            return []
+        return [(at, c) for at, c in self._plan if at > now - 10.0 and c in self.pcm]
+
+    def _replan(self, now: float) -> None:
+        plan = self._audible_plan(now)
         try:
-            if self.sink is None and not self.open_stream():
+            track = self.track
+            if track is None and self.sink is not None:
+                self._begin()  # opened by ready_at(): this plan's first write starts it
                 return
-            self.stream.play(pcm)
+            if track is None:
+                if self.mode == "gaps" and self._want_open:
+                    if any(at <= now + WARM_S for at, _c in plan):
+                        self.open_stream()
+                    else:
+                        self._plan_gap()
+                elif plan and not self._broken:
+                    # a cue with no stream (no warm_up, or a gap): open one now
+                    self.open_stream()
+                return
+            if not track.replan(plan, now):
+                self._restart()
+            elif self.mode == "gaps":
+                self._plan_gap()
         except Exception as e:  # never let a sound problem reach the session
             self._say(f"Sound stopped working ({e}); carrying on without it.", "play-error")
 
+    def play(self, cue: str) -> None:
+        """Sound ``cue`` now (not planned ahead: it comes a few ms late)."""
+        if not self.audible or cue not in self.pcm:
+            return
+        now = time.monotonic()
+        self._plan = sorted([p for p in self._plan if p[0] > now] + [(now, cue)])
+        self._replan(now)
+
     def close(self) -> None:
         self._want_open = False
+        self._wake.stop()
+        self._plan = []
         self.close_stream()
         with contextlib.suppress(RuntimeError):
             self._devices.audioOutputsChanged.disconnect(self._on_devices_audio_outputs_changed)
-        self.stream.close()
 
     def _on_devices_audio_outputs_changed(self) -> None:
         has = qt_output_available()
@@ -888,14 +1030,39 @@ class Voice(QObject):
 # --------------------------------------------------------------- director
 
 
+class SchedulingPlayer(CuePlayer, Protocol):
+    """A player that takes the cues to come ahead of time (the qt backend)."""
+
+    def schedule(self, plan: Sequence[Planned]) -> None: ...
+    def ready_at(self) -> float: ...
+    def busy_for(self) -> float: ...
+
+
+def _schedules(player: CuePlayer | None) -> SchedulingPlayer | None:
+    if player is not None and callable(getattr(player, "schedule", None)):
+        return cast(SchedulingPlayer, player)
+    return None
+
+
+#: How far ahead (real seconds) the director plans the cues; it plans again at
+#: every wake-up of the session (at least once a displayed second) and every control.
+PLAN_AHEAD_S = 3.0
+
+
 class CueDirector(QObject):
     """Turns each batch of engine events into one cue and one announcement.
 
-    The cue plays at once (it carries the timing). The announcement waits
-    ``length(cue) + SPEECH_GAP_S`` so it starts after the cue has finished.
-    A boundary cue due while the voice speaks stops the speech first; tick
-    and rep cues are skipped while it speaks. A pause or a stop silences the
-    voice and drops a pending announcement.
+    With a player that schedules (the qt backend) and the ``session``, every
+    batch also re-plans the cues of the next PLAN_AHEAD_S from
+    ``session.preview`` and hands them over with their instants, so each one
+    is written into the output ahead of time at its sample; the batch's own
+    cue is then already queued. Other players play the batch's cue at once.
+
+    The announcement waits ``length(cue) + SPEECH_GAP_S`` so it starts after
+    the cue has finished. A boundary cue due while the voice speaks stops the
+    speech first; tick and rep cues are skipped while it speaks (players that
+    schedule ahead have them queued already: they sound). A pause or a stop
+    silences the voice and drops a pending announcement.
     """
 
     def __init__(
@@ -904,11 +1071,15 @@ class CueDirector(QObject):
         voice: Voice | None,
         plan: Plan,
         parent: QObject | None = None,
+        *,
+        session: Session | None = None,
     ) -> None:
         super().__init__(parent)
         self.player = player
         self.voice = voice
         self.plan = plan
+        self.session = session
+        self._origin: float | None = None  # monotonic time of engine instant 0
         self.played: list[str] = []  # cues played (or due, when skipped: not listed)
         self._pending_text: str | None = None
         self._speech_timer = QTimer(self)
@@ -925,18 +1096,24 @@ class CueDirector(QObject):
             if isinstance(e, Paused) or (isinstance(e, SessionFinished) and e.status == "stopped"):
                 self._silence_voice()
         length = 0.0
-        for _at, cue in rules.select_cues(events):
-            if cue in rules.MINOR_CUES and self._voice_busy():
+        scheduler = _schedules(self.player) if self.session is not None else None
+        live: list[tuple[float, str]] = []
+        for at, cue in rules.select_cues(events):
+            if cue in rules.MINOR_CUES and self._voice_busy() and scheduler is None:
                 continue
             if self.voice is not None and self.voice.speaking:
                 self.voice.stop()
             if self.player is not None:
                 try:
-                    self.player.play(cue)
+                    if scheduler is None:
+                        self.player.play(cue)
                     length = self.player.length(cue)
                 except Exception:
                     log.exception("cue %s failed", cue)
+            live.append((at, cue))
             self.played.append(cue)
+        if scheduler is not None:
+            self._plan_ahead(scheduler, live)
         text = speech_for(events, self.plan)
         if self.voice is None or not self.voice.enabled:
             return
@@ -944,6 +1121,55 @@ class CueDirector(QObject):
             self._pending_text = text
         if self._pending_text is not None and (text is not None or length > 0):
             self._speech_timer.start(int(round((length + SPEECH_GAP_S) * 1000)) if length else 0)
+
+    # ------------------------------------------------------------ scheduling
+
+    def _mono(self, at: float) -> float:
+        """Engine instant -> monotonic seconds (one fixed mapping per session)."""
+        session = self.session
+        assert session is not None
+        if self._origin is None:
+            self._origin = time.monotonic() - session.clock.now() / session.clock.speed
+        return self._origin + at / session.clock.speed
+
+    def _engine(self, mono: float) -> float:
+        session = self.session
+        assert session is not None
+        self._mono(0.0)
+        assert self._origin is not None
+        return (mono - self._origin) * session.clock.speed
+
+    def _upcoming(self, session: Session) -> list[tuple[float, str]]:
+        horizon = session.clock.now() + PLAN_AHEAD_S * session.clock.speed
+        return rules.cues_by_instant(session.preview(horizon))
+
+    def _plan_ahead(self, player: SchedulingPlayer, live: list[tuple[float, str]]) -> None:
+        session = self.session
+        assert session is not None
+        cues = live + self._upcoming(session)
+        try:
+            player.schedule([(self._mono(at), cue) for at, cue in cues])
+        except Exception:
+            log.exception("scheduling the cues failed")
+
+    def arm_start(self) -> float | None:
+        """Get the sound path ready for the session's start; returns the engine
+        instant to start it at (the caller waits for it, then
+        ``session.start(at=...)``), or None to start at once (a player that
+        does not schedule ahead). The first cues are queued on their exact
+        samples before the session starts."""
+        session, player = self.session, _schedules(self.player)
+        if session is None or player is None or session.state != "ready":
+            return None
+        try:
+            at = self._engine(player.ready_at())
+            until = at + PLAN_AHEAD_S * session.clock.speed
+            cues = rules.cues_by_instant(session.preview_start(at, until))
+            player.schedule([(self._mono(t), cue) for t, cue in cues])
+        except Exception:
+            log.exception("preparing the first cues failed")
+            return None
+        return at
 
     def _silence_voice(self) -> None:
         self._pending_text = None

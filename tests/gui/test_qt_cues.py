@@ -194,53 +194,31 @@ def test_qt_player_reports_a_broken_sound_and_keeps_the_rest(qapp: Any, tmp_path
         assert "go" not in p.pcm and "stop" in p.pcm
         assert any("'go'" in m and str(bad) in m for m in msgs)
         p.play("go")  # a missing cue is silently skipped
-        assert not p.stream.playing
+        assert not p.playing and p.sink is None
     finally:
         p.close()
     with pytest.raises(qcues.CueBackendError, match="none of the cue sounds"):
         qcues.QtCuePlayer({"go": bad}, require_device=False)
 
 
-def test_stream_is_silence_when_idle_and_the_cue_after_play(qapp: Any) -> None:
-    s = qcues.CueStream()
-    try:
-        assert s.readData(960) == bytes(960)
-        assert s.readData(7) == bytes(6)  # whole frames only
-        cue = _pcm(list(range(1, 301)))  # 300 samples
-        s.play(cue)
-        assert s.playing
-        assert s.readData(400) == cue[:400]
-        assert s.readData(400) == cue[400:] + bytes(200)  # the rest, then silence
-        assert not s.playing and s.readData(100) == bytes(100)
-        # overlapping cues are summed, with clipping
-        s.play(_pcm([1000, 30000, -30000, 5]))
-        s.play(_pcm([24, 30000, -30000]))
-        assert s.readData(8) == _pcm([1024, 32767, -32768, 5])
-        assert not s.playing
-        s.play(cue)
-        s.stop_all()
-        assert s.readData(4) == bytes(4)
-    finally:
-        s.close()
-
-
 def test_mute_and_volume(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     p = qcues.QtCuePlayer(BUILTIN, require_device=False)
     opened: list[bool] = []
-    monkeypatch.setattr(p, "open_stream", lambda: opened.append(True) or True)
+    monkeypatch.setattr(p, "open_stream", lambda **_k: opened.append(True) or True)
     try:
+        now = time.monotonic()
         p.set_muted(True)
-        p.play("go")  # muted: nothing starts, nothing opens
-        assert not p.stream.playing and not opened
+        p.play("go")  # muted: nothing planned, nothing opens
+        assert p._audible_plan(now) == [] and not opened
         p.set_muted(False)
         p.set_volume(0.0)
         p.play("go")
-        assert not p.stream.playing
+        assert p._audible_plan(now) == [] and not opened
         p.set_volume(0.5)
         p.play("go")
-        assert p.stream.playing
-        p.set_muted(True)  # muting cuts the cue short
-        assert not p.stream.playing
+        assert [c for _at, c in p._audible_plan(now)] == ["go"] and opened
+        p.set_muted(True)  # muting drops what is planned
+        assert p._audible_plan(now) == []
     finally:
         p.close()
 
@@ -257,12 +235,23 @@ def test_warm_up_opens_one_stream_that_plays_the_cues(qtbot: Any) -> None:
         assert 0.0 < sink.volume() < 0.5
         fmt = sink.format()
         assert (fmt.sampleRate(), fmt.channelCount()) == (48_000, 1)
-        assert sink.bufferSize() <= fmt.bytesForDuration(60_000)
+        # a long buffer: the app tops it up a few times a second
+        assert fmt.bytesForDuration(500_000) <= sink.bufferSize() <= fmt.bytesForDuration(1_500_000)
         p.warm_up()
-        assert p.sink is sink  # idempotent
+        assert p.sink is sink and p.opened == 1  # idempotent
+        # a cue planned beyond what is queued is written into the same stream
+        at = p.track.written_until + 0.2 if p.track else 0.0
+        p.schedule([(at, "tick")])
+        assert p.sink is sink and p.track is not None and p.track.pending() == [(at, "tick")]
+        qtbot.waitUntil(lambda: p.track is not None and not p.track.pending(), timeout=3000)
+        assert p.opened == 1
+        # taking it back once written (a pause) needs a fresh stream; so does a cue due now
+        p.schedule([])
+        assert p.opened == 2 and p.sink is not sink
         p.play("tick")
-        qtbot.waitUntil(lambda: not p.stream.playing, timeout=3000)  # pulled to the end
-        assert sink.error() == qcues._QtAudio.Error.NoError
+        assert p.opened == 3 and p.playing
+        qtbot.waitUntil(lambda: not p.playing, timeout=3000)  # written and sounded
+        assert p.sink is not None and p.sink.error() == qcues._QtAudio.Error.NoError
     finally:
         p.close()
     assert p.sink is None
@@ -339,7 +328,7 @@ def test_a_failing_sink_is_reported_once_and_stays_quiet(
         assert p.sink is None and p._broken
         p.play("go")
         p.play("go")
-        assert not p.stream.playing  # silent, no reopen while broken
+        assert not p.playing and p.sink is None  # silent, no reopen while broken
         assert sum("Sound stopped working" in m for m in msgs) == 1
     finally:
         p.close()
@@ -561,3 +550,48 @@ def test_speech_probe_turned_off(qtbot: Any, monkeypatch: pytest.MonkeyPatch) ->
     with qtbot.waitSignal(probe.finished, timeout=5_000) as blocker:
         probe.start()
     assert blocker.args == [False]
+
+
+class FakeScheduler(FakePlayer):
+    """A player that takes its cues ahead of time, like the qt backend."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plans: list[list[tuple[float, str]]] = []
+        self.ready = 0.0
+
+    def schedule(self, plan: Any) -> None:
+        self.plans.append(list(plan))
+
+    def ready_at(self) -> float:
+        return time.monotonic() + 0.03
+
+    def busy_for(self) -> float:
+        return 0.0
+
+
+def test_director_plans_the_cues_ahead_and_starts_when_the_sound_is_ready(
+    plan: Plan, qapp: Any
+) -> None:
+    from hiptimer.clock import FakeClock
+    from hiptimer.engine import Session
+
+    clock = FakeClock(start=0.0)
+    session = Session(plan, clock)
+    player = FakeScheduler()
+    d = qcues.CueDirector(player, None, plan, session=session)
+    at = d.arm_start()
+    assert at is not None and 0.02 < at < 0.05  # engine instant of the sound path's "ready"
+    first = player.plans[-1]
+    # the start's cue and those of the next few seconds, on the monotonic clock, in order
+    assert [c for _t, c in first] == ["ready", "tick", "tick"]  # prep 5 s, countdown 3
+    assert [round(t - first[0][0], 6) for t, _c in first] == [0.0, 2.0, 3.0]
+    clock.advance(at)
+    d.handle(session.start(at=at))
+    assert player.plans[-1] == first  # the live batch agrees with what was queued
+    assert player.played == []  # nothing played "now": all of it is planned
+    clock.advance(4.9)
+    d.handle(session.tick())
+    assert [c for _t, c in player.plans[-1]][:2] == ["tick", "go"]
+    d.handle(session.pause())
+    assert player.plans[-1] == []  # paused: nothing to come
