@@ -1,133 +1,187 @@
-"""CPU while a hold runs, and repaints when nothing moves.
+#!/usr/bin/env python3
+"""CPU while a hold runs: the app AND the sound server, as a user runs it.
 
-Shows the player offscreen at 1920x1080, runs a plain hold at real speed for
-``--seconds`` (default 30) and prints the process CPU time used as a share of
-one core (goal: under 3%), with the paint events per second of the countdown
-dial and of the whole window. Then pauses for a few seconds (nothing moves:
-the goal is zero repaints) and, for comparison, runs a breath hold, whose
-pacer animates on purpose.
+What it runs: ``hiptimer ROUTINE --start`` (the installed app, a real X server
+from DISPLAY, the real cue backend) on a 90 s plain hold, and on a breath hold
+(the pacer animates on purpose), each for a measured window in the middle of
+the hold (``--seconds``, default 30, after a settling time so start-up and the
+first cue are left out). CPU time comes from /proc: the app's process (every
+thread) and the PulseAudio server's (its pid file from .ci/pulse.sh), as a
+share of one core; the server's own idle rate, measured in the same run with
+no client, is subtracted to give its EXTRA work. Context switches per second
+(voluntary + involuntary, every thread of the app) count the wake-ups.
 
-    python benchmarks/cpu_hold.py
-    python benchmarks/cpu_hold.py --seconds 10
+Configurations, in turns, ``--runs`` times: the qt backend in "open" mode
+(cues written ahead into one long-buffered stream: the default), in "gaps"
+mode (the stream closed between cues) and ``--audio-backend none`` (the
+reference: the same window with no sound at all). Prints median, min and max.
+
+Leaves out: the X server's and the compositor's work (Xvfb has no GPU), the
+voice (HIPTIMER_NO_VOICE=1: a speech engine only works while it speaks), the
+start-up, and the hold's last seconds (countdown ticks and the stop cue).
+
+    Xvfb :26 & export DISPLAY=:26
+    eval "$(bash .ci/pulse.sh start)"
+    python benchmarks/cpu_hold.py [--runs 3] [--seconds 30]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
+import signal
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from hiptimer.clock import MonotonicClock  # noqa: E402
-from hiptimer.engine import Session  # noqa: E402
-from hiptimer.plan import compile_plan  # noqa: E402
-from hiptimer.qt.controller import SessionController  # noqa: E402
-from hiptimer.qt.player import PlayerWidget  # noqa: E402
-from hiptimer.routine import Dose, Exercise, Routine, Timings  # noqa: E402
-
-GOAL_PERCENT = 3.0
-
-
-class PaintCounter(QObject):
-    """Counts Paint events delivered to any widget."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
+HOLD = """\
+name: CPU hold
+defaults: {prep: 0, countdown: 3}
+exercises:
+  - name: Plain hold
+    hold: 90s
+"""
+BREATHS = """\
+name: CPU breaths
+defaults: {prep: 0, countdown: 3, breath: 5}
+exercises:
+  - name: Breath hold
+    hold: 20 breaths
+"""
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+def cpu_s(pid: int) -> float:
+    """utime + stime of a process, all its threads, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def run_for(seconds: float) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
+def switches(pid: int) -> int:
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            for line in (task / "status").read_text().splitlines():
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def pulse_pid() -> int | None:
+    folder = Path(os.environ.get("HIPTIMER_PULSE_DIR", "/tmp/hiptimer-pulse"))
+    try:
+        pid = int((folder / "pulseaudio.pid").read_text().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
 
 
 def measure(
-    label: str, player: PlayerWidget, counter: PaintCounter, seconds: float
+    routine: Path, backend: str, mode: str, settle: float, seconds: float, tmp: Path
 ) -> tuple[float, float, float]:
-    """(CPU % of one core, dial paints/s, window paints/s) over ``seconds``."""
-    run_for(0.6)  # let the boundary flash finish first
-    dial0, all0 = player.dial.paint_count, counter.count
-    cpu0, pt0, t0 = cpu_seconds(), time.process_time(), time.monotonic()
-    run_for(seconds)
-    wall = time.monotonic() - t0
-    cpu = cpu_seconds() - cpu0
-    pt = time.process_time() - pt0
-    dial = (player.dial.paint_count - dial0) / wall
-    every = (counter.count - all0) / wall
-    pct = 100 * cpu / wall
-    print(
-        f"{label:<26} {wall:6.1f} s  CPU {pct:5.2f}% of one core "
-        f"(process_time {100 * pt / wall:5.2f}%)  dial {dial:5.2f} paints/s  "
-        f"window {every:6.2f} paints/s",
-        flush=True,
+    """(app % of a core, sound server % of a core, app context switches a second)."""
+    env = dict(os.environ)
+    env["HIPTIMER_CUE_MODE"] = mode
+    env["HIPTIMER_NO_VOICE"] = "1"
+    env["XDG_CONFIG_HOME"] = str(tmp / "config")
+    env["XDG_DATA_HOME"] = str(tmp / "data")
+    env.setdefault("QT_QPA_PLATFORM", "xcb" if env.get("DISPLAY") else "offscreen")
+    cmd = [
+        sys.executable, "-m", "hiptimer", str(routine), "--start",
+        "--audio-backend", backend, "--db", str(tmp / "log.sqlite3"),
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = pulse_pid()
+    try:
+        time.sleep(settle)
+        a0, s0 = cpu_s(proc.pid), cpu_s(server) if server else 0.0
+        c0, t0 = switches(proc.pid), time.monotonic()
+        time.sleep(seconds)
+        wall = time.monotonic() - t0
+        app = cpu_s(proc.pid) - a0
+        srv = (cpu_s(server) - s0) if server else 0.0
+        ctx = switches(proc.pid) - c0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return 100 * app / wall, 100 * srv / wall, ctx / wall
+
+
+def stats(values: list[float], unit: str = "%") -> str:
+    v = sorted(values)
+    return (
+        f"median {statistics.median(v):6.2f}{unit}  min {v[0]:6.2f}{unit}  max {v[-1]:6.2f}{unit}"
     )
-    return pct, dial, every
-
-
-def session_for(exercise: Exercise) -> Session:
-    return Session(compile_plan(Routine("CPU benchmark", (exercise,))), MonotonicClock())
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seconds", type=float, default=30.0, help="length of the measured hold")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=30.0, help="measured window")
+    ap.add_argument("--settle", type=float, default=5.0, help="seconds after launch left out")
     args = ap.parse_args(argv)
-    app = QApplication(sys.argv[:1])
-    counter = PaintCounter()
-    app.installEventFilter(counter)
-    t = Timings(prep=0, rest=0, set_rest=0, switch=0, breath=5, countdown=3)
-
-    hold_s = args.seconds + 10
-    session = session_for(Exercise("Hold", Dose("hold", hold_s, hold_s, f"{hold_s:g}s"), t))
-    controller = SessionController(session)
-    player = PlayerWidget(controller)
-    player.resize(1920, 1080)
-    player.show()
-    controller.start()
-    pct, dial, _ = measure("hold (running)", player, counter, args.seconds)
-    controller.toggle()
-    _p, paused_dial, paused_all = measure("hold (paused)", player, counter, 5.0)
-    controller.stop()
-    player.close()
-
-    breaths = int(args.seconds / 5) + 4
-    s2 = session_for(
-        Exercise("Breaths", Dose("breaths", breaths, breaths, f"{breaths} breaths"), t)
-    )
-    c2 = SessionController(s2)
-    p2 = PlayerWidget(c2)
-    p2.resize(1920, 1080)
-    p2.show()
-    c2.start()
-    measure("breath hold (pacer moves)", p2, counter, min(args.seconds, 15.0))
-    p2.set_reduced_motion(True)
-    measure("breath hold, reduced motion", p2, counter, min(args.seconds, 15.0))
-    c2.stop()
-
-    ok = pct < GOAL_PERCENT and paused_dial == 0 and paused_all == 0 and dial <= 1.1
-    print(
-        f"hold: {pct:.2f}% of one core (goal < {GOAL_PERCENT:g}%), dial {dial:.2f} paints/s "
-        f"(once per displayed second), paused: {paused_all:.2f} paints/s (goal 0)"
-    )
-    print("PASS" if ok else "FAIL")
-    return 0 if ok else 1
+    server = pulse_pid()
+    if server is None:
+        print(
+            "cpu_hold: no PulseAudio server from .ci/pulse.sh (HIPTIMER_PULSE_DIR)", file=sys.stderr
+        )
+        return 2
+    if not os.environ.get("DISPLAY"):
+        print("cpu_hold: no DISPLAY: run it under X (Xvfb)", file=sys.stderr)
+        return 2
+    configs = [
+        ("hold", "qt", "open"),
+        ("hold", "qt", "gaps"),
+        ("hold", "none", "open"),
+        ("breaths", "qt", "open"),
+        ("breaths", "none", "open"),
+    ]
+    app: dict[str, list[float]] = {}
+    srv: dict[str, list[float]] = {}
+    ctx: dict[str, list[float]] = {}
+    idle: list[float] = []
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        (tmp / "hold.yaml").write_text(HOLD, encoding="utf-8")
+        (tmp / "breaths.yaml").write_text(BREATHS, encoding="utf-8")
+        for i in range(args.runs):
+            s0, t0 = cpu_s(server), time.monotonic()
+            time.sleep(min(10.0, args.seconds))
+            idle.append(100 * (cpu_s(server) - s0) / (time.monotonic() - t0))
+            for routine, backend, mode in configs:
+                key = f"{routine} {backend}" + (f"/{mode}" if backend == "qt" else "")
+                a, s, c = measure(
+                    tmp / f"{routine}.yaml", backend, mode, args.settle, args.seconds, tmp
+                )
+                app.setdefault(key, []).append(a)
+                srv.setdefault(key, []).append(s)
+                ctx.setdefault(key, []).append(c)
+                print(
+                    f"run {i + 1} {key:18s} app {a:5.2f}%  sound server {s:5.2f}%  "
+                    f"switches {c:6.1f}/s",
+                    flush=True,
+                )
+    base = statistics.median(idle)
+    print(f"\nsound server idle, no client: {stats(idle)}")
+    print(f"{args.runs} run(s), {args.seconds:g} s windows; server = its CPU less its idle median")
+    for key in app:
+        extra = [max(0.0, s - base) for s in srv[key]]
+        total = [a + e for a, e in zip(app[key], extra, strict=True)]
+        print(f"{key:18s} app          {stats(app[key])}")
+        print(f"{'':18s} server extra {stats(extra)}")
+        print(f"{'':18s} together     {stats(total)}")
+        print(f"{'':18s} switches     {stats(ctx[key], '/s')}")
+    return 0
 
 
 if __name__ == "__main__":

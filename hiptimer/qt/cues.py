@@ -55,6 +55,7 @@ import contextlib
 import logging
 import os
 import shutil
+import statistics
 import sys
 import threading
 import time
@@ -206,6 +207,8 @@ FEED_S = 0.3
 START_MARGIN_S = 0.030
 #: The stream counts as slipped when Qt's processed time parts from its track by this much.
 SLIP_S = float(os.environ.get("HIPTIMER_CUE_SLIP_S", "0.008"))
+#: Readings (one a feed) that calibrate a fresh stream's offset.
+CALIBRATE_N = 5
 #: What the sound server may still hold after the last written sample (closing waits for it).
 LATENCY_MARGIN_S = 0.25
 #: "gaps" mode: close the stream when no cue is due for this long ...
@@ -373,6 +376,7 @@ class QtCuePlayer(_BasePlayer):
         self._io: QIODevice | None = None
         self._format = (RATE, CHANNELS)
         self._slips: list[float] = []  # the stream's measured offset to its track, per feed
+        self._ref_offset: float | None = None  # the session's first stream's offset
         self._plan: list[Planned] = []  # the cues to come, monotonic instants
         self.opened = 0  # streams opened so far (benchmarks and tests read it)
         self._device_id: bytes | None = None
@@ -510,39 +514,62 @@ class QtCuePlayer(_BasePlayer):
         err = sink.error()
         if err == _QtAudio.Error.UnderrunError:
             # the app did not top the buffer up in time (a stalled GUI thread):
-            # the stream's clock slipped, so the queued cues would come late
-            log.info("cues: the output ran dry; reopening so the cues stay on time")
-            QTimer.singleShot(0, self._restart)
+            # refill at once; _keep_time() moves the timeline by the gap
+            log.info("cues: the output ran dry")
+            QTimer.singleShot(0, self._fill)
         elif err != _QtAudio.Error.NoError:
             self._sink_failed(err)
 
     def _on_feed_timeout(self) -> None:
-        if self._slipped():
-            self._restart()
-        else:
-            self._fill()
+        self._keep_time()
+        self._fill()
         if self.mode == "gaps":
             self._plan_gap()
 
-    def _slipped(self) -> bool:
-        """Whether the stream fell behind its track (an underrun the app did not
-        hear about: the machine was too busy to top the buffer up). Qt's
-        processed time is the server's read position less its latency; it runs
-        level with the track's clock, give or take a few ms, until a gap."""
+    def _keep_time(self) -> None:
+        """Keep every stream of the session on one timeline.
+
+        Qt's processed time (the server's read position less its latency,
+        interpolated) runs level with the track's clock, give or take a few ms,
+        except that (a) each freshly opened stream starts playing after its own
+        delay, and (b) a stream that ran dry (the machine was too busy to top
+        it up) resumes late by the gap. Both show as a change in
+        ``processed - (now - anchor)``: the first stream of a session sets the
+        reference (from its first readings), and a later stream, or one that
+        slipped, has its anchor moved by the difference, so the cues not yet
+        written land where the first stream would have put them.
+        """
         sink, track = self.sink, self.track
         if sink is None or track is None or SLIP_S <= 0:
-            return False
+            return
         now = time.monotonic()
-        if now - track.anchor < 1.0:
-            return False
+        if now - track.anchor < 0.5:
+            return
         offset = sink.processedUSecs() / 1e6 - (now - track.anchor)
         self._slips.append(offset)
-        ref = sorted(self._slips[:5])[len(self._slips[:5]) // 2]
-        drifted = len(self._slips) > 5 and abs(offset - ref) > SLIP_S
-        if drifted and track.sounding_until() < now:
-            log.info("cues: the stream slipped %.1f ms; reopening", (offset - ref) * 1000)
-            return True
-        return False
+        if len(self._slips) < CALIBRATE_N:
+            return
+        if len(self._slips) == CALIBRATE_N:
+            own = statistics.median(self._slips)
+            if self._ref_offset is None:
+                self._ref_offset = own
+            else:
+                self._shift(track, self._ref_offset - own)
+            return
+        ref = self._ref_offset
+        assert ref is not None
+        last = self._slips[-2:]
+        if all(abs(x - ref) > SLIP_S for x in last):
+            self._shift(track, ref - statistics.mean(last))
+
+    def _shift(self, track: CueTrack, by: float) -> None:
+        if abs(by) < 0.0005:
+            return
+        log.info("cues: moving the stream's timeline by %+.1f ms", by * 1000)
+        if os.environ.get("HIPTIMER_DEBUG_CUES"):
+            print(f"cues: shift {by * 1000:+.1f} ms", file=sys.stderr)
+        track.anchor += by
+        self._slips = [x + by for x in self._slips]
 
     # --------------------------------------------------------- "gaps" mode
 
@@ -664,6 +691,7 @@ class QtCuePlayer(_BasePlayer):
 
     def close(self) -> None:
         self._want_open = False
+        self._ref_offset = None
         self._wake.stop()
         self._plan = []
         self.close_stream()
