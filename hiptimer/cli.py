@@ -35,9 +35,18 @@ def _speed(text: str) -> float:
     return v
 
 
+def _db_path(text: str) -> Path:
+    # Path("") is "." (the current folder): never let an empty --db name a folder.
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the path is empty; give the session log's file name")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("the path contains a NUL character")
+    return Path(text)
+
+
 def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--db", type=Path, metavar="PATH", help="session log (SQLite); default: app data folder"
+        "--db", type=_db_path, metavar="PATH", help="session log (SQLite); default: app data folder"
     )
 
 

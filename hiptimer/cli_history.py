@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hiptimer.history import format_minutes, write_csv
 from hiptimer.store import SessionRecord, Store, StoreError
+from hiptimer.terminal import printable
 
 
 def _parse_since(text: str) -> date:
@@ -28,7 +29,7 @@ def _table(records: list[SessionRecord]) -> str:
             (
                 str(r.id),
                 r.started_at.strftime("%Y-%m-%d %H:%M"),
-                r.routine if len(r.routine) <= 40 else r.routine[:39] + "…",
+                printable(r.routine if len(r.routine) <= 40 else r.routine[:39] + "…"),
                 r.status,
                 format_minutes(r.active_s),
                 f"{r.speed:g}x",
@@ -86,9 +87,12 @@ def cmd_history(
                 if as_json or records or include_all
                 else len(store.rows(since=since_date, include_rehearsals=True))
             )
+            problems = store.problems()
     except StoreError as e:
         print(f"hiptimer history: {e}", file=sys.stderr)
         return 1
+    for problem in problems:  # said, skipped, never fatal; stdout stays valid
+        print(f"hiptimer history: {printable(problem)}", file=sys.stderr)
     try:
         if as_json:
             # one object per line inside the list: valid JSON, and friendly to grep

@@ -18,6 +18,7 @@ from hiptimer.loader import RoutineError, RoutineErrors, load_routine
 from hiptimer.pictures import exercise_picture, step_picture, step_side
 from hiptimer.plan import Plan, Step, compile_plan, format_clock
 from hiptimer.routine import Exercise, Routine
+from hiptimer.terminal import printable
 
 
 def _write(stream: TextIO, line: str) -> None:
@@ -28,12 +29,14 @@ def _write(stream: TextIO, line: str) -> None:
         print(line.encode(enc, "backslashreplace").decode(enc, "replace"), file=stream)
 
 
-def _out(line: str = "") -> None:
-    _write(sys.stdout, line)
+def _out(line: str = "", *, raw: bool = False) -> None:
+    """A line for the terminal: control characters from files shown as escapes
+    (``raw`` for JSON and the schema, which escape their own)."""
+    _write(sys.stdout, line if raw else printable(line))
 
 
 def _err(line: str) -> None:
-    _write(sys.stderr, line)
+    _write(sys.stderr, printable(line))
 
 
 def cmd_validate(paths: list[Path]) -> int:
@@ -87,7 +90,7 @@ def cmd_list(paths: list[Path], as_json: bool, routine_dirs: list[Path]) -> int:
             }
             for e in entries
         ]
-        _out(json.dumps(data, indent=2, ensure_ascii=False))
+        _out(json.dumps(data, indent=2, ensure_ascii=False), raw=True)
         return 0
     if not entries:
         _err("no routines found in: " + ", ".join(str(p) for p in roots))
@@ -97,10 +100,15 @@ def cmd_list(paths: list[Path], as_json: bool, routine_dirs: list[Path]) -> int:
         if e.routine is not None and e.duration_s is not None:
             approx = "~" if _estimated(e.routine) else ""
             rows.append(
-                (e.name, str(e.exercise_count), approx + format_clock(e.duration_s), str(e.path))
+                (
+                    printable(e.name),
+                    str(e.exercise_count),
+                    approx + format_clock(e.duration_s),
+                    printable(str(e.path)),
+                )
             )
         else:
-            rows.append((e.name, "-", "-", str(e.path)))
+            rows.append((printable(e.name), "-", "-", printable(str(e.path))))
     headers = ("NAME", "EXERCISES", "DURATION", "PATH")
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers[:3])]
 
@@ -171,7 +179,7 @@ def _plan_table(plan: Plan) -> list[str]:
         (
             format_clock(s.start_s),
             s.kind,
-            s.exercise.name,
+            printable(s.exercise.name),
             s.side or "",
             _set_text(s),
             _duration_text(s),
@@ -204,7 +212,7 @@ def cmd_plan(path: Path, as_json: bool) -> int:
         _err(str(RoutineError(path, 1, 1, f"internal error: {type(e).__name__}: {e}")))
         return 1
     if as_json:
-        _out(json.dumps(_plan_json(plan), indent=2, ensure_ascii=False))
+        _out(json.dumps(_plan_json(plan), indent=2, ensure_ascii=False), raw=True)
     else:
         for line in _plan_table(plan):
             _out(line)
@@ -244,7 +252,7 @@ def cmd_catalogue(as_json: bool) -> int:
                     "sides": ex.sides,
                 }
             )
-        _out(json.dumps(data, indent=2, ensure_ascii=False))
+        _out(json.dumps(data, indent=2, ensure_ascii=False), raw=True)
         return 0
     rows = [
         (
@@ -277,5 +285,5 @@ def cmd_schema() -> int:
     """Print the routine JSON Schema."""
     from hiptimer.schema import schema_text
 
-    _out(schema_text().rstrip("\n"))
+    _out(schema_text().rstrip("\n"), raw=True)
     return 0

@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TextIO
 
 from hiptimer.store import SessionRecord, SessionRow, record_json
+from hiptimer.terminal import csv_cell
 
 Activity = SessionRecord | SessionRow
 
@@ -243,16 +244,22 @@ def exercises_summary(r: SessionRecord) -> str:
 
 
 def write_csv(records: Iterable[SessionRecord], out: TextIO) -> int:
-    """Write one row per session with a header; returns the number of rows."""
-    w = csv.writer(out, lineterminator="\n")
+    """Write one row per session with a header; returns the number of rows.
+
+    RFC 4180: CRLF between records, and any field holding a CR, an LF, a comma
+    or a quote is quoted (a bare CR in a name cannot split a row). Text from
+    the user or a routine file that a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@``...) gets a leading ``'``.
+    """
+    w = csv.writer(out, lineterminator="\r\n")
     w.writerow(CSV_HEADER)
     n = 0
     for r in records:
         w.writerow(
             (
                 r.id,
-                r.routine,
-                r.routine_path or "",
+                csv_cell(r.routine),
+                csv_cell(r.routine_path or ""),
                 r.routine_hash,
                 r.status,
                 r.started_at.isoformat(),
@@ -261,8 +268,8 @@ def write_csv(records: Iterable[SessionRecord], out: TextIO) -> int:
                 f"{r.speed:g}",
                 "" if r.effort is None else r.effort,
                 "" if r.pain is None else r.pain,
-                r.note,
-                exercises_summary(r),
+                csv_cell(r.note),
+                csv_cell(exercises_summary(r)),
             )
         )
         n += 1

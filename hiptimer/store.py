@@ -21,9 +21,11 @@ message; ``sqlite3`` exceptions do not leak out of this module's methods.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
+import stat
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +35,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol, cast
 
+from hiptimer import safefile
 from hiptimer.engine import Progress
 from hiptimer.events import Event, SessionFinished, StepEnded, StepStarted
 from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus, SetResult
@@ -418,12 +421,24 @@ class Store:
         self.readonly = readonly
         self.recovered_from: Path | None = None
         self._owner = owner_token()
+        #: rows the reads skipped: session id -> what is wrong (see :meth:`problems`)
+        self.bad_rows: dict[int, str] = {}
 
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False) -> Store:
+    def open(cls, path: Path, *, readonly: bool = False, recover: bool = False) -> Store:
+        """Open the log at ``path`` (app mode creates it; ``readonly`` never writes).
+
+        ``recover`` is for the app's own default log only: when SQLite reports
+        that file damaged (malformed, or not a database), it is moved aside as
+        ``NAME.corrupt-TIMESTAMP`` and a new log is started
+        (:attr:`recovered_from`). Any other file that is not a HipTimer log (a
+        folder, a FIFO, another program's database, a damaged or unreadable
+        file) is refused with a :class:`StoreError` and left exactly as it was.
+        """
         path = Path(path)
+        _check_kind(path)
         if readonly:
             return cls._open_readonly(path)
         try:
@@ -431,7 +446,11 @@ class Store:
         except StoreError:
             raise
         except (sqlite3.Error, OSError) as e:
-            if not (path.exists() and (_looks_corrupt(e) or not _readable(path))):
+            if path.exists() and not _readable(path):
+                raise StoreError(f"cannot read the session log {path}: {_reason(e)}") from e
+            if not (recover and path.exists() and _looks_corrupt(e)):
+                if path.exists() and _looks_corrupt(e):
+                    raise StoreError(_not_ours_message(path, _reason(e))) from e
                 raise StoreError(f"cannot open the session log {path}: {_reason(e)}") from e
         moved = _move_aside(path)
         try:
@@ -446,7 +465,7 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             if not _readable(path):
-                raise PermissionError(f"cannot read {path}")
+                raise PermissionError(errno.EACCES, "permission denied", str(path))
             if not _has_sqlite_header(path):  # decide before SQLite touches its -wal
                 raise sqlite3.DatabaseError("file is not a database")
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -455,6 +474,7 @@ class Store:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version > SCHEMA_VERSION:
                 raise StoreError(_newer_message(version))
+            _check_ours(conn, path, version)  # before anything is written to it
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
@@ -489,7 +509,7 @@ class Store:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version > SCHEMA_VERSION:
                 raise StoreError(_newer_message(version))
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            _check_ours(conn, path, version)
             if version < SCHEMA_VERSION:
                 # An older file: upgrade a copy in memory, never the file itself.
                 mem = sqlite3.connect(":memory:", isolation_level=None)
@@ -657,15 +677,18 @@ class Store:
             progress = progress_from_json(str(r[6]))
             if progress is None or not r[2]:
                 continue
-            return ResumeCandidate(
-                session_id=int(r[0]),
-                routine=str(r[1]),
-                routine_path=Path(r[2]),
-                routine_hash=str(r[3] or ""),
-                started_at=datetime.fromisoformat(r[4]),
-                speed=float(r[5]),
-                progress=progress,
-            )
+            try:
+                return ResumeCandidate(
+                    session_id=int(r[0]),
+                    routine=str(r[1]),
+                    routine_path=Path(r[2]),
+                    routine_hash=str(r[3] or ""),
+                    started_at=datetime.fromisoformat(r[4]),
+                    speed=float(r[5]),
+                    progress=progress,
+                )
+            except (TypeError, ValueError):
+                self._bad(int(r[0]), _row_problem((r[1], r[4], r[5]), _RESUME_FIELDS))
         return None
 
     def reopen_session(self, session_id: int) -> None:
@@ -721,7 +744,12 @@ class Store:
         """Sessions newest first; ``since`` compares the local date the session started."""
         live = self._live_owners()
         rows = self._select(_COLUMNS, since, include_rehearsals, limit)
-        return [self._record(r, live) for r in rows]
+        out: list[SessionRecord] = []
+        for r in rows:
+            rec = self._checked_record(r, live)
+            if rec is not None:
+                out.append(rec)
+        return out
 
     def session(self, session_id: int) -> SessionRecord | None:
         try:
@@ -730,7 +758,7 @@ class Store:
             ).fetchone()
         except sqlite3.Error as e:
             raise self._read_error(e) from e
-        return None if row is None else self._record(row, self._live_owners())
+        return None if row is None else self._checked_record(row, self._live_owners())
 
     def rows(
         self,
@@ -747,9 +775,19 @@ class Store:
             status = r[2]
             if status == "running" and r[9] not in live:
                 status = "interrupted"
-            out.append(
-                SessionRow(r[0], r[1], status, parse(r[3]), r[4], r[5], r[6], r[7], bool(r[8]))
-            )
+            try:
+                row = SessionRow(
+                    r[0], r[1], status, parse(r[3]), r[4], r[5], r[6], r[7], bool(r[8])
+                )
+            except (TypeError, ValueError):
+                self._bad(int(r[0]), _row_problem(r[1:8], _ROW_FIELDS))
+                continue
+            if not (type(r[4]) in _NUMBER and type(r[5]) in _NUMBER) or not (
+                _opt_int(r[6]) and _opt_int(r[7]) and status in _STATUSES
+            ):
+                self._bad(int(r[0]), _row_problem(r[1:8], _ROW_FIELDS))
+                continue
+            out.append(row)
         return out
 
     def sessions_json(
@@ -791,8 +829,39 @@ class Store:
             f" || ',\"note\":' || {q}(note)"
             " || ',\"exercises\":' || exercises || '}'"
         )
+        bad = self._select("id", since, include_rehearsals, None, where=f"NOT ({_SQL_ROW_OK})")
+        if bad:  # rare: let the checked path say which rows and why, and skip them
+            return [
+                json.dumps(record_json(r), ensure_ascii=False)
+                for r in self.sessions(
+                    since=since, include_rehearsals=include_rehearsals, limit=limit
+                )
+            ]
         rows = self._select(cols, since, include_rehearsals, limit, params=[*live, *live])
         return [r[0] for r in rows]
+
+    def problems(self) -> list[str]:
+        """Rows skipped by the reads so far, one sentence each (which row, what is wrong)."""
+        return [f"session {i} skipped: {why}" for i, why in sorted(self.bad_rows.items())]
+
+    def _bad(self, session_id: int, why: str) -> None:
+        self.bad_rows.setdefault(session_id, why)
+
+    def _checked_record(self, r: Any, live: set[str]) -> SessionRecord | None:
+        try:
+            rec = self._record(r, live)
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
+            rec = None
+        if rec is None or not (
+            type(r[7]) in _NUMBER
+            and type(r[8]) in _NUMBER
+            and _opt_int(r[9])
+            and _opt_int(r[10])
+            and rec.status in _STATUSES
+        ):
+            self._bad(int(r[0]), _row_problem(r[1:13], _FIELDS))
+            return None
+        return rec
 
     def count(self) -> int:
         try:
@@ -821,17 +890,18 @@ class Store:
         include_rehearsals: bool,
         limit: int | None,
         params: list[Any] | None = None,
+        where: str | None = None,
     ) -> list[Any]:
-        where: list[str] = []
+        conds: list[str] = [where] if where else []
         args: list[Any] = list(params or [])
         if since is not None:
-            where.append("substr(started_at, 1, 10) >= ?")
+            conds.append("substr(started_at, 1, 10) >= ?")
             args.append(since.isoformat())
         if not include_rehearsals:
-            where.append("speed = 1")
+            conds.append("speed = 1")
         sql = f"SELECT {columns} FROM sessions"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        if conds:
+            sql += " WHERE " + " AND ".join(conds)
         sql += " ORDER BY started_ts DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
@@ -862,6 +932,87 @@ class Store:
             note=str(r[11] or ""),
             exercises=_exercises_from_json(r[12]),
         )
+
+
+# --- rows another program (or a bad disk) wrote wrong ------------------------------------
+
+_STATUSES = ("running", "completed", "stopped", "interrupted")
+_NUMBER = (int, float)
+_FIELDS = (
+    "routine",
+    "routine_path",
+    "routine_hash",
+    "status",
+    "started_at",
+    "ended_at",
+    "active_s",
+    "speed",
+    "effort",
+    "pain",
+    "note",
+    "exercises",
+)
+_RESUME_FIELDS = ("routine", "started_at", "speed")
+_ROW_FIELDS = ("routine", "status", "started_at", "active_s", "speed", "effort", "pain")
+#: What SQLite can check of a row before ``history --json`` splices it into its output.
+_SQL_ROW_OK = (
+    "typeof(routine) = 'text' AND status IN ('running', 'completed', 'stopped', 'interrupted')"
+    " AND typeof(started_at) = 'text' AND julianday(started_at) IS NOT NULL"
+    " AND (ended_at IS NULL OR (typeof(ended_at) = 'text' AND julianday(ended_at) IS NOT NULL))"
+    " AND typeof(active_s) IN ('real', 'integer') AND typeof(speed) IN ('real', 'integer')"
+    " AND (effort IS NULL OR typeof(effort) = 'integer')"
+    " AND (pain IS NULL OR typeof(pain) = 'integer')"
+    " AND (routine_path IS NULL OR typeof(routine_path) = 'text')"
+    " AND typeof(note) = 'text'"
+    " AND json_valid(exercises) AND json_type(exercises) = 'array'"
+)
+
+
+def _opt_int(v: object) -> bool:
+    return v is None or (type(v) is int)
+
+
+def _shown(v: object) -> str:
+    text = repr(v)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _field_problem(name: str, v: object) -> str | None:
+    """What is wrong with one column's value, or None."""
+    if name in ("started_at", "ended_at"):
+        if v is None and name == "ended_at":
+            return None
+        if not isinstance(v, str):
+            return f"{name} {_shown(v)} is not a date"
+        try:
+            datetime.fromisoformat(v)
+        except ValueError:
+            return f"{name} {_shown(v)} is not a date"
+        return None
+    if name in ("active_s", "speed"):
+        return None if type(v) in _NUMBER else f"{name} {_shown(v)} is not a number"
+    if name in ("effort", "pain"):
+        return None if _opt_int(v) else f"{name} {_shown(v)} is not a whole number"
+    if name == "status":
+        return None if v in _STATUSES else f"status {_shown(v)} is not one HipTimer writes"
+    if name == "exercises":
+        if not isinstance(v, str):
+            return f"exercises {_shown(v)} is not JSON text"
+        try:
+            _exercises_from_json(v)
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
+            return f"exercises {_shown(v)} is not the list of results HipTimer writes"
+        return None
+    if name in ("routine", "note", "routine_hash"):
+        return None if isinstance(v, str) or v is None else f"{name} {_shown(v)} is not text"
+    if name == "routine_path":
+        return None if v is None or isinstance(v, str) else f"{name} {_shown(v)} is not text"
+    return None
+
+
+def _row_problem(values: Sequence[object], names: Sequence[str]) -> str:
+    found = [p for n, v in zip(names, values, strict=True) if (p := _field_problem(n, v))]
+    return "; ".join(found) if found else "the row cannot be read"
 
 
 def record_json(r: SessionRecord) -> dict[str, Any]:
@@ -906,6 +1057,44 @@ def _reason(e: BaseException) -> str:
     if isinstance(e, OSError) and e.strerror:
         text = e.strerror
     return text
+
+
+def _check_kind(path: Path) -> None:
+    """Refuse a folder, a FIFO or a device before anything opens it (a FIFO would
+    block the opener until some writer came)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as e:
+        raise StoreError(f"cannot use {path} as the session log: {safefile.reason_for(e)}") from e
+    if not stat.S_ISREG(st.st_mode):
+        kind = safefile.kind_of(st.st_mode)
+        raise StoreError(
+            f"{path} is {kind}, not a session log; it was left as it is. "
+            "Give --db the path of a file."
+        )
+
+
+def _not_ours_message(path: Path, reason: str) -> str:
+    return (
+        f"{path} is not a HipTimer session log, or it is damaged ({reason}); "
+        "it was left as it is. Choose another file with --db."
+    )
+
+
+def _check_ours(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """An SQLite file of another program is refused, not taken over."""
+    tables = {
+        str(r[0])
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    }
+    tables.discard("sqlite_sequence")
+    if (version == 0 and tables) or (version > 0 and "sessions" not in tables):
+        raise StoreError(
+            f"{path} is an SQLite database of another program, not a HipTimer session log; "
+            "it was left as it is. Choose another file with --db."
+        )
 
 
 def _readable(path: Path) -> bool:

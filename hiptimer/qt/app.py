@@ -614,7 +614,8 @@ class MainWindow(QMainWindow):
 
         try:
             path = self.options.db or paths.default_db_path()
-            self._store = Store.open(path)
+            # only the app's own default log may be moved aside (when SQLite says it is damaged)
+            self._store = Store.open(path, recover=self.options.db is None)
         except (StoreError, OSError) as e:
             self.show_message(f"{e}. Sessions will not be saved.")
             self._store = None

@@ -76,7 +76,8 @@ def _make(qtbot: QtBot, tmp_path: Path, settings: Settings, user_dir: Path, **kw
         return clocks[-1]
 
     db = tmp_path / "log.sqlite3"
-    opts = AppOptions(routines=[user_dir], db=db, audio_backend="none", **kw)  # type: ignore[arg-type]
+    kw.setdefault("db", db)
+    opts = AppOptions(routines=[user_dir], audio_backend="none", **kw)  # type: ignore[arg-type]
     w = MainWindow(opts, settings, clock_factory=factory)
     qtbot.addWidget(w)
     w.show()
@@ -228,15 +229,30 @@ def test_unusable_db_still_runs_and_says_so(
     e.window.close()
 
 
-def test_corrupt_db_is_moved_aside_and_user_told(
+def test_corrupt_default_db_is_moved_aside_and_user_told(
     qtbot: QtBot, tmp_path: Path, settings: Settings, user_dir: Path
 ) -> None:
-    e = _make(qtbot, tmp_path, settings, user_dir)
-    e.db.write_bytes(b"this is not a database" * 100)
+    from hiptimer.paths import default_db_path
+
+    e = _make(qtbot, tmp_path, settings, user_dir, db=None)
+    default_db_path().write_bytes(b"this is not a database" * 100)
     store = e.window.ensure_store()
     assert store is not None
     msgs = " ".join(e.window.banner.messages())
     assert "moved to" in msgs and ".corrupt-" in msgs
+    e.window.close()
+
+
+def test_an_explicit_db_that_is_not_a_log_is_refused_and_left_untouched(
+    qtbot: QtBot, tmp_path: Path, settings: Settings, user_dir: Path
+) -> None:
+    e = _make(qtbot, tmp_path, settings, user_dir)
+    e.db.write_bytes(b"this is not a database" * 100)
+    assert e.window.ensure_store() is None
+    msgs = " ".join(e.window.banner.messages())
+    assert "not a HipTimer session log" in msgs and "left as it is" in msgs
+    assert e.db.read_bytes() == b"this is not a database" * 100
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("log")) == ["log.sqlite3"]
     e.window.close()
 
 

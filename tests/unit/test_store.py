@@ -382,7 +382,7 @@ def test_corrupt_file_app_mode_moves_it_aside(tmp_path: Path, kind: str) -> None
     else:
         damaged_db(db)
     before = digest(db)
-    with Store.open(db) as store:
+    with Store.open(db, recover=True) as store:  # the app's default log only
         moved = store.recovered_from
         assert moved is not None and moved.parent == tmp_path
         assert moved.name.startswith("log.sqlite3.corrupt-")
@@ -399,7 +399,7 @@ def test_two_corrupt_files_in_one_second_get_distinct_names(tmp_path: Path) -> N
     names = set()
     for _ in range(2):
         db.write_bytes(b"nope" * 1000)
-        with Store.open(db) as store:
+        with Store.open(db, recover=True) as store:
             assert store.recovered_from is not None
             names.add(store.recovered_from.name)
     assert len(names) == 2
