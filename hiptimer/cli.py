@@ -122,6 +122,11 @@ def build_gui_parser() -> argparse.ArgumentParser:
     _add_db(g)
     _add_routines(g)
     g.add_argument("--start", action="store_true", help="begin the routine at once")
+    g.add_argument(
+        "--resume",
+        action="store_true",
+        help="resume the session a crash interrupted (of ROUTINE, if given) without asking",
+    )
     g.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="rehearse X times faster")
     g.add_argument(
         "--quit-on-finish", action="store_true", help="close the app when the session ends"

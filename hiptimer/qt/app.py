@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSlider,
     QStackedWidget,
@@ -74,7 +75,9 @@ from hiptimer.qt.theme import apply_theme, surface
 
 if TYPE_CHECKING:
     from hiptimer.plan import Plan
+    from hiptimer.qt.history import HistoryWindow
     from hiptimer.routine import Routine
+    from hiptimer.session import Resumable, SessionRun
 
 #: Printed on stdout once the first window is on screen when HIPTIMER_BENCH_STARTUP is set.
 STARTUP_MARKER = "HIPTIMER_WINDOW_SHOWN"
@@ -105,6 +108,7 @@ class AppOptions:
     screen: int | None = None
     mute: bool = False
     audio_backend: str | None = None
+    resume: bool = False
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> AppOptions:
@@ -119,6 +123,7 @@ class AppOptions:
             screen=getattr(args, "screen", None),
             mute=bool(getattr(args, "mute", False)),
             audio_backend=getattr(args, "audio_backend", None),
+            resume=bool(getattr(args, "resume", False)),
         )
 
 
@@ -198,7 +203,8 @@ class MainWindow(QMainWindow):
         self._page = "library"
         self._routine_name = ""
 
-        # session state (created per session)
+        # session state (created per session; the assembly is hiptimer.session.SessionRun)
+        self.run: SessionRun | None = None
         self.session: Any = None
         self.controller: Any = None
         self.recorder: Any = None
@@ -211,12 +217,22 @@ class MainWindow(QMainWindow):
         self.summary_widget: QWidget | None = None
         self._store: Any = None
         self._store_tried = False
-        self._history_window: QWidget | None = None
+        self._history_window: HistoryWindow | None = None
         self._goal_widget: Any = None
         self._was_maximized = False
         self._chrome_hidden = False
         self._closing = False
         self._rating: Any = None
+        #: Asks "End the session?" (Enter confirms); tests replace it.
+        self.confirm_end: Callable[[str], bool] = self._ask_end
+        #: Asks whether to resume an interrupted session; tests replace it.
+        self.confirm_resume: Callable[[Resumable], bool] = self._ask_resume
+        self._checkpoint_timer = QTimer(self)
+        self._checkpoint_timer.timeout.connect(self._on_checkpoint_timer_timeout)
+        self._rating_timer = QTimer(self)
+        self._rating_timer.setSingleShot(True)
+        self._rating_timer.setInterval(800)
+        self._rating_timer.timeout.connect(self._save_rating)
 
         # pages
         self.library = LibraryPage()
@@ -696,10 +712,16 @@ class MainWindow(QMainWindow):
             return False
         if self.session_active():
             return False
-        from hiptimer.engine import Session
+        return self._begin(routine, plan)
+
+    def _begin(self, routine: Routine, plan: Plan, resume: Resumable | None = None) -> bool:
+        """Assemble a session (hiptimer.session.SessionRun) and show the player. A
+        resumed session waits at the step it had reached for Space."""
         from hiptimer.qt.controller import SessionController
         from hiptimer.qt.player import PlayerWidget
         from hiptimer.qt.presenter import PresenterWidget
+        from hiptimer.session import CHECKPOINT_S, SessionRun
+        from hiptimer.store import StoreError
 
         self._teardown_session()
         clock = self._clock_factory(self.options.speed)
@@ -707,20 +729,28 @@ class MainWindow(QMainWindow):
         # wake-up far later than asked for gives a sleep away; a FakeClock in
         # tests jumps on purpose and must cross every boundary it passes.
         missed = 60.0 if isinstance(clock, MonotonicClock) else None
-        self.session = Session(plan, clock, missed_wakeup_s=missed)
+        try:
+            run = SessionRun(
+                routine,
+                plan,
+                clock,
+                store=self.ensure_store(),
+                speed=self.options.speed,
+                on_error=self._on_recorder_error,
+                missed_wakeup_s=missed,
+                resume=resume.candidate if resume is not None else None,
+            )
+        except (StoreError, ValueError) as e:
+            self.show_message(f"The session cannot be resumed: {e}")
+            return False
+        self.run = run
+        self.session = run.session
+        self.recorder = run.recorder
+        self._routine_name = routine.name
         self.controller = SessionController(self.session, self)
+        self.controller.confirm_stop = self._confirm_stop
         self.controller.finished.connect(self._on_controller_finished)
-
-        from hiptimer.store import SessionRecorder
-
-        self.recorder = SessionRecorder(
-            self.ensure_store(),
-            routine,
-            self.session,
-            speed=self.options.speed,
-            on_error=self._on_recorder_error,
-        )
-        self.controller.add_listener(self.recorder.handle)
+        self.controller.add_listener(run.handle)
         self._setup_cues(routine, plan)
 
         self.player_widget = PlayerWidget(self.controller)
@@ -742,7 +772,11 @@ class MainWindow(QMainWindow):
         self.presenter_widget.set_larger_text(self.settings.larger_text)
         self._place_player()
         self._set_page("player")
-        self._start_when_sound_ready()
+        self._checkpoint_timer.start(int(CHECKPOINT_S * 1000))
+        if resume is None:
+            self._start_when_sound_ready()
+        else:
+            self.status(f"Resumed at {resume.where()}: press Space to go on")
         return True
 
     def _start_when_sound_ready(self) -> None:
@@ -784,8 +818,59 @@ class MainWindow(QMainWindow):
         self.voice = None
         self.cue_director = cues.CueDirector(self.cue_player, None, plan, session=self.session)
         self._attach_voice()
-        if self.controller is not None:
-            self.controller.add_listener(self.cue_director.handle)
+        if self.run is not None:
+            self.run.add_listener(self.cue_director.handle)
+
+    # -- resuming after a crash ------------------------------------------------------
+    def offer_resume(self) -> None:
+        """At start: an interrupted session of the last hours is offered (``--resume``
+        resumes it without asking, and says so when there is none)."""
+        store = self.ensure_store()
+        if store is None or self.session_active():
+            return
+        from hiptimer.session import find_resumable, load_for_resume
+        from hiptimer.store import StoreError
+
+        hours = self.settings.resume_window_hours
+        path = self.options.routine if self.options.resume else None
+        try:
+            candidate = find_resumable(store, window_h=hours, routine_path=path)
+        except StoreError as e:
+            self.show_message(str(e))
+            return
+        if candidate is None:
+            if self.options.resume:
+                what = f" of {path}" if path is not None else ""
+                self.show_message(
+                    f"Nothing to resume: no interrupted session{what} in the last {hours:g} hours."
+                )
+            return
+        found = load_for_resume(candidate)
+        if isinstance(found, str):
+            self.show_message(found)
+            store.discard_resume(candidate.session_id)
+            return
+        if not self.options.resume and not self.confirm_resume(found):
+            store.discard_resume(candidate.session_id)
+            return
+        self._begin(found.routine, found.plan, resume=found)
+
+    def _ask_resume(self, found: Resumable) -> bool:
+        c = found.candidate
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("HipTimer")
+        box.setText(f"Resume “{c.routine}”?")
+        started = c.started_at.astimezone().strftime("%H:%M")
+        box.setInformativeText(
+            f"The session started at {started} stopped unexpectedly at {found.where()}."
+            " Resume it there? It stays one session in your history."
+        )
+        yes = box.addButton("Resume", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Don't resume", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.exec()
+        return box.clickedButton() is yes
 
     # -- where the player goes (hiptimer.qt.studio) -----------------------------------
     def _resolve_cli_screen(self) -> str | None:
@@ -795,7 +880,7 @@ class MainWindow(QMainWindow):
             return None
         screens = QGuiApplication.screens()
         if 0 <= n < len(screens):
-            return screen_keys(screens)[n]
+            return str(screen_keys(screens)[n])
         msg = f"There is no screen {n} (screens: 0 to {len(screens) - 1}); using Automatic."
         self.status(msg)
         print(f"hiptimer: warning: {msg}", file=sys.stderr)
@@ -867,13 +952,14 @@ class MainWindow(QMainWindow):
 
         self._clear_layout(self._summary_layout)
         self._clear_layout(self._rating_layout)
-        self.summary_widget = SummaryWidget(self.session)
-        self.summary_widget.done_clicked.connect(self._on_summary_done)
-        self._summary_layout.addWidget(self.summary_widget)
+        summary = SummaryWidget(self.session)
+        self.summary_widget = summary
+        summary.done_clicked.connect(self._on_summary_done)
+        self._summary_layout.addWidget(summary)
         self._leave_player_page()
         self._set_page("summary")
         self.activateWindow()  # the clicker's next PageDown is Done, here
-        self.summary_widget.done_button.setFocus()
+        summary.done_button.setFocus()
         self._offer_rating()
 
     def _offer_rating(self) -> None:
@@ -891,7 +977,7 @@ class MainWindow(QMainWindow):
         rate.buttons.hide()
         title = QLabel("How did it go?")
         title.setProperty("role", "title")
-        hint = QLabel("Optional. Saved when you press Done.")
+        hint = QLabel("Optional. Saved as you type.")
         hint.setProperty("role", "muted")
         self._rating_layout.addWidget(title)
         self._rating_layout.addWidget(hint)
@@ -899,11 +985,18 @@ class MainWindow(QMainWindow):
         self._rating_layout.addStretch(1)
         for w in (title, hint, rate):
             w.show()
+        # saved as it is typed (and when the app closes), not only on Done
+        rate.effort.valueChanged.connect(self._rating_timer.start)
+        rate.pain.valueChanged.connect(self._rating_timer.start)
+        rate.note.textChanged.connect(self._rating_timer.start)
+
+    def _save_rating(self) -> None:
+        self._rating_timer.stop()
+        if self._rating is not None and _alive(self._rating):
+            self._rating.save()
 
     def _on_summary_done(self) -> None:
-        rating = self._rating
-        if rating is not None:
-            rating.save()
+        self._save_rating()
         self._teardown_session()
         self._refresh_goal()
         self.show_library()
@@ -918,6 +1011,8 @@ class MainWindow(QMainWindow):
             self.leave_fullscreen()
 
     def _teardown_session(self) -> None:
+        self._checkpoint_timer.stop()
+        self._save_rating()
         self._leave_player_page()
         self.studio.end()
         for w in (self.player_widget, self.presenter_widget):
@@ -936,7 +1031,7 @@ class MainWindow(QMainWindow):
         if self.controller is not None:
             self.controller.shutdown()
             self.controller.deleteLater()
-        self.controller = self.session = self.recorder = None
+        self.controller = self.session = self.recorder = self.run = None
         self.cue_player = self.voice = self.cue_director = None
         self.player_widget = self.presenter_widget = self.summary_widget = None
 
@@ -1112,11 +1207,36 @@ class MainWindow(QMainWindow):
 
     # -- quitting ----------------------------------------------------------------
     def quit(self) -> None:
-        """Ctrl+Q: asks nothing; a running session ends cleanly (logged as stopped)."""
+        """Ctrl+Q: mid-session asks first; a session ended so is logged as stopped."""
         self.close()
 
+    def _ask_end(self, action: str) -> bool:
+        """ "End the session?" with the default button (Enter) confirming."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("HipTimer")
+        box.setText(f"{action}?")
+        box.setInformativeText("The session ends here; what you did so far is saved.")
+        yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep going", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def _confirm_stop(self) -> bool:
+        return self.confirm_end("End the session")
+
+    def _on_checkpoint_timer_timeout(self) -> None:
+        if self.run is not None and self.run.active:
+            self.run.checkpoint()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.session_active() and not self._closing:
+            if not self.confirm_end("Quit and end the session"):
+                event.ignore()
+                return
         self._closing = True
+        self._save_rating()
         self.stop_session()
         self._teardown_session()
         if self._history_window is not None:
@@ -1192,6 +1312,8 @@ def run(args: argparse.Namespace) -> int:
     QTimer.singleShot(0, window.reload_library)
     QTimer.singleShot(0, lambda: _bench(LIBRARY_MARKER))
     QTimer.singleShot(0, window.ensure_store)
+    if not (options.start and options.routine is not None):
+        QTimer.singleShot(0, window.offer_resume)
     QTimer.singleShot(0, window.probe_voice)
     QTimer.singleShot(0, lambda: _bench(READY_MARKER, last=True))
     return int(app.exec())

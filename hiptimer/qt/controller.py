@@ -44,6 +44,8 @@ class SessionController(QObject):
         self._finished_sent = False
         self._dispatching = False
         self._deferred: list[Callable[[], None]] = []
+        #: Asked before a Stop button or key ends a running session; None: no question.
+        self.confirm_stop: Callable[[], bool] | None = None
 
     # ------------------------------------------------------------------ access
     @property
@@ -88,11 +90,21 @@ class SessionController(QObject):
     def previous(self) -> None:
         self._control(self._session.previous)
 
+    def skip(self) -> None:
+        self._control(self._session.skip)
+
     def extend(self, seconds: float = 10.0) -> None:
         self._control(lambda: self._session.extend(seconds))
 
     def stop(self) -> None:
         self._control(self._session.stop)
+
+    def request_stop(self) -> None:
+        """Stop, after :attr:`confirm_stop` agrees (the Stop button)."""
+        if self._session.state not in ("running", "paused"):
+            return
+        if self.confirm_stop is None or self.confirm_stop():
+            self.stop()
 
     def poll(self) -> None:
         """Ask the engine what is due now (the timer calls this; so can tests)."""

@@ -119,10 +119,11 @@ def bind_session_keys(
     controller: SessionController,
     extra: dict[str, Callable[[], None]] | None = None,
 ) -> dict[str, QAction]:
-    """Space start/pause/resume, Right/PageDown next, Left/PageUp previous,
-    + extend, F5/Shift+F5 resume (a clicker's start), and any ``extra`` (name ->
-    slot; "blank" binds B and '.'). The actions
-    work while the widget's window is active and the widget is shown."""
+    """Space start/pause/resume, Right/PageDown next, Shift+Right/Shift+PageDown
+    skip (the set is logged skipped), Left/PageUp previous, + extend,
+    F5/Shift+F5 resume (a clicker's start), and any ``extra`` (name -> slot;
+    "blank" binds B and '.'). The actions work while the widget's window is
+    active and the widget is shown."""
     keys: dict[str, tuple[list[QKeySequence], Callable[[], None]]] = {
         "toggle": ([QKeySequence(Qt.Key.Key_Space)], controller.toggle),
         "next": (
@@ -132,6 +133,15 @@ def bind_session_keys(
         "previous": (
             [QKeySequence(Qt.Key.Key_Left), QKeySequence(Qt.Key.Key_PageUp)],
             controller.previous,
+        ),
+        "skip": (
+            [
+                QKeySequence(QKeyCombination(Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Right)),
+                QKeySequence(
+                    QKeyCombination(Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_PageDown)
+                ),
+            ],
+            controller.skip,
         ),
         "extend": (
             [
@@ -165,7 +175,7 @@ def bind_session_keys(
 
 
 class _Buttons(QWidget):
-    """Previous, Start/Pause/Resume, Next, +10 s, Stop, Mute."""
+    """Previous, Start/Pause/Resume, Next, Skip, +10 s, Stop, Mute."""
 
     def __init__(self, controller: SessionController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -183,9 +193,18 @@ class _Buttons(QWidget):
 
         self.prev_button = button("«  Previous", controller.previous, "Previous (Left, Page Up)")
         self.play_button = button(play_button_text("ready"), controller.toggle, "Space")
-        self.next_button = button("Next  »", controller.next, "Next (Right, Page Down)")
+        self.next_button = button(
+            "Next  »",
+            controller.next,
+            "Next (Right, Page Down): a set ended early is logged partial, with its seconds",
+        )
+        self.skip_button = button(
+            "Skip  ⤼",
+            controller.skip,
+            "Skip (Shift+Right, Shift+Page Down): the set is logged skipped",
+        )
         self.extend_button = button("+10 s", lambda: controller.extend(10.0), "+10 s (+)")
-        self.stop_button = button("■  Stop", controller.stop, "End the session")
+        self.stop_button = button("■  Stop", controller.request_stop, "End the session")
         self.mute_button = button("Mute", lambda: None, "Mute (M)")
 
     def refresh(self, state: str) -> None:
@@ -193,7 +212,13 @@ class _Buttons(QWidget):
         if self.play_button.text() != text:
             self.play_button.setText(text)
         live = state in ("running", "paused")
-        for b in (self.prev_button, self.next_button, self.extend_button, self.stop_button):
+        for b in (
+            self.prev_button,
+            self.next_button,
+            self.skip_button,
+            self.extend_button,
+            self.stop_button,
+        ):
             if b.isEnabled() != live:
                 b.setEnabled(live)
         self.play_button.setEnabled(state != "finished")
@@ -694,4 +719,4 @@ class PlayerWidget(QWidget):
     def dial_digit_rect(self) -> QRect:
         """Where the countdown digits are drawn, in this widget's coordinates."""
         r = self.dial.digit_rect().toRect()
-        return r.translated(self.dial.pos())
+        return QRect(r.translated(self.dial.pos()))

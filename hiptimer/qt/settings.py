@@ -112,6 +112,16 @@ class Settings:
         self._s.setValue("presentation/mirror", bool(on))
 
     @property
+    def resume_window_hours(self) -> float:
+        """An interrupted session started within this many hours is offered for resuming."""
+        v = _to_float(self._s.value("session/resume_window_hours", 12.0), 12.0)
+        return v if 0 < v <= 24 * 30 else 12.0
+
+    @resume_window_hours.setter
+    def resume_window_hours(self, hours: float) -> None:
+        self._s.setValue("session/resume_window_hours", float(hours))
+
+    @property
     def larger_text(self) -> bool:
         return _to_bool(self._s.value("view/larger_text", False), False)
 

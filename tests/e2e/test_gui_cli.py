@@ -123,6 +123,7 @@ s = Settings(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
 opts = AppOptions(db=tmp / "db.sqlite3", audio_backend="none", fullscreen=True,
                   screen=screen if screen >= 0 else None)
 w = MainWindow(opts, s, clock_factory=lambda speed: FakeClock(speed=speed))
+w.confirm_end = lambda _action: True
 w.show()
 w.open_routine_path(routine)
 w.start_session()

@@ -79,6 +79,7 @@ def _make(qtbot: QtBot, tmp_path: Path, settings: Settings, user_dir: Path, **kw
     kw.setdefault("db", db)
     opts = AppOptions(routines=[user_dir], audio_backend="none", **kw)  # type: ignore[arg-type]
     w = MainWindow(opts, settings, clock_factory=factory)
+    w.confirm_end = lambda _action: True  # the real question has its own tests
     qtbot.addWidget(w)
     w.show()
     return Env(w, clocks, db)

@@ -60,6 +60,7 @@ class Studio:
 
         opts = AppOptions(routines=[tmp_path], db=tmp_path / "log.sqlite3", audio_backend="none")
         self.w = MainWindow(opts, settings, clock_factory=factory)
+        self.w.confirm_end = lambda _action: True  # quitting mid-session: no question here
         self.w.studio.notice.connect(self.messages.append)
         qtbot.addWidget(self.w)
         self.w.setScreen(_screen("laptop"))
