@@ -573,7 +573,7 @@ class PlayerWidget(QWidget):
         moving = d.kind == "work" and rep_progress(session) is not None
         self.picture.set_motion_source((lambda: rep_progress(session)) if moving else None)
         self.picture.set_playing(d.state == "running")
-        shown = self.picture.status != "empty"
+        shown = bool(self.picture.status != "empty")
         if self.picture.isVisibleTo(self) != shown:
             self.picture.setVisible(shown)
         return shown
