@@ -116,8 +116,8 @@ def _ground(pose: Pose, figure: list[Shape], pal: Palette) -> list[str]:
         x0, y0, x1, y1 = bounds(figure)
         return [
             f'<rect x="{_f(x0 - 14)}" y="{_f(y0 - 14)}" width="{_f(x1 - x0 + 28)}" '
-            f'height="{_f(y1 - y0 + 28)}" rx="8" fill="{pal.prop}" fill-opacity="0.28" '
-            f'stroke="{pal.prop}" stroke-width="3"/>'
+            f'height="{_f(y1 - y0 + 28)}" rx="8" fill="none" stroke="{pal.prop}" '
+            f'stroke-width="4"/>'
         ]
     out = []
     if pose.mat:
@@ -177,12 +177,13 @@ def _prop(pose: Pose, p: Prop, pal: Palette) -> str:
             f'stroke-width="3"/>'
         )
     if p.kind == "wall":
+        # One thick stroke, no translucent fill: a big translucent area costs every frame.
         h = p.height or 250.0
-        w = p.width or 12.0
-        left = x if p.facing > 0 else x - w
+        w = p.width or 10.0
+        mid = x + p.facing * w / 2
         return (
-            f'<rect x="{_f(left)}" y="{_f(FLOOR_Y + 7 - h)}" width="{_f(w)}" height="{_f(h)}" '
-            f'fill="{c}" fill-opacity="0.4" stroke="{c}" stroke-width="3"/>'
+            f'<line x1="{_f(mid)}" y1="{_f(FLOOR_Y + 8 - h)}" x2="{_f(mid)}" '
+            f'y2="{_f(FLOOR_Y + 7)}" stroke="{c}" stroke-width="{_f(w)}" stroke-linecap="round"/>'
         )
     if p.kind == "cushion":
         w = p.width or 46.0
