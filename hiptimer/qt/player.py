@@ -671,15 +671,16 @@ class PlayerWidget(QWidget):
         # centre: dial and side panel
         top = m + head_h + gap
         center_h = max(10, info_y - gap - top)
-        dial_w = int(inner_w * 0.68)
-        if self.picture.isVisibleTo(self):
-            # the picture takes what the round dial leaves of its share, aspect kept
-            ring_w = min(int(dial_w * 0.5), int(center_h * 1.05))
-            self.picture.setGeometry(m + ring_w + gap, top, dial_w - ring_w - gap, center_h)
+        # the dial's share of the width; with a picture, a little more, and the picture
+        # takes what the round dial leaves of it (aspect kept)
+        with_picture = self.picture.isVisibleTo(self)
+        full_w = int(inner_w * (0.72 if with_picture else 0.68))
+        dial_w = full_w
+        if with_picture:
+            dial_w = min(int(full_w * 0.42), center_h)
+            self.picture.setGeometry(m + dial_w + gap, top, full_w - dial_w - gap, center_h)
             self.picture.set_placeholder_color(self._colors()["muted"])
-            dial_w = ring_w
         self.dial.setGeometry(m, top, dial_w, center_h)
-        full_w = int(inner_w * 0.68)  # the dial's share, with the picture when one is shown
         px_ = m + full_w + gap * 2
         pw = W - m - px_
         rows: list[tuple[QWidget, float]] = [(self.side_label, 0.26), (self.side_caption, 0.07)]
