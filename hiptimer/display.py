@@ -108,6 +108,8 @@ class UpcomingStep:
     starts_estimated: bool  # a self-paced step lies before it
     duration_s: float  # its length (the estimate when self-paced)
     duration_estimated: bool
+    picture: str | None = None  # the exercise's picture (not for a rest), as ExerciseCard's
+    mirrored: bool = False  # drawn flipped, as ExerciseCard's
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,7 @@ def upcoming_steps(
     estimated = step.duration_s is None
     out: list[UpcomingStep] = []
     for nxt in session.plan.steps[step.index + 1 : step.index + 1 + count]:
+        ref = exercise_picture(nxt.exercise) if nxt.kind != "rest" else None
         out.append(
             UpcomingStep(
                 index=nxt.index,
@@ -354,6 +357,8 @@ def upcoming_steps(
                 starts_estimated=estimated,
                 duration_s=nxt.estimate_s,
                 duration_estimated=nxt.duration_s is None,
+                picture=ref.ref if ref is not None else None,
+                mirrored=ref is not None and ref.mirrored(nxt.side) != mirror,
             )
         )
         t += nxt.estimate_s

@@ -22,12 +22,13 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QApplication, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QPushButton, QWidget
 
 from hiptimer.display import DisplayState, display_state, side_word
 from hiptimer.plan import format_clock
 from hiptimer.qt import theme as _theme
 from hiptimer.qt.controller import SessionController
+from hiptimer.qt.picture import thumbnail
 from hiptimer.qt.player import PLAYER_COLORS, PlayerWidget, _Buttons, bind_session_keys
 from hiptimer.qt.widgets import FitLabel, fit_pixel_size, phase_color, phase_label
 
@@ -157,7 +158,13 @@ class PresenterWidget(QWidget):
         self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.upcoming_title = FitLabel("Up next", self, bold=True)
         self.upcoming_rows: list[tuple[FitLabel, FitLabel, FitLabel]] = []
+        self.upcoming_pictures: list[QLabel] = []  # each step's picture, small
+        self._thumb_keys: list[tuple[str | None, bool, int, int]] = []
         for _ in range(UPCOMING):
+            thumb = QLabel(self)
+            thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.upcoming_pictures.append(thumb)
+            self._thumb_keys.append((None, False, 0, 0))
             when = FitLabel("", self)
             when.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.upcoming_rows.append((when, FitLabel("", self, bold=True), FitLabel("", self)))
@@ -341,6 +348,8 @@ class PresenterWidget(QWidget):
         changed |= self.how.set_text_if_changed(card.how if card is not None else "")
         changed |= self.note.set_text_if_changed(f"⚠ {card.note}" if card and card.note else "")
         for i, (when, kind, text) in enumerate(self.upcoming_rows):
+            u_pic = d.upcoming[i] if i < len(d.upcoming) else None
+            self._set_thumb(i, u_pic.picture if u_pic else None, bool(u_pic and u_pic.mirrored))
             if i < len(d.upcoming):
                 u = d.upcoming[i]
                 est = "~" if u.starts_estimated else ""
@@ -360,6 +369,17 @@ class PresenterWidget(QWidget):
         self.copy.schedule()
         if changed:
             self._fit_texts()
+
+    def _set_thumb(self, i: int, ref: str | None, mirrored: bool) -> None:
+        lbl = self.upcoming_pictures[i]
+        key = (ref, mirrored, lbl.width(), lbl.height())
+        if key == self._thumb_keys[i]:
+            return
+        self._thumb_keys[i] = key
+        if ref is None or lbl.width() < 4 or lbl.height() < 4:
+            lbl.clear()
+            return
+        lbl.setPixmap(thumbnail(ref, lbl.size(), mirrored, lbl.devicePixelRatioF()))
 
     def upcoming(self) -> list[tuple[str, str, str]]:
         """(starts in, phase, description) as shown, for tests."""
@@ -415,12 +435,17 @@ class PresenterWidget(QWidget):
         self.upcoming_title.setGeometry(m, rows_y - title_h, inner_w, title_h)
         when_w = int(inner_w * 0.1)
         kind_w = int(inner_w * 0.17)
+        pic_w = int(row_h * 1.4)
         for i, (when, kind, text) in enumerate(self.upcoming_rows):
             y = rows_y + i * row_h
             when.setGeometry(m, y, when_w, row_h)
             kind.setGeometry(m + when_w + gap, y, kind_w, row_h)
             x = m + when_w + kind_w + 2 * gap
+            self.upcoming_pictures[i].setGeometry(x, y + 1, pic_w, row_h - 2)
+            x += pic_w + gap
             text.setGeometry(x, y, W - m - x, row_h)
+            u = self._state.upcoming[i] if self._state and i < len(self._state.upcoming) else None
+            self._set_thumb(i, u.picture if u else None, bool(u and u.mirrored))
         # middle: the copy on the left, the step on the right
         top = m + head_h + gap
         bottom = rows_y - title_h - gap

@@ -101,6 +101,7 @@ class ProjectorWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("HipTimer — Projector")
         self.setStyleSheet("ProjectorWindow { background: #000000; }")
+        self.setCursor(Qt.CursorShape.BlankCursor)  # no mouse pointer in front of the class
         self._lay = QVBoxLayout(self)
         self._lay.setContentsMargins(0, 0, 0, 0)
 

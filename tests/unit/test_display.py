@@ -488,3 +488,18 @@ def test_the_coach_note_rides_on_the_card_of_the_exercise_shown() -> None:
     assert display_state(s).exercise.coach == "Ribs down."  # type: ignore[union-attr]
     s, _ = run_to(_plan(a, b), "rest", into=1.0)
     assert display_state(s).exercise.coach == "Soft knees."  # type: ignore[union-attr]
+
+
+def test_upcoming_steps_carry_their_pictures() -> None:
+    """The presenter's up-next rows show each step's picture (none for a rest)."""
+    s, _ = run_to(_plan(PELVIC, KNEE), "work", into=1.0)  # Pelvic tilt, left side
+    rows = display_state(s, upcoming=4).upcoming
+    assert [(u.kind, u.picture) for u in rows] == [
+        ("switch", "/pics/pelvic.png"),
+        ("work", "/pics/pelvic.png"),
+        ("rest", None),
+        ("prep", "/pics/knee.svg"),
+    ]
+    assert not any(u.mirrored for u in rows)  # Pelvic tilt's picture does not mirror
+    flipped = display_state(s, upcoming=4, mirror=True).upcoming
+    assert [u.mirrored for u in flipped if u.picture] == [True, True, True]
