@@ -153,6 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     environment.make_stdio_safe()
     try:
         return _main(argv)
+    except KeyboardInterrupt:  # Ctrl+C in a command, or before the app's loop runs
+        print("hiptimer: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # `hiptimer list | head -1`: the reader went away; say nothing more.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -1307,6 +1307,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             "hiptimer: warning: --start needs a ROUTINE file; showing the library", file=sys.stderr
         )
+    stopped_by = _watch_signals(window)
     window.show()
     QTimer.singleShot(0, lambda: _bench(STARTUP_MARKER))
     QTimer.singleShot(0, window.reload_library)
@@ -1316,4 +1317,23 @@ def run(args: argparse.Namespace) -> int:
         QTimer.singleShot(0, window.offer_resume)
     QTimer.singleShot(0, window.probe_voice)
     QTimer.singleShot(0, lambda: _bench(READY_MARKER, last=True))
-    return int(app.exec())
+    code = int(app.exec())
+    return 128 + stopped_by[0] if stopped_by else code
+
+
+def _watch_signals(window: MainWindow) -> list[int]:
+    """SIGINT/SIGTERM/SIGHUP close the window as the user would (the session is
+    logged as stopped); returns the list the signal's number lands in."""
+    from hiptimer.qt.signals import SignalWatcher, signal_name
+
+    got: list[int] = []
+    watcher = SignalWatcher(window)
+
+    def stop(signum: int) -> None:
+        if not got:
+            got.append(signum)
+            print(f"hiptimer: {signal_name(signum)}: stopping", file=sys.stderr)
+        window.close()
+
+    watcher.received.connect(stop)
+    return got

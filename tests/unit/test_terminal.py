@@ -71,3 +71,16 @@ def test_validate_escapes_file_names_and_messages(
     out = capsys.readouterr().out
     assert "\x1b" not in out
     assert "bad\\x1b[31m.yaml:4:11:" in out
+
+
+def test_ctrl_c_in_a_command_is_a_sentence_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hiptimer.cli as cli
+
+    def interrupted(_argv: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_main", interrupted)
+    assert cli.main(["validate", "x.yaml"]) == 130
+    assert capsys.readouterr().err == "hiptimer: interrupted\n"
