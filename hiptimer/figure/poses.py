@@ -493,38 +493,44 @@ def _lying_figure_four() -> Pose:
 
 _add("Lying figure-four stretch", _lying_figure_four())
 
+_LTR_ARMS: Final = dict(upper_arm_n=100.0, forearm_n=95.0, upper_arm_f=260.0, forearm_f=265.0)
+_LTR_MARK: Final = (Arc("pelvis", 92.0, 52.0, 128.0),)
 _add(
     "Lower trunk rotation",
-    *(
-        _pose(
-            {
-                "upper_arm_n": 100.0,
-                "forearm_n": 95.0,
-                "upper_arm_f": 260.0,
-                "forearm_f": 265.0,
-                "thigh_n": 180.0 + 50.0 * s,
-                "shin_n": 180.0 - 40.0 * s,
-                "thigh_f": 180.0 + 50.0 * s,
-                "shin_f": 180.0 - 40.0 * s,
-                "foot_n": 180.0 - 40.0 * s,
-                "foot_f": 180.0 - 40.0 * s,
-            },
-            view="top",
-            anchor="pelvis",
-            rotate=-90.0,
-            hi=("pelvis",),
-            scale={"thigh_n": 0.85, "thigh_f": 0.85},
-            arcs=(Arc("pelvis", 92.0, 90.0 - 38.0 * s, 90.0 + 38.0 * s),),
-        )
-        for s in (1.0, -1.0)
+    # Seen from above, head to the left: knees together dropped to one side, then back up
+    # (thighs and shins pointing at the viewer look short). The right side is the mirror.
+    _pose(
+        {
+            **_LTR_ARMS,
+            "thigh_n": 230.0,
+            "shin_n": 140.0,
+            "thigh_f": 230.0,
+            "shin_f": 140.0,
+            "foot_n": 140.0,
+            "foot_f": 140.0,
+        },
+        view="top",
+        anchor="pelvis",
+        rotate=-90.0,
+        hi=("pelvis",),
+        scale={"thigh_n": 0.85, "thigh_f": 0.85},
+        arcs=_LTR_MARK,
     ),
-    mirror=False,
+    _pose(
+        {**_LTR_ARMS, "foot_n": 170.0, "foot_f": 190.0},
+        view="top",
+        anchor="pelvis",
+        rotate=-90.0,
+        hi=("pelvis",),
+        scale={"thigh_n": 0.3, "thigh_f": 0.3, "shin_n": 0.75, "shin_f": 0.75},
+        arcs=_LTR_MARK,
+    ),
 )
 
 # -- kneeling and lunging ------------------------------------------------------------------
 
-#: Kneeling lunge: the left (far) foot forward, the right (near) knee down behind, its
-#: foot flat; so the near, darker leg is the one whose hip flexor stretches.
+#: Kneeling lunge: the far foot forward, the near knee down behind, its foot flat; so the
+#: near, darker leg is the one whose hip flexor stretches.
 KNEELING_LUNGE: Final = dict(
     torso=0.0,
     neck=4.0,
@@ -886,8 +892,11 @@ _MARCH = {
 
 _add(
     "March in place",
+    # Knee up, both feet down, the other knee up, both down: no frame floats off the floor.
     _pose(_MARCH, anchor="heel_f", hi=("thigh_n",)),
+    _pose({"upper_arm_n": 185.0, "upper_arm_f": 175.0}, hi=("thigh_n",), on=("heel_f",)),
     _pose(_swap(_MARCH), anchor="heel_n", hi=("thigh_f",)),
+    _pose({"upper_arm_n": 175.0, "upper_arm_f": 185.0}, hi=("thigh_n",), on=("heel_f",)),
     mirror=False,
 )
 
