@@ -16,6 +16,7 @@ from pathlib import Path
 SUBCOMMANDS = (
     "validate",
     "list",
+    "new",
     "plan",
     "schema",
     "catalogue",
@@ -69,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ls.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     _add_routines(ls)
+
+    nw = sub.add_parser("new", help="write a commented starter routine in your routine folder")
+    nw.add_argument("name", metavar="NAME", help="the routine's name")
+    nw.add_argument(
+        "--routines", type=Path, default=None, metavar="DIR", help="another folder to write to"
+    )
 
     pl = sub.add_parser("plan", help="show a routine's timeline")
     pl.add_argument("routine", type=Path, metavar="ROUTINE", help="the routine file")
@@ -184,6 +191,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return cli_routines.cmd_validate(args.paths)
         if args.command == "list":
             return cli_routines.cmd_list(args.paths, args.json, args.routines)
+        if args.command == "new":
+            return cli_routines.cmd_new(args.name, args.routines)
         if args.command == "plan":
             return cli_routines.cmd_plan(args.routine, args.json)
         if args.command == "catalogue":

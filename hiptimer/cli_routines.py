@@ -94,6 +94,7 @@ def cmd_list(paths: list[Path], as_json: bool, routine_dirs: list[Path]) -> int:
         return 0
     if not entries:
         _err("no routines found in: " + ", ".join(str(p) for p in roots))
+        _name_user_folder()
         return 0
     rows: list[tuple[str, str, str, str]] = []
     for e in entries:
@@ -120,6 +121,40 @@ def cmd_list(paths: list[Path], as_json: bool, routine_dirs: list[Path]) -> int:
         _out(fmt(r))
         if e.first_error:
             _out(f"  error: {e.first_error}")
+    _name_user_folder()
+    return 0
+
+
+def _name_user_folder() -> None:
+    """Say where the user's own routines go (the folder is made on first use)."""
+    from hiptimer.paths import user_routines_dir
+
+    try:
+        folder = user_routines_dir()
+    except OSError as e:
+        _err(f"your routine folder cannot be created: {e.strerror or e}")
+        return
+    _out("")
+    _out(f"Your routine folder: {folder}")
+    _out("  put .yaml files there, or start one with: hiptimer new NAME")
+
+
+def cmd_new(name: str, folder: Path | None) -> int:
+    """Write a commented starter routine named ``name``; print its path."""
+    from hiptimer.paths import user_routines_dir
+    from hiptimer.routine_edit import new_routine_file
+
+    if not name.strip():
+        _err('give the routine a name: hiptimer new "Morning hips"')
+        return 2
+    try:
+        target = folder if folder is not None else user_routines_dir()
+        path = new_routine_file(target, name.strip())
+    except OSError as e:
+        _err(f"cannot write the routine: {e.strerror or e}")
+        return 1
+    _out(str(path))
+    _err("open it in any text editor (or in HipTimer: Routine > Edit); hiptimer validate checks it")
     return 0
 
 
