@@ -318,6 +318,9 @@ class MainWindow(QMainWindow):
         quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         quit_action.triggered.connect(self.quit)
         self.quit_action = quit_action
+        from hiptimer.qt.editor import RoutineActions  # New, Edit, Duplicate, Delete
+
+        self.routine_actions = RoutineActions(self, file_menu)
 
         view = mb.addMenu("&View")
         self.history_action = view.addAction("&History")
@@ -590,6 +593,10 @@ class MainWindow(QMainWindow):
             return False
         self.show_overview(routine)
         return True
+
+    def open_editor(self, path: Path | None = None) -> Any:
+        """Open ``path`` (default: the selected routine) in the routine editor."""
+        return self.routine_actions.edit(path)
 
     def show_overview(self, routine: Routine, plan: Plan | None = None) -> None:
         self._routine_name = routine.name
