@@ -91,6 +91,7 @@ def cmd_list(paths: list[Path], as_json: bool, routine_dirs: list[Path]) -> int:
             for e in entries
         ]
         _out(json.dumps(data, indent=2, ensure_ascii=False), raw=True)
+        _name_user_folder()
         return 0
     if not entries:
         _err("no routines found in: " + ", ".join(str(p) for p in roots))
@@ -126,7 +127,8 @@ def cmd_list(paths: list[Path], as_json: bool, routine_dirs: list[Path]) -> int:
 
 
 def _name_user_folder() -> None:
-    """Say where the user's own routines go (the folder is made on first use)."""
+    """Say where the user's own routines go (the folder is made on first use), after
+    the table and after the JSON alike."""
     from hiptimer.paths import user_routines_dir
 
     try:
@@ -134,9 +136,9 @@ def _name_user_folder() -> None:
     except OSError as e:
         _err(f"your routine folder cannot be created: {e.strerror or e}")
         return
-    _out("")
-    _out(f"Your routine folder: {folder}")
-    _out("  put .yaml files there, or start one with: hiptimer new NAME")
+    # on stderr: stdout stays the table (or the JSON) that scripts read
+    _err(f"Your routine folder: {folder}")
+    _err("  put .yaml files there, or start one with: hiptimer new NAME")
 
 
 def cmd_new(name: str, folder: Path | None) -> int:

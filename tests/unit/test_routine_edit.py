@@ -191,11 +191,12 @@ def user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_list_always_names_the_user_folder_and_creates_it(
     user_data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["list"]) == 0
-    out = capsys.readouterr().out
     folder = user_data / "HipTimer" / "routines"
-    assert f"Your routine folder: {folder}" in out
+    assert main(["list", "--json", str(REPO / "routines")]) == 0
+    assert f"Your routine folder: {folder}" in capsys.readouterr().err
     assert folder.is_dir()
+    assert main(["list"]) == 0
+    assert f"Your routine folder: {folder}" in capsys.readouterr().err
 
 
 def test_new_writes_a_starter_there_and_prints_its_path(
