@@ -343,7 +343,7 @@ _add(
     _pose(
         {
             "torso": 108.0,
-            "back": 12.0,
+            "back": 40.0,
             "neck": 140.0,
             "thigh_n": 124.0,
             "shin_n": 270.0,
@@ -1016,23 +1016,23 @@ _add("Standing leg raise", *_side_raise(Prop("chair", dx=-64.0, facing=-1)))
 _add("Standing side leg raise", *_side_raise(Prop("desk", dx=-40.0, facing=-1)))
 
 _HIKE = {**FRONT_FEET, "upper_arm_f": 240.0, "forearm_f": 250.0}
-_STEP_PROPS = (Prop("step", dx=-34.0, width=84.0, height=28.0), Prop("wall", dx=-96.0, facing=-1))
+_STEP_PROPS = (Prop("step", dx=-29.0, width=80.0, height=30.0), Prop("wall", dx=-96.0, facing=-1))
 _add(
     "Hip hikers",
     _pose(
-        {**_HIKE, "pelvis_tilt": 24.0, "thigh_n": 176.0, "shin_n": 178.0},
+        {**_HIKE, "pelvis_tilt": 30.0, "thigh_n": 176.0, "shin_n": 178.0},
         view="front",
         anchor="heel_f",
-        lift=28.0,
+        lift=30.0,
         props=_STEP_PROPS,
         hi=("pelvis", "thigh_f"),
-        arcs=(Arc("hip_f", 100.0, 141.0, 163.0, both=True),),
+        arcs=(Arc("ankle_f", 54.0, 62.0, 118.0, both=True),),
     ),
     _pose(
         _HIKE,
         view="front",
         anchor="heel_f",
-        lift=28.0,
+        lift=30.0,
         props=_STEP_PROPS,
         hi=("pelvis", "thigh_f"),
     ),
