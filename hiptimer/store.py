@@ -46,6 +46,17 @@ BUSY_TIMEOUT_MS = 5000
 FinalStatus = Literal["completed", "stopped"]
 
 
+def _path_text(path: str) -> str:
+    """A file name as SQLite text: one that is not UTF-8 (surrogate-escaped bytes) is kept
+    with those bytes written as ``\\xNN`` (SQLite text must be UTF-8; the session is
+    logged either way)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
+
+
 class StoreError(Exception):
     """A session-log failure worded for the user (no traceback needed)."""
 
@@ -572,7 +583,7 @@ class Store:
                 " VALUES (?, ?, ?, 'running', ?, ?, ?, 0, ?, '[]', ?)",
                 (
                     routine.name,
-                    os.path.abspath(routine.path) if routine.path is not None else None,
+                    _path_text(os.path.abspath(routine.path)) if routine.path is not None else None,
                     routine.content_hash,
                     started,
                     _ts(started_at),
@@ -665,7 +676,7 @@ class Store:
         args: list[Any] = [_ts(since)]
         if routine_path is not None:
             sql += " AND routine_path = ?"
-            args.append(str(routine_path))
+            args.append(_path_text(str(routine_path)))
         sql += " ORDER BY started_ts DESC, id DESC"
         try:
             rows = self._conn.execute(sql, args).fetchall()

@@ -36,6 +36,13 @@ TEST=(
 )
 PACKAGES=("${RUNTIME[@]}")
 PRINT=0
+# A desktop whose sound server is PipeWire's PulseAudio (Ubuntu 24.04) keeps it: installing
+# pulseaudio would remove pipewire-pulse. The real-sound tests then skip and say why.
+if dpkg-query -W -f='${db:Status-Abbrev}' pipewire-pulse 2>/dev/null | grep -q '^ii'; then
+  kept=()
+  for pkg in "${TEST[@]}"; do [ "$pkg" = pulseaudio ] || kept+=("$pkg"); done
+  TEST=("${kept[@]}")
+fi
 for arg in "$@"; do
   case "$arg" in
     --test) PACKAGES+=("${TEST[@]}") ;;

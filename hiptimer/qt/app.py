@@ -640,7 +640,12 @@ class MainWindow(QMainWindow):
             # only the app's own default log may be moved aside (when SQLite says it is damaged)
             self._store = Store.open(path, recover=self.options.db is None)
         except (StoreError, OSError) as e:
-            self.show_message(f"{e}. Sessions will not be saved.")
+            if isinstance(e, OSError):  # the data folder: say why in words, not an errno
+                from hiptimer.environment import describe_os_error, display_path
+
+                where = display_path(Path(e.filename)) if e.filename else "the data folder"
+                e = StoreError(describe_os_error(e, f"use {where}"))
+            self.show_message(f"{e}. Sessions will not be saved; everything else works.")
             self._store = None
             return None
         if self._store.recovered_from is not None:

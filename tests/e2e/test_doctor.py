@@ -138,3 +138,58 @@ def test_a_session_with_no_audio_output_runs_to_the_end(tmp_path: Path) -> None:
         assert [s for (s,) in con.execute("SELECT status FROM sessions")] == ["completed"]
     finally:
         con.close()
+
+
+def test_a_session_with_a_home_that_cannot_be_written(tmp_path: Path) -> None:
+    routine = tmp_path / "tiny.yaml"
+    routine.write_text(TINY, encoding="utf-8")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    r = run(
+        str(routine),
+        "--start",
+        "--quit-on-finish",
+        "--speed",
+        "20",
+        "--audio-backend",
+        "none",
+        HOME=str(blocked / "home"),
+        XDG_DATA_HOME=None,
+        XDG_CONFIG_HOME=None,
+        QT_QPA_PLATFORM="offscreen",
+        HIPTIMER_NO_VOICE="1",
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "a part of the path is a file, not a folder. Sessions will not be saved" in r.stderr
+
+
+def test_a_session_from_a_non_utf8_path_in_the_c_locale(tmp_path: Path) -> None:
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9"))
+    folder.mkdir()
+    routine = folder / "tiny.yaml"
+    routine.write_text(TINY.replace("Tiny", "Tiny café"), encoding="utf-8")
+    db = tmp_path / "log.sqlite3"
+    r = run(
+        str(routine),
+        "--start",
+        "--quit-on-finish",
+        "--speed",
+        "20",
+        "--audio-backend",
+        "none",
+        "--db",
+        str(db),
+        LANG="C",
+        LC_ALL="POSIX",
+        QT_QPA_PLATFORM="offscreen",
+        HIPTIMER_NO_VOICE="1",
+        XDG_CONFIG_HOME=str(tmp_path / "c"),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    h = run("history", "--json", "--all", "--db", str(db), LANG="C", LC_ALL="POSIX")
+    assert h.returncode == 0, h.stderr
+    (session,) = json.loads(h.stdout)
+    assert session["status"] == "completed" and session["routine"] == "Tiny café"
+    assert session["routine_path"].endswith("caf\\xe9/tiny.yaml")
