@@ -21,6 +21,7 @@ message; ``sqlite3`` exceptions do not leak out of this module's methods.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -38,10 +39,13 @@ from typing import Any, Literal, NamedTuple, Protocol, cast
 from hiptimer import safefile
 from hiptimer.engine import Progress
 from hiptimer.events import Event, SessionFinished, StepEnded, StepStarted
+from hiptimer.logwriter import LogWriter
 from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus, SetResult
 from hiptimer.routine import Routine
 
 BUSY_TIMEOUT_MS = 5000
+#: Pages the write-ahead log holds before it is copied back and reused (see reserve_log_space).
+WAL_FRAMES = 64
 
 FinalStatus = Literal["completed", "stopped"]
 
@@ -434,11 +438,25 @@ class Store:
         self._owner = owner_token()
         #: rows the reads skipped: session id -> what is wrong (see :meth:`problems`)
         self.bad_rows: dict[int, str] = {}
+        #: background=True: the thread the session recorder's writes go through
+        self.writer: LogWriter[Store] | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False, recover: bool = False) -> Store:
+    def open(
+        cls, path: Path, *, readonly: bool = False, recover: bool = False, background: bool = False
+    ) -> Store:
+        """Open the log; ``background`` (the app) also starts :attr:`writer`, the
+        thread a :class:`SessionRecorder` writes through. See :meth:`_open`."""
+        store = cls._open(Path(path), readonly=readonly, recover=recover)
+        if background and not readonly:
+            p = store.path
+            store.writer = LogWriter(lambda: cls._open_writer(p), describe=_write_failure)
+        return store
+
+    @classmethod
+    def _open(cls, path: Path, *, readonly: bool = False, recover: bool = False) -> Store:
         """Open the log at ``path`` (app mode creates it; ``readonly`` never writes).
 
         ``recover`` is for the app's own default log only: when SQLite reports
@@ -542,8 +560,56 @@ class Store:
         store = cls(conn, path, readonly=True)
         return store
 
-    def close(self) -> None:
+    def close(self, timeout: float = 3.0) -> bool:
+        """Close; with a :attr:`writer`, first wait up to ``timeout`` s for its queue.
+        False when something queued could not be written (a full disk)."""
+        written = True
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            written = writer.close(timeout)
         self._conn.close()
+        return written
+
+    @classmethod
+    def _open_writer(cls, path: Path) -> Store:
+        """The writer thread's own connection to a log the app already opened."""
+        _check_kind(path)
+        if not path.exists():
+            raise StoreError(f"the session log {path} is gone")
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_FRAMES}")
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path, readonly=False)
+
+    def reserve_log_space(self) -> None:
+        """Grow the write-ahead log to the size the session's writes then cycle in.
+
+        With ``wal_autocheckpoint`` at :data:`WAL_FRAMES`, SQLite copies the log
+        into the file every WAL_FRAMES pages and starts writing the log again
+        from its beginning, over space it already has. Once the log has reached
+        that size, a session's progress and its end are updates of pages that
+        exist, so they are written even when the disk fills up meanwhile.
+        """
+        wal = Path(str(self.path) + "-wal")
+        page = int(self._conn.execute("PRAGMA page_size").fetchone()[0])
+        need = 32 + WAL_FRAMES * (page + 24)
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS log_reserve (id INTEGER PRIMARY KEY, pad BLOB)"
+        )
+        for _ in range(2 * WAL_FRAMES):
+            try:
+                if wal.stat().st_size >= need:
+                    return
+            except OSError:
+                pass
+            with self._write("reserve space for the session") as conn:
+                conn.execute("INSERT OR REPLACE INTO log_reserve VALUES (1, randomblob(8))")
 
     def __enter__(self) -> Store:
         return self
@@ -655,6 +721,11 @@ class Store:
             raise StoreError(f"effort must be a whole number from 1 to 10, not {effort!r}")
         if pain is not None and not (isinstance(pain, int) and 0 <= pain <= 10):
             raise StoreError(f"pain must be a whole number from 0 to 10, not {pain!r}")
+        if self.writer is not None:  # the app: never wait on the disk for it
+            self.writer.submit(
+                lambda st: st.rate_session(session_id, effort=effort, pain=pain, note=note)
+            )
+            return
         with self._write("save the rating") as conn:
             cur = conn.execute(
                 "UPDATE sessions SET effort = ?, pain = ?, note = ? WHERE id = ?",
@@ -1108,6 +1179,13 @@ def _check_ours(conn: sqlite3.Connection, path: Path, version: int) -> None:
         )
 
 
+def _write_failure(e: BaseException) -> str:
+    msg = str(e) if isinstance(e, StoreError) else f"session log: {_reason(e)}"
+    if "full" in msg.lower():
+        msg += " (it is saved as soon as there is space again)"
+    return msg
+
+
 def _readable(path: Path) -> bool:
     try:
         with path.open("rb") as f:
@@ -1197,8 +1275,10 @@ class SessionRecorder:
         self.error: str | None = None
         self.finished = False
         self._saved: tuple[float, Progress] | None = None
+        self._begin_queued = False  # the begin job is with the background writer
 
     def handle(self, events: Sequence[Event]) -> None:
+        self.poll()
         if self.store is None or self.finished:
             return
         for ev in events:
@@ -1211,19 +1291,47 @@ class SessionRecorder:
 
     def checkpoint(self) -> None:
         """Save the active time and progress now, if they changed since the last write."""
-        if self.store is None or self.finished or self.last_session_id is None:
+        self.poll()
+        if self.store is None or self.finished:
+            return
+        if self.last_session_id is None and not self._begin_queued:
             return
         state = (round(self.session.active_seconds(), 1), self.session.progress_snapshot())
         if state != self._saved:
             self._update()
 
+    def poll(self) -> None:
+        """Report a failure of the background writer (on the caller's thread)."""
+        writer = self._writer()
+        if writer is not None:
+            for message in writer.take_errors():
+                self._report_text(message)
+
+    def _writer(self) -> LogWriter[Store] | None:
+        return self.store.writer if self.store is not None else None
+
     def _ensure_begun(self) -> bool:
-        if self.last_session_id is not None:
+        if self.last_session_id is not None or self._begin_queued:
             return True
         assert self.store is not None
+        started = self.now()
+        writer = self._writer()
+        if writer is not None:
+            self._begin_queued = True
+
+            def begin(st: Store) -> None:
+                if self.last_session_id is None:
+                    self.last_session_id = st.begin_session(
+                        self.routine, started_at=started, speed=self.speed
+                    )
+                with contextlib.suppress(StoreError, sqlite3.Error, OSError):
+                    st.reserve_log_space()  # so progress and the end fit on a full disk
+
+            writer.submit(begin)
+            return True
         try:
             self.last_session_id = self.store.begin_session(
-                self.routine, started_at=self.now(), speed=self.speed
+                self.routine, started_at=started, speed=self.speed
             )
         except (StoreError, sqlite3.Error, OSError) as e:
             self._report(e)
@@ -1233,16 +1341,31 @@ class SessionRecorder:
     def _update(self) -> None:
         if not self._ensure_begun():
             return
-        assert self.store is not None and self.last_session_id is not None
+        assert self.store is not None
         active = self.session.active_seconds()
         progress = self.session.progress_snapshot()
+        results = self.session.results()
+        at = self.now()
+        writer = self._writer()
+        if writer is not None:
+
+            def update(st: Store) -> None:
+                assert self.last_session_id is not None  # the begin job ran first
+                st.update_session(
+                    self.last_session_id,
+                    active_s=active,
+                    exercises=results,
+                    at=at,
+                    progress=progress,
+                )
+
+            writer.submit(update, key="progress")  # a newer one replaces it while queued
+            self._saved = (round(active, 1), progress)
+            return
+        assert self.last_session_id is not None
         try:
             self.store.update_session(
-                self.last_session_id,
-                active_s=active,
-                exercises=self.session.results(),
-                at=self.now(),
-                progress=progress,
+                self.last_session_id, active_s=active, exercises=results, at=at, progress=progress
             )
         except (StoreError, sqlite3.Error, OSError) as e:
             self._report(e)
@@ -1252,14 +1375,34 @@ class SessionRecorder:
     def _finish(self, status: FinalStatus) -> None:
         if not self._ensure_begun():
             return
-        assert self.store is not None and self.last_session_id is not None
+        assert self.store is not None
+        ended = self.now()
+        active = self.session.active_seconds()
+        results = self.session.results()
+        writer = self._writer()
+        if writer is not None:
+
+            def finish(st: Store) -> None:
+                assert self.last_session_id is not None
+                st.finish_session(
+                    self.last_session_id,
+                    status=status,
+                    ended_at=ended,
+                    active_s=active,
+                    exercises=results,
+                )
+
+            writer.submit(finish)  # tried again until written (space returns, or at exit)
+            self.finished = True
+            return
+        assert self.last_session_id is not None
         try:
             self.store.finish_session(
                 self.last_session_id,
                 status=status,
-                ended_at=self.now(),
-                active_s=self.session.active_seconds(),
-                exercises=self.session.results(),
+                ended_at=ended,
+                active_s=active,
+                exercises=results,
             )
         except (StoreError, sqlite3.Error, OSError) as e:
             self._report(e)
@@ -1267,8 +1410,10 @@ class SessionRecorder:
         self.finished = True
 
     def _report(self, e: BaseException) -> None:
+        self._report_text(str(e) if isinstance(e, StoreError) else f"session log: {_reason(e)}")
+
+    def _report_text(self, msg: str) -> None:
         if self.error is not None:
             return
-        msg = str(e) if isinstance(e, StoreError) else f"session log: {_reason(e)}"
         self.error = f"This session could not be saved: {msg}"
         self.on_error(self.error)

@@ -638,7 +638,7 @@ class MainWindow(QMainWindow):
         try:
             path = self.options.db or paths.default_db_path()
             # only the app's own default log may be moved aside (when SQLite says it is damaged)
-            self._store = Store.open(path, recover=self.options.db is None)
+            self._store = Store.open(path, recover=self.options.db is None, background=True)
         except (StoreError, OSError) as e:
             if isinstance(e, OSError):  # the data folder: say why in words, not an errno
                 from hiptimer.environment import describe_os_error, display_path
@@ -1242,6 +1242,16 @@ class MainWindow(QMainWindow):
         if self.run is not None and self.run.active:
             self.run.checkpoint()
 
+    def close_now(self) -> None:
+        """Close without asking (SIGTERM and friends): any open dialog is dismissed
+        and the session is logged as stopped."""
+        self._closing = True
+        while (modal := QApplication.activeModalWidget()) is not None and modal is not self:
+            modal.close()
+            if QApplication.activeModalWidget() is modal:  # it refused to close
+                break
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.session_active() and not self._closing:
             if not self.confirm_end("Quit and end the session"):
@@ -1345,7 +1355,7 @@ def _watch_signals(window: MainWindow) -> list[int]:
         if not got:
             got.append(signum)
             print(f"hiptimer: {signal_name(signum)}: stopping", file=sys.stderr)
-        window.close()
+        window.close_now()
 
     watcher.received.connect(stop)
     return got
