@@ -1254,7 +1254,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if self.session_active() and not self._closing:
-            if not self.confirm_end("Quit and end the session"):
+            # (a signal while the box is open sets _closing: then it ends regardless)
+            if not self.confirm_end("Quit and end the session") and not self._closing:
                 event.ignore()
                 return
         self._closing = True

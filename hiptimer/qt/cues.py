@@ -3,7 +3,7 @@
 Backends (``--audio-backend`` / the setting), all behind :class:`CuePlayer`:
 
 * ``qt``: ONE always-open ``QAudioSink`` that plays the cues itself. Every
-  cue WAV is decoded once, at construction, with the stdlib ``wave`` module
+  cue WAV is decoded once, at construction, header-checked by ``hiptimer.wav``
   into 48 kHz mono int16 PCM (other rates, channel counts and 8/24/32-bit
   PCM are converted; compressed or float WAVs and files over 30 s are
   refused, with the reason, and the other cues still play).
@@ -59,7 +59,6 @@ import statistics
 import sys
 import threading
 import time
-import wave
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -82,6 +81,7 @@ except ImportError:  # pragma: no cover
     from PySide6.QtMultimedia import QAudio as _QtAudio  # type: ignore[assignment,unused-ignore]
 
 from hiptimer import cues as rules
+from hiptimer import wav as wavfile
 from hiptimer.cuetrack import CueTrack, Planned
 from hiptimer.display import speech_for
 from hiptimer.engine import Session
@@ -111,11 +111,11 @@ class CuePlayer(Protocol):
 
 
 def wav_length(path: Path) -> float:
-    """Seconds of audio in a WAV file (0.0 if it cannot be read)."""
+    """Seconds of audio in a WAV file (0.0 if it cannot be read or its header lies;
+    never more than hiptimer.wav.MAX_SECONDS)."""
     try:
-        with wave.open(str(path), "rb") as w:
-            return w.getnframes() / float(w.getframerate() or 1)
-    except (OSError, wave.Error, EOFError):
+        return wavfile.check_wav(path).seconds
+    except wavfile.WavError:
         return 0.0
 
 
@@ -282,32 +282,20 @@ def convert_pcm(
 def decode_wav(path: Path, rate: int = RATE) -> array.array[int]:
     """A PCM WAV file as mono int16 samples at ``rate`` (converted if need be).
 
-    Raises :class:`SoundFormatError` saying why a file cannot be used
-    (unreadable, not PCM, an unusual sample size, longer than MAX_CUE_S).
+    The header is checked before a sample is read (hiptimer.wav: channels, rate,
+    bits and sizes must agree with each other and the file; at most MAX_CUE_S),
+    and the file is opened confined to its folder, so a sound swapped for a link
+    to elsewhere after the routine was loaded is refused. Raises
+    :class:`SoundFormatError` saying why a file cannot be used.
     """
     try:
-        with wave.open(str(path), "rb") as w:
-            channels, width, fr, n = (
-                w.getnchannels(),
-                w.getsampwidth(),
-                w.getframerate(),
-                w.getnframes(),
-            )
-            if fr <= 0 or channels <= 0:
-                raise SoundFormatError("the file has no valid sample rate or channel count")
-            if n / fr > MAX_CUE_S:
-                raise SoundFormatError(
-                    f"it lasts {n / fr:.0f} s; a cue may last at most {MAX_CUE_S:.0f} s"
-                )
-            raw = w.readframes(n)
-    except SoundFormatError:
-        raise
-    except wave.Error as e:
-        raise SoundFormatError(f"not a plain PCM WAV file ({e})") from None
-    except (OSError, EOFError) as e:
-        raise SoundFormatError(f"it cannot be read ({e})") from None
-    samples = _to_int16(raw, width)
-    return convert_pcm(samples, fr, channels, rate, 1)
+        info, raw = wavfile.read_wav(path, path.parent)
+    except wavfile.WavError as e:
+        if e.reason.startswith(("cannot be read", "it lasts")):
+            raise SoundFormatError(e.reason) from None
+        raise SoundFormatError(f"not a plain PCM WAV file ({e.reason})") from None
+    samples = _to_int16(raw, info.bits // 8)
+    return convert_pcm(samples, info.rate, info.channels, rate, 1)
 
 
 def qt_output_available() -> bool:

@@ -1,0 +1,99 @@
+"""Issue #11 on the Qt side: sounds checked before decoding, signals during a dialog."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import struct
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from hiptimer.clock import FakeClock
+from hiptimer.qt import cues as qcues
+from hiptimer.qt.app import AppOptions, MainWindow
+from hiptimer.qt.settings import Settings
+from hiptimer.resources import sounds_dir
+
+GOOD = (sounds_dir() / "go.wav").read_bytes()
+
+
+def lying(path: Path, *, channels: int = 1, rate: int = 48_000, data: int | None = None) -> Path:
+    head = bytearray(GOOD[:44])
+    struct.pack_into("<HHIIHH", head, 20, 1, channels, rate, rate * 2 & 0xFFFFFFFF, 2, 16)
+    if data is not None:
+        struct.pack_into("<I", head, 40, data)
+    path.write_bytes(bytes(head) + GOOD[44:])
+    return path
+
+
+def test_lying_headers_are_refused_before_decoding(tmp_path: Path) -> None:
+    with pytest.raises(qcues.SoundFormatError, match="65535 channels"):
+        qcues.decode_wav(lying(tmp_path / "a.wav", channels=65_535))
+    with pytest.raises(qcues.SoundFormatError, match="sample rate of 0 Hz"):
+        qcues.decode_wav(lying(tmp_path / "b.wav", rate=0))
+    # a streaming-style size (0xFFFFFFFE bytes): 74.6 hours at 8 kHz, 16-bit mono
+    hours74 = lying(tmp_path / "c.wav", rate=8_000, data=0xFFFFFFFE)
+    with pytest.raises(qcues.SoundFormatError, match="file holds"):
+        qcues.decode_wav(hours74)
+    # what --quit-on-finish waits for: never a lying header's length
+    assert qcues.wav_length(hours74) == 0.0
+    assert qcues.wav_length(tmp_path / "b.wav") == 0.0
+    assert 0 < qcues.wav_length(sounds_dir() / "complete.wav") <= 30
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_a_sound_swapped_for_a_link_out_of_its_folder_is_not_played(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.wav"
+    outside.write_bytes(GOOD)
+    folder = tmp_path / "routine"
+    folder.mkdir()
+    own = folder / "go.wav"
+    own.write_bytes(GOOD)
+    assert len(qcues.decode_wav(own)) > 0
+    own.unlink()
+    own.symlink_to(outside)  # after the routine was loaded
+    with pytest.raises(qcues.SoundFormatError, match="outside"):
+        qcues.decode_wav(own)
+
+
+ROUTINE = "name: Long\ndefaults: {prep: 1}\nexercises:\n  - name: Hold\n    hold: 10 min\n"
+
+
+def test_a_signal_while_the_end_the_session_box_is_open_still_ends_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    routine = tmp_path / "long.yaml"
+    routine.write_text(ROUTINE)
+    db = tmp_path / "log.sqlite3"
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    clock = FakeClock()
+    w = MainWindow(AppOptions(db=db, audio_backend="none"), settings, clock_factory=lambda s: clock)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_routine_path(routine) and w.start_session()
+    for _ in range(4):
+        clock.advance(0.5)
+        assert w.controller is not None
+        w.controller.poll()
+    seen: list[str] = []
+
+    def signal_arrives() -> None:
+        modal = QApplication.activeModalWidget()
+        seen.append(type(modal).__name__ if modal is not None else "")
+        w.close_now()  # what the SIGTERM handler calls
+
+    QTimer.singleShot(200, signal_arrives)
+    w.close()  # Ctrl+Q: asks "Quit and end the session?" and waits on the box
+    assert seen == ["QMessageBox"]
+    assert not w.isVisible()
+    assert w.store is None or w.store.writer is None  # closed, its queue written
+    con = sqlite3.connect(db)
+    try:
+        assert [r[0] for r in con.execute("SELECT status FROM sessions")] == ["stopped"]
+    finally:
+        con.close()
