@@ -275,7 +275,7 @@ def describe_step(step: Step, *, spoken: bool = False, mirror: bool = False) -> 
         return "Rest"
     if step.kind == "set_rest":
         on = f", {side} side" if side else ""
-        return f"Rest before set {step.set} of {step.sets}{on}"
+        return f"Rest before set {step.set} of {_sets_of(step)}{on}"
     if step.kind == "switch":
         return f"Switch to the {side or 'other'} side"
     parts = [ex.name]

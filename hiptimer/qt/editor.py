@@ -659,25 +659,50 @@ class RoutineEditor(QMainWindow):
             return
         amount = self.amount_edit.text().strip()
         keep = amount if re.fullmatch(r"\d+(\s*-\s*\d+)?", amount) else ""
+        start = self._catalogue_start(old, kind)
 
         def mutate(d: RoutineDoc) -> None:
             for k in DOSE_KEYS:
                 d.set_field(i, k, None)
             key = amount_key(kind)
             if key is not None:
-                d.set_field(i, key, amount_value(kind, keep) if keep else DEFAULT_AMOUNT[kind])
+                amount = amount_value(kind, keep) if keep else DEFAULT_AMOUNT[kind]
+                d.set_field(i, key, start.get("amount", amount))
             if kind == "rep_hold":
-                d.set_field(i, "hold", old.get("hold") if old_kind == "hold" else "5-10s")
+                hold = old.get("hold") if old_kind == "hold" else "5-10s"
+                d.set_field(i, "hold", start.get("hold", hold))
             elif kind == "phases":
-                d.set_phases(i, [("Lift", "5 breaths"), ("Lower", "5 breaths")])
+                d.set_phases(
+                    i, start.get("phases", [("Lift", "5 breaths"), ("Lower", "5 breaths")])
+                )
             elif kind == "reps" and old.get("tempo"):
                 d.set_field(i, "tempo", old.get("tempo"))
 
         self._change("Change dose kind", mutate)
 
     def _on_sides_activated(self, _index: int) -> None:
-        sides = str(self.sides_combo.currentData())
-        self._set_field("sides", None if sides == "none" else sides)
+        sides = str(self.sides_combo.currentData() or "")
+        uses = bool(self.doc.exercise(self.current).get("use")) if self.current >= 0 else False
+        # "none" is the default, but it overrides a catalogue exercise's sides
+        self._set_field("sides", None if not sides or (sides == "none" and not uses) else sides)
+
+    def _catalogue_start(self, fields: dict[str, Any], kind: str) -> dict[str, Any]:
+        """A catalogue exercise's own dose, as the start of the dose written here."""
+        if not fields.get("use") or self._catalogue is None:
+            return {}
+        entry = self._catalogue.get(str(fields["use"]))
+        if entry is None:
+            return {}
+        dose = entry.exercise.dose
+        out: dict[str, Any] = {}
+        same = {"reps": "reps", "rep_hold": "reps", "phases": "reps"}.get(kind, kind)
+        if dose.kind == same or (same == "hold" and dose.kind == "hold"):
+            out["amount"] = dose.text
+        if dose.phases and kind == "phases" and dose.named_phases:
+            out["phases"] = [(p.name, p.text) for p in dose.phases]
+        if dose.phases and kind == "rep_hold" and not dose.named_phases:
+            out["hold"] = dose.phases[0].text
+        return out
 
     def _on_phases_changed(self) -> None:
         i = self.current
@@ -891,15 +916,37 @@ class RoutineEditor(QMainWindow):
         self._show_row("rep_hold", kind == "rep_hold")
         self._show_row("phases", kind == "phases")
         self.sets_edit.setText(_text(fields.get("sets")))
-        sides = str(fields.get("sides") or "none")
-        self.sides_combo.setCurrentIndex(max(0, self.sides_combo.findData(sides)))
+        self.sets_edit.setPlaceholderText(
+            f"as in the catalogue ({entry.exercise.sets_text})"
+            if entry
+            else "1; or a range like 3-4"
+        )
+        self._fill_sides(fields, entry)
+        base = self.routine.defaults if self.routine is not None else None
         defaults = self.doc.get("defaults")
         for key, _label in TIMINGS:
             w = self._fields[key].widget
             assert isinstance(w, QLineEdit)
             w.setText(_text(fields.get(key)))
-            default = defaults.get(key) if isinstance(defaults, dict) else None
-            w.setPlaceholderText(f"routine default ({_text(default) or 'built-in'})")
+            written = defaults.get(key) if isinstance(defaults, dict) else None
+            value = _text(written) if written is not None else ""
+            if not value:
+                from hiptimer.routine import Timings
+
+                value = format_seconds(float(getattr(base or Timings(), key)))
+            w.setPlaceholderText(f"routine default ({value})")
+
+    def _fill_sides(self, fields: dict[str, Any], entry: Any) -> None:
+        """The sides choices; with a catalogue exercise, first "as in the catalogue"."""
+        combo = self.sides_combo
+        combo.clear()
+        if entry is not None:
+            label = dict(SIDES).get(entry.exercise.sides, entry.exercise.sides)
+            combo.addItem(f"As in the catalogue ({label.lower()})", "")
+        for key, label in SIDES:
+            combo.addItem(label, key)
+        sides = str(fields.get("sides") or ("" if entry is not None else "none"))
+        combo.setCurrentIndex(max(0, combo.findData(sides)))
 
     def _show_row(self, key: str, on: bool) -> None:
         f = self._fields[key]
