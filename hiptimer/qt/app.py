@@ -534,15 +534,22 @@ class MainWindow(QMainWindow):
 
     def _fit_default_size(self) -> None:
         """1100×720 where it fits; on a small screen (1366×768 with a panel) the whole
-        window, frame included, stays inside the screen's free area."""
+        window, title bar included, stays inside the screen's free area, centred on it
+        (a window manager's own placement can push a window that just fits off the bottom)."""
         scr = self.screen() or QGuiApplication.primaryScreen()
         w, h = 1100, 720
-        if scr is not None:
-            avail = scr.availableGeometry()
-            frame_h, frame_w = 40, 8  # title bar and borders of a typical window manager
-            w = min(w, avail.width() - frame_w)
-            h = min(h, avail.height() - frame_h)
+        if scr is None:
+            self.resize(w, h)
+            return
+        avail = scr.availableGeometry()
+        frame_w, frame_h = 8, 40  # borders and a title bar of a typical window manager
+        w = min(w, avail.width() - frame_w)
+        h = min(h, avail.height() - frame_h - 24)
         self.resize(w, h)
+        self.move(
+            avail.x() + max(0, (avail.width() - w - frame_w) // 2),
+            avail.y() + max(0, (avail.height() - h - frame_h) // 2),
+        )
 
     # -- pages -----------------------------------------------------------------
     def current_page(self) -> str:

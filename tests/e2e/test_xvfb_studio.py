@@ -132,6 +132,14 @@ def test_two_screens_keys_run_the_whole_class(display: str, tmp_path: Path) -> N
     try:
         _wait("the app's window", lambda: _windows(display, 0, "^HipTimer — Xvfb studio"))
         win = _windows(display, 0, "^HipTimer — Xvfb studio")[-1]
+        # the default window, under the window manager's title bar, fits the laptop
+        geo = dict(
+            line.split("=", 1)
+            for line in _x(display, "getwindowgeometry", "--shell", win).splitlines()
+            if "=" in line
+        )
+        assert int(geo["Y"]) + int(geo["HEIGHT"]) <= 768, geo
+        assert int(geo["X"]) + int(geo["WIDTH"]) <= 1366, geo
         _x(display, "windowfocus", "--sync", win)
         # the clicker's PageDown starts from the overview: the player goes to screen 1
         _x(display, "key", "--clearmodifiers", "Next")
