@@ -66,7 +66,6 @@ class ScreenCopy(QWidget):
         self._source: PlayerWidget | None = None
         self._pixmap = QPixmap()
         self._pending = False
-        self.grab_count = 0  # for tests
 
     def set_source(self, player: PlayerWidget | None) -> None:
         self._source = player
@@ -88,7 +87,6 @@ class ScreenCopy(QWidget):
         except RuntimeError:  # the player is gone (the session ended)
             self._source = None
             return
-        self.grab_count += 1
         self.update()
 
     def image(self) -> QPixmap:
@@ -205,11 +203,6 @@ class PresenterWidget(QWidget):
     def blanked(self) -> bool:
         return self._blanked
 
-    @property
-    def state(self) -> DisplayState | None:
-        """What the view shows now (the display model)."""
-        return self._state
-
     def set_blanked(self, on: bool) -> None:
         """The class's screen is black: the copy goes black and says BLANKED."""
         self._blanked = on
@@ -260,10 +253,6 @@ class PresenterWidget(QWidget):
     def set_source(self, player: PlayerWidget | None) -> None:
         """The class's view that the live copy shows (None: nothing to copy)."""
         self.copy.set_source(player)
-
-    def labels(self) -> list[FitLabel]:
-        """Every text of the view (for the tests that check nothing is cut)."""
-        return [w for w in self.findChildren(FitLabel) if w.parent() is self]
 
     # -------------------------------------------------------------- updates
     def _colors(self) -> dict[str, str]:
