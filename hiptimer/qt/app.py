@@ -836,6 +836,7 @@ class MainWindow(QMainWindow):
             self.cue_player.warm_up()
         self.voice = None
         self.cue_director = cues.CueDirector(self.cue_player, None, plan, session=self.session)
+        self.cue_director.mirror = self.settings.mirror
         self._attach_voice()
         if self.run is not None:
             self.run.add_listener(self.cue_director.handle)
@@ -1214,6 +1215,8 @@ class MainWindow(QMainWindow):
 
     def _on_mirror_action_toggled(self, on: bool) -> None:
         self.settings.mirror = on
+        if self.cue_director is not None:
+            self.cue_director.mirror = on
         for w in (self.player_widget, self.presenter_widget):
             if w is not None:
                 w.set_mirrored(on)

@@ -1095,6 +1095,7 @@ class CueDirector(QObject):
         self.voice = voice
         self.plan = plan
         self.session = session
+        self.mirror = False  # Presentation › Mirror: the voice names sides as the class sees them
         self._origin: float | None = None  # monotonic time of engine instant 0
         self.played: list[str] = []  # cues played (or due, when skipped: not listed)
         self._pending_text: str | None = None
@@ -1130,7 +1131,7 @@ class CueDirector(QObject):
             self.played.append(cue)
         if scheduler is not None:
             self._plan_ahead(scheduler, live)
-        text = speech_for(events, self.plan)
+        text = speech_for(events, self.plan, mirror=self.mirror)
         if self.voice is None or not self.voice.enabled:
             return
         if text is not None:

@@ -473,6 +473,15 @@ def test_director_plays_one_cue_per_boundary_and_speaks_after_it(qtbot: Any, pla
     assert player.played[-1] == "rep"
 
 
+def test_director_in_mirror_names_sides_as_the_class_sees_them(qtbot: Any, plan: Plan) -> None:
+    player, voice = FakePlayer(), FakeVoice()
+    d = qcues.CueDirector(player, voice, plan)  # type: ignore[arg-type]
+    d.mirror = True
+    d.handle([StepStarted(plan.steps[0], 0.0)])
+    qtbot.waitUntil(lambda: len(voice.said) == 1, timeout=2000)
+    assert voice.said[0][1] == "Next: Pigeon pose, right side, 30 seconds"
+
+
 def test_director_pause_drops_pending_speech(qtbot: Any, plan: Plan) -> None:
     player, voice = FakePlayer(), FakeVoice()
     d = qcues.CueDirector(player, voice, plan)  # type: ignore[arg-type]

@@ -346,6 +346,7 @@ def test_mirror_swaps_sides_on_the_class_screen_and_is_saved(studio: Studio) -> 
     assert studio.player.side_label.text() == "RIGHT ▶"
     assert "LEFT side (class sees RIGHT)" in studio.presenter.detail.text()
     assert "MIRRORED" in studio.presenter.screen_state.text()
+    assert studio.w.cue_director is not None and studio.w.cue_director.mirror  # the voice too
 
 
 def test_ctrl_q_at_the_library_quits_at_once(studio: Studio) -> None:
