@@ -373,3 +373,15 @@ def test_larger_text_grows_the_instructions_and_is_saved(studio: Studio) -> None
     studio.w.larger_text_action.trigger()
     assert studio.settings.larger_text
     assert studio.player.how_label.font().pixelSize() >= before * 1.3
+
+
+def test_a_projector_window_closed_by_the_window_manager_carries_on_here(studio: Studio) -> None:
+    studio.open_overview()
+    studio.press(Qt.Key.Key_PageDown)
+    proj = studio.w.projector
+    assert proj is not None
+    proj.close()  # as Alt+F4 or the window manager would
+    assert studio.w.projector is None
+    assert studio.player.window() is studio.w and studio.player.isVisible()
+    assert not studio.player.presenting and studio.player.buttons.isVisible()
+    assert studio.w.session.state == "running"
