@@ -223,6 +223,7 @@ def _compose(text: str, ctx: _Ctx) -> _Node | None:
     root: _Node | None = None
     documents = 0
     aliases = 0
+    exercises = 0  # mappings in the top-level 'exercises' list so far
     resolve = _RESOLVER.resolve
     str_tag = _STD + "str"
     tags: dict[str, str] = {}  # plain scalar -> resolved tag (keys repeat a lot)
@@ -304,6 +305,17 @@ def _compose(text: str, ctx: _Ctx) -> _Node | None:
                 raise _Abort
             node = _Node("map" if cls is yaml.MappingStartEvent else "seq", line, col, None, not ok)
             attach(node)
+            if len(stack) == 2 and cls is yaml.MappingStartEvent and _is_exercises(stack):
+                exercises += 1
+                if exercises > plan.MAX_STEPS:  # each exercise is at least one step
+                    ctx.err(
+                        line,
+                        col,
+                        f"exercise {exercises:,}: a routine has at most {plan.MAX_STEPS:,} "
+                        "steps, and every exercise is at least one; split it into shorter "
+                        "routines",
+                    )
+                    raise _Abort  # the rest of a huge file need not even be parsed
             stack.append([node, None])
         elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
             stack.pop()
@@ -331,6 +343,22 @@ def _compose(text: str, ctx: _Ctx) -> _Node | None:
                 )
                 raise _Abort
     return root
+
+
+def _is_exercises(stack: list[list[Any]]) -> bool:
+    """Is the list open at the top of ``stack`` (two deep) the routine's 'exercises'?"""
+    root, seq = stack[0][0], stack[1][0]
+    if root.kind != "map" or seq.kind != "seq":
+        return False
+    pair = root.pairs.get("exercises")
+    return pair is not None and pair[1] is seq
+
+
+def _too_many_steps(so_far: str) -> str:
+    return (
+        f"the routine passes {plan.MAX_STEPS:,} steps at this exercise "
+        f"({so_far} so far); split it into shorter routines"
+    )
 
 
 def _flow_depth_crossing(text: str, limit: int) -> tuple[int, int] | None:
@@ -1078,12 +1106,7 @@ class _Limits:
         self.seconds += seconds
         if self.steps > plan.MAX_STEPS:
             self.crossed = True
-            self.ctx.err(
-                node.line,
-                node.col,
-                f"the routine passes {plan.MAX_STEPS:,} steps at this exercise "
-                f"({self.steps:,} so far); split it into shorter routines",
-            )
+            self.ctx.err(node.line, node.col, _too_many_steps(f"{self.steps:,}"))
         elif self.seconds > plan.MAX_DURATION_S:
             self.crossed = True
             self.ctx.err(

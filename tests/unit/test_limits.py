@@ -80,7 +80,7 @@ def test_exactly_10000_steps_loads_and_one_more_is_located() -> None:
     assert plan_size(ok) == (MAX_STEPS, MAX_STEPS)
     (err,) = errors(_routine(["{name: a, hold: 1s}"] * (MAX_STEPS + 1), head))
     assert err[:2] == (3 + MAX_STEPS + 1, 5)
-    assert f"passes {MAX_STEPS:,} steps at this exercise" in err[2]
+    assert f"exercise 10,001: a routine has at most {MAX_STEPS:,} steps" in err[2]
 
 
 def test_exactly_24_hours_loads_and_a_second_more_is_located() -> None:
