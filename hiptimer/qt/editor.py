@@ -1186,19 +1186,42 @@ class RoutineActions(QObject):
             open_one.raise_()
             open_one.activateWindow()
             return open_one
+        text = ""
         try:
             text = path.read_text(encoding="utf-8")
             editor = RoutineEditor(text, path)
         except (OSError, UnicodeDecodeError, EditError) as e:
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-            QMessageBox.warning(
-                self.window,
-                "Cannot edit here",
-                f"{path.name} cannot be opened in the editor: {reason}\n\n"
-                "Fix it in a text editor (the library shows where the problem is).",
-            )
+            if isinstance(e, EditError):
+                try:  # the loader says it in words, at its line
+                    load_routine_text(text, path)
+                except RoutineErrors as errors:
+                    reason = str(errors.errors[0])
+            self._cannot_edit(path, reason)
             return None
         return self._show(editor, path)
+
+    #: Ask before opening a file the form cannot read in a text editor (tests turn it off).
+    ask_before_text_editor = True
+
+    def _cannot_edit(self, path: Path, reason: str) -> None:
+        """A file the form cannot hold (not YAML yet): say why, offer a text editor."""
+        self._status(f"{path.name} cannot be opened in the editor: {reason}")
+        if not self.ask_before_text_editor:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Cannot edit here",
+            f"{reason}\n\nThe editor's form needs a file that reads as YAML. Fix this line in "
+            "a text editor; the library shows the routine again once it reads.",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        open_button = box.addButton("Open in text editor", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(open_button)
+        box.exec()
+        if box.clickedButton() is open_button:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def _show(self, editor: RoutineEditor, path: Path | None) -> RoutineEditor:
         self.editors[path] = editor

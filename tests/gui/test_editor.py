@@ -320,3 +320,52 @@ def test_duplicate_and_open_the_routines_folder(
     window.routine_actions.folder_action.trigger()
     qtbot.waitUntil(lambda: opened == [str(folder)])
     QApplication.processEvents()
+
+
+def test_a_file_that_is_not_yaml_yet_is_said_in_the_loaders_words(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(type(window.routine_actions), "ask_before_text_editor", False)
+    bad = tmp_path / "tabs.yaml"
+    bad.write_text("name: R\nexercises:\n\t- name: A\n    hold: 30s\n", encoding="utf-8")
+    assert window.open_editor(bad) is None
+    said = window.statusBar().currentMessage()
+    assert "tabs.yaml:3:1: YAML cannot indent with tabs; use spaces" in said
+
+
+def test_the_editor_works_from_the_keyboard_alone(qtbot: QtBot, editor: RoutineEditor) -> None:
+    """Tab reaches every part of the form; the list, undo and save have keys."""
+    editor.name_edit.setFocus()
+    seen: list[str] = []
+    for _ in range(40):
+        w = QApplication.focusWidget()
+        if w is not None and w.objectName():
+            seen.append(w.objectName())
+        qtbot.keyClick(w or editor, Qt.Key.Key_Tab)
+    for name in (
+        "routine.name",
+        "routine.description",
+        "routine.tags",
+        "exercises",
+        "use",
+        "name",
+        "how",
+        "note",
+        "image",
+        "dose_kind",
+        "amount",
+        "sets",
+        "sides",
+        "set_rest",
+        "rest",
+    ):
+        assert name in seen, (name, seen)
+    # choose the second exercise with the arrow keys, change its sets, undo, save
+    editor.exercise_list.setFocus()
+    qtbot.keyClick(editor.exercise_list, Qt.Key.Key_Down)
+    assert editor.exercise_title.text() == "2. Glute bridge"
+    editor.sets_edit.setFocus()
+    qtbot.keyClicks(editor.sets_edit, "2")
+    assert editor.routine is not None and editor.routine.exercises[1].sets == 2
+    qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not editor.is_dirty()
