@@ -652,7 +652,8 @@ class MainWindow(QMainWindow):
 
                 where = display_path(Path(e.filename)) if e.filename else "the data folder"
                 e = StoreError(describe_os_error(e, f"use {where}"))
-            self.show_message(f"{e}. Sessions will not be saved; everything else works.")
+            said = str(e).rstrip(".")
+            self.show_message(f"{said}. Sessions will not be saved; everything else works.")
             self._store = None
             return None
         if self._store.recovered_from is not None:
