@@ -43,10 +43,6 @@ class MonotonicClock:
     def wall(self) -> float:
         return time.time()
 
-    def real_seconds(self, engine_seconds: float) -> float:
-        """How long ``engine_seconds`` of session time take in real time."""
-        return engine_seconds / self._speed
-
 
 class FakeClock:
     """A clock the test moves. ``sleep_machine`` models a laptop suspend on
@@ -78,6 +74,3 @@ class FakeClock:
         self._wall += seconds
         if monotonic_runs:
             self._now += seconds * self._speed
-
-    def real_seconds(self, engine_seconds: float) -> float:
-        return engine_seconds / self._speed

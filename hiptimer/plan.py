@@ -18,7 +18,6 @@ from hiptimer.routine import Exercise, Routine
 
 StepKind = Literal["prep", "work", "set_rest", "switch", "rest"]
 Side = Literal["left", "right"]
-STEP_KINDS: tuple[StepKind, ...] = ("prep", "work", "set_rest", "switch", "rest")
 
 
 @dataclass(frozen=True)

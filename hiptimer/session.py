@@ -66,7 +66,6 @@ class SessionRun:
             self.session.restore(resume.progress)
             store.reopen_session(resume.session_id)
             session_id = resume.session_id
-        self.resumed = resume is not None
         self.recorder = SessionRecorder(
             store, routine, self.session, speed=speed, on_error=on_error, session_id=session_id
         )

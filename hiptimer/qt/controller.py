@@ -66,10 +66,6 @@ class SessionController(QObject):
         """``fn(events)`` is called with every batch, before the signals."""
         self._listeners.append(fn)
 
-    def remove_listener(self, fn: Listener) -> None:
-        if fn in self._listeners:
-            self._listeners.remove(fn)
-
     # ---------------------------------------------------------------- controls
     def start(self, at: float | None = None) -> None:
         """Start the session (at engine instant ``at``, default now)."""

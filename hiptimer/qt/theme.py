@@ -13,8 +13,6 @@ from typing import Final
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-PHASE_KINDS: Final = ("prep", "work", "set_rest", "switch", "rest", "paused", "finished")
-
 #: theme -> step kind (plus "paused" and "finished") -> colour (#rrggbb).
 PHASE_COLORS: Final[dict[str, dict[str, str]]] = {
     "dark": {

@@ -115,10 +115,6 @@ def _write_wav(
     return path
 
 
-def _pcm(samples: list[int]) -> bytes:
-    return array.array("h", samples).tobytes()
-
-
 def test_qt_player_decodes_every_cue_once(qapp: Any) -> None:
     p = qcues.QtCuePlayer(BUILTIN, require_device=False)
     try:
@@ -567,7 +563,6 @@ class FakeScheduler(FakePlayer):
     def __init__(self) -> None:
         super().__init__()
         self.plans: list[list[tuple[float, str]]] = []
-        self.ready = 0.0
 
     def schedule(self, plan: Any) -> None:
         self.plans.append(list(plan))
