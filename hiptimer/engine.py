@@ -241,8 +241,8 @@ class Session:
         step = self.step
         if step is None:
             return 0.0
-        if self.state == "ready":
-            return self.plan.duration_s
+        if self.state == "ready":  # from the step it starts at (a restored session: not 0)
+            return self.plan.duration_s - step.start_s
         later = self.plan.duration_s - step.end_s
         rem = self.remaining()
         if rem is None:

@@ -109,6 +109,11 @@ def test_a_crashed_session_resumes_on_the_same_row(routine_file: Path, tmp_path:
         res.routine, res.plan, clock, store=store, speed=1.0, on_error=print, resume=candidate
     )
     assert run.session.step is not None and run.session.step.exercise.name == "Knee to chest"
+    # what is left is counted from there, not from the start of the routine
+    assert run.session.session_remaining() == pytest.approx(
+        res.plan.duration_s - run.session.step.start_s
+    )
+    assert run.session.progress() > 0.2
     run.handle(run.session.start())
     assert store.sessions()[0].status == "running"
     run_until(run, clock, 20 + 10 + 20 + 10 + 20 + 10 + 5 + 3)  # 3 sets, rest, prep, 3 s
