@@ -240,3 +240,17 @@ def test_the_offer_declined_is_not_made_again(qtbot: QtBot, tmp_path: Path, rout
     assert len(offers) == 1
     assert e.rows() == [("Two holds", "interrupted", "")]
     e.w.close()
+
+
+def test_a_signal_closes_without_asking_even_with_the_question_open(
+    qtbot: QtBot, tmp_path: Path, routine: Path
+) -> None:
+    e = Env(qtbot, tmp_path)
+    e.w.confirm_end = e.w._ask_end  # the real dialog: it is on screen when the signal comes
+    e.w.open_routine_path(routine)
+    e.w.start_session()
+    e.run_for(3)
+    QTimer.singleShot(100, e.w.close_now)  # what SIGTERM does (hiptimer.qt.signals)
+    e.w.close()  # Ctrl+Q: the question opens
+    assert not e.w.isVisible()
+    assert e.rows() == [("Two holds", "stopped", "")]
