@@ -44,3 +44,10 @@ Run.latency_s
 _.E6
 _.G6
 _.F5
+# ruamel.yaml reads these settings and the folding positions it is given
+_.preserve_quotes
+_.fold_pos
+# the routine editor (#13, landing now): its owner decides whether these stay
+_.FIELD_ORDER
+_.starter
+_._Window
