@@ -198,7 +198,6 @@ class NullCuePlayer(_BasePlayer):
 RATE = 48_000
 CHANNELS = 1
 SAMPLE_BYTES = 2  # signed 16-bit, native byte order
-MAX_CUE_S = 30.0  # a longer "cue" is a mistake (a song?): refused, not loaded
 #: The sink's buffer (PulseAudio's target length): how far ahead the cues are written.
 BUFFER_S = 1.0
 #: How often the app tops the buffer up (a few times a second, not 30).
@@ -283,7 +282,7 @@ def decode_wav(path: Path, rate: int = RATE) -> array.array[int]:
     """A PCM WAV file as mono int16 samples at ``rate`` (converted if need be).
 
     The header is checked before a sample is read (hiptimer.wav: channels, rate,
-    bits and sizes must agree with each other and the file; at most MAX_CUE_S),
+    bits and sizes must agree with each other and the file; at most wav.MAX_SECONDS),
     and the file is opened confined to its folder, so a sound swapped for a link
     to elsewhere after the routine was loaded is refused. Raises
     :class:`SoundFormatError` saying why a file cannot be used.
