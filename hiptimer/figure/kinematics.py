@@ -43,7 +43,7 @@ SHIN_W: Final = 17.0
 FOOT_W: Final = 10.0
 UPPER_ARM_W: Final = 15.0
 FOREARM_W: Final = 13.0
-HAND_W: Final = 13.0
+HAND_W: Final = 16.0
 
 #: How far below (or around) each named point the body reaches: what rests on the floor
 #: when that point is a pose's anchor.
