@@ -221,6 +221,18 @@ class RoutineDoc:
         """Set a routine key (None or "" removes it); text as a person writes it."""
         self._set(self._data, key, value, ROUTINE_ORDER, self._indent)
 
+    def set_default(self, key: str, value: Any) -> None:
+        """Set (or remove) one key of ``defaults:``; an emptied ``defaults`` goes too."""
+        defaults = self._data.get("defaults")
+        if not isinstance(defaults, CommentedMap):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                return
+            defaults = CommentedMap()
+            self._set(self._data, "defaults", defaults, ROUTINE_ORDER, 0)
+        self._set(defaults, key, value, TIMING_KEYS, self._indent)
+        if not defaults:
+            del self._data["defaults"]
+
     def set_tags(self, tags: Iterable[str]) -> None:
         words = [t.strip() for t in tags if t.strip()]
         if not words:

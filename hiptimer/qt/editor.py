@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -58,7 +59,7 @@ from hiptimer.display import describe_step, dose_summary, dose_text
 from hiptimer.durations import format_seconds, is_breath_text
 from hiptimer.loader import RoutineError, RoutineErrors, load_routine_text
 from hiptimer.plan import Plan, compile_plan, format_clock
-from hiptimer.routine import Routine
+from hiptimer.routine import Routine, Timings
 from hiptimer.routine_edit import (
     EditError,
     RoutineDoc,
@@ -97,6 +98,15 @@ TIMINGS = (
     ("rest", "Rest after"),
     ("prep", "Get ready"),
     ("switch", "Switch sides"),
+)
+#: The routine's own timings (``defaults:``) shown in the routine box: (key, label).
+ROUTINE_TIMINGS = (
+    ("prep", "Get ready"),
+    ("rest", "Rest"),
+    ("set_rest", "Set rest"),
+    ("switch", "Switch"),
+    ("breath", "One breath"),
+    ("countdown", "Ticks"),
 )
 FIELD_ORDER = (
     "use",
@@ -400,6 +410,20 @@ class RoutineEditor(QMainWindow):
         self.tags_edit = self._line("routine.tags", "hips, desk, beginner")
         self.tags_edit.textEdited.connect(self._on_tags_edited)
         self._routine_fields["tags"] = self._row(form, "&Tags", self.tags_edit)
+        timings = QWidget(box)
+        grid = QGridLayout(timings)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.default_edits: dict[str, QLineEdit] = {}
+        for n, (key, text) in enumerate(ROUTINE_TIMINGS):
+            edit = self._line(f"defaults.{key}", "")
+            edit.setAccessibleName(f"{text} for every exercise")
+            edit.textEdited.connect(lambda t, k=key: self._set_default(k, t))
+            caption = QLabel(text, timings)
+            caption.setBuddy(edit)
+            grid.addWidget(caption, n // 2, (n % 2) * 2)
+            grid.addWidget(edit, n // 2, (n % 2) * 2 + 1)
+            self.default_edits[key] = edit
+        self._routine_fields["defaults"] = self._row(form, "For every\nexercise", timings)
         self.routine_message = self._message_label()
         form.addRow(self.routine_message)
         lay.addWidget(box)
@@ -614,6 +638,11 @@ class RoutineEditor(QMainWindow):
 
     def _set_routine(self, key: str, value: str) -> None:
         self._change(f"Change {key}", lambda d: d.set(key, value), f"routine:{key}")
+
+    def _set_default(self, key: str, value: str) -> None:
+        self._change(
+            f"Change default {key}", lambda d: d.set_default(key, value), f"defaults:{key}"
+        )
 
     def _on_tags_edited(self, text: str) -> None:
         self._change("Change tags", lambda d: d.set_tags(re.split(r"[,\s]+", text)), "routine:tags")
@@ -837,6 +866,16 @@ class RoutineEditor(QMainWindow):
         desc = _text(self.doc.get("description"))
         if self.description_edit.toPlainText() != desc:
             self.description_edit.setPlainText(desc)
+        defaults = self.doc.get("defaults")
+        built_in = Timings()
+        for key, edit in self.default_edits.items():
+            value = _text(defaults.get(key)) if isinstance(defaults, dict) else ""
+            if edit.text() != value:
+                edit.setText(value)
+            shown = getattr(built_in, key)
+            edit.setPlaceholderText(
+                str(shown) if key == "countdown" else format_seconds(float(shown))
+            )
         tags = self.doc.get("tags")
         shown = ", ".join(str(t) for t in tags) if isinstance(tags, list) else _text(tags)
         current = ", ".join(t for t in re.split(r"[,\s]+", self.tags_edit.text()) if t)
@@ -931,8 +970,6 @@ class RoutineEditor(QMainWindow):
             written = defaults.get(key) if isinstance(defaults, dict) else None
             value = _text(written) if written is not None else ""
             if not value:
-                from hiptimer.routine import Timings
-
                 value = format_seconds(float(getattr(base or Timings(), key)))
             w.setPlaceholderText(f"routine default ({value})")
 

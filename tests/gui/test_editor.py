@@ -369,3 +369,16 @@ def test_the_editor_works_from_the_keyboard_alone(qtbot: QtBot, editor: RoutineE
     assert editor.routine is not None and editor.routine.exercises[1].sets == 2
     qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert not editor.is_dirty()
+
+
+def test_the_routines_own_timings(qtbot: QtBot, editor: RoutineEditor) -> None:
+    rest = editor.default_edits["rest"]
+    assert rest.text() == "5" and editor.default_edits["switch"].placeholderText() == "5s"
+    retype(qtbot, rest, "15s")
+    assert editor.routine is not None and editor.routine.defaults.rest == 15
+    assert diff(HAND, editor.doc.text()) == ["-  rest: 5", "+  rest: 15s"]
+    retype(qtbot, editor.default_edits["breath"], "6")
+    assert "  breath: 6\n" in editor.doc.text()
+    retype(qtbot, editor.default_edits["breath"], "6 sox")
+    message = editor._routine_fields["defaults"].message
+    assert not message.isHidden() and "unknown unit 'sox'" in message.text()
