@@ -11,6 +11,8 @@ is missing), playing one of three one-exercise routines written to a temporary f
   picture moves between its key poses in time with every rep;
 - ``hold, still picture``: the catalogue's pigeon pose held for 10 minutes; the picture
   does not move;
+- ``breath hold, breathing``: the catalogue's child's pose as a breath hold; the pacer
+  animates and the picture swells gently with each breath;
 - ``hold, no picture``: the same hold without a picture (``image`` and ``use`` absent),
   the player as it was before pictures.
 
@@ -52,6 +54,10 @@ ROUTINES = {
     "hold, still picture": (
         "name: Hold\ndefaults: {prep: 0}\nexercises:\n  - use: pigeon-pose\n    hold: 10 min\n"
         "    sides: none\n"
+    ),
+    "breath hold, breathing": (
+        "name: Breaths\ndefaults: {prep: 0}\nexercises:\n  - use: childs-pose\n"
+        "    hold: 100 breaths\n"
     ),
     "hold, no picture": (
         "name: Plain\ndefaults: {prep: 0}\nexercises:\n  - name: Plain hold\n    hold: 10 min\n"

@@ -195,3 +195,13 @@ def resolve_ref(text: str, mirror: bool | None = None) -> PictureRef | None:
         return catalogue_picture(text, mirror=mirror)
     path = Path(text)
     return PictureRef("file", text, path, bool(mirror), (path,))
+
+
+def breath_level(session: Session) -> float | None:
+    """How full the breath is during a guided breath (0 empty .. 1 full): rising through
+    each inhale, falling through each exhale, eased; None when no breath is guided."""
+    b = session.breath()
+    if b is None or session.step is None or session.step.kind != "work":
+        return None
+    up = _ease(b.fraction)
+    return up if b.phase == "inhale" else 1.0 - up

@@ -68,6 +68,10 @@ ALLOCATION_LIMIT_MB = 128
 
 Status = Literal["empty", "pose", "svg", "image", "movie", "placeholder"]
 MotionSource = Callable[[], "tuple[float, bool] | None"]
+BreathSource = Callable[[], "float | None"]
+#: How much a pose swells at a full breath in (a gentle 2.5 %), in this many steps.
+BREATH_SWELL = 0.025
+BREATH_LEVELS = 12
 
 _frame_cache: OrderedDict[tuple[str, int, int, int], QSvgRenderer] = OrderedDict()
 _FRAME_CACHE_MAX = 400
@@ -158,6 +162,8 @@ class PictureView(QWidget):
         self._playing = True
         self._progress: tuple[float, bool] | None = None
         self._source: MotionSource | None = None
+        self._breath_source: BreathSource | None = None
+        self._breath = 0  # the breath's swell, 0..BREATH_LEVELS
         self._frame: tuple[int, int, int] = (0, 0, 0)  # key pose a, b, blend step
         self._keys: list[QSvgRenderer] = []  # the key poses' SVG files
         self._box: QRectF | None = None  # the part of a pose picture its figures use
@@ -204,6 +210,15 @@ class PictureView(QWidget):
             self.set_progress(None)
         self._sync_timer()
 
+    def set_breath_source(self, source: BreathSource | None) -> None:
+        """During a breath hold: poll ``source()`` -> 0..1 (how full the breath is, from
+        the engine) and let a pose picture swell gently with it; None stops it."""
+        self._breath_source = source
+        if source is None and self._breath:
+            self._breath = 0
+            self.update()
+        self._sync_timer()
+
     def set_playing(self, on: bool) -> None:
         """Movement runs only while playing (the session runs); paused holds the frame."""
         if on == self._playing:
@@ -217,6 +232,9 @@ class PictureView(QWidget):
         if on == self._reduced_motion:
             return
         self._reduced_motion = on
+        if on and self._breath:
+            self._breath = 0
+            self.update()
         self._sync_movie()
         self._sync_timer()
         self._show_frame()
@@ -367,13 +385,10 @@ class PictureView(QWidget):
 
     # ------------------------------------------------------------- motion
     def _moving(self) -> bool:
-        return (
-            self._source is not None
-            and self._playing
-            and not self._reduced_motion
-            and len(self._keys) > 1
-            and self.isVisible()
+        wanted = (self._source is not None and len(self._keys) > 1) or (
+            self._breath_source is not None and bool(self._keys)
         )
+        return wanted and self._playing and not self._reduced_motion and self.isVisible()
 
     def _sync_timer(self) -> None:
         if self._moving():
@@ -387,6 +402,17 @@ class PictureView(QWidget):
         source = self._source
         self._progress = source() if source is not None else None
         self._show_frame()
+        breath = self._breath_source
+        level = breath() if breath is not None and not self._reduced_motion else None
+        swell = round((level or 0.0) * BREATH_LEVELS)
+        if swell != self._breath:
+            self._breath = swell
+            self.update()
+
+    @property
+    def breath_swell(self) -> float:
+        """The scale the pose is drawn at for the breath (1 when still)."""
+        return 1.0 + BREATH_SWELL * self._breath / BREATH_LEVELS
 
     def _show_frame(self) -> None:
         n = len(self._keys)
@@ -494,6 +520,11 @@ class PictureView(QWidget):
             p.translate(2 * r.center().x(), 0)
             p.scale(-1, 1)
         renderer = self._current_renderer()
+        if self._breath and self._keys:
+            s = self.breath_swell  # the figure swells from the floor up
+            p.translate(r.center().x(), r.bottom())
+            p.scale(s, s)
+            p.translate(-r.center().x(), -r.bottom())
         if renderer is not None:
             if self._box is not None and renderer.viewBoxF() != self._box:
                 renderer.setViewBox(self._box)

@@ -41,7 +41,7 @@ from hiptimer.events import (
     Resumed,
     StepStarted,
 )
-from hiptimer.pictures import rep_progress
+from hiptimer.pictures import breath_level, rep_progress
 from hiptimer.plan import Side, Step
 from hiptimer.qt import theme as _theme
 from hiptimer.qt.controller import SessionController
@@ -572,6 +572,8 @@ class PlayerWidget(QWidget):
         session = self._controller.session
         moving = d.kind == "work" and rep_progress(session) is not None
         self.picture.set_motion_source((lambda: rep_progress(session)) if moving else None)
+        breathing = d.kind == "work" and d.breath is not None
+        self.picture.set_breath_source((lambda: breath_level(session)) if breathing else None)
         self.picture.set_playing(d.state == "running")
         shown = bool(self.picture.status != "empty")
         if self.picture.isVisibleTo(self) != shown:

@@ -285,3 +285,47 @@ def test_real_jpeg_and_webp_written_by_qt_show(qtbot, tmp_path: Path) -> None:  
         c = shown(v).pixelColor(64, 48)
         assert abs(c.green() - 0xA0) < 12 and c.red() < 60, (fmt, c.name())
     QApplication.processEvents()
+
+
+def test_a_breath_hold_swells_gently_with_the_engine_breath(qtbot, pics: Path) -> None:  # type: ignore[no-untyped-def]
+    t = Timings(prep=0.0, rest=0.0, breath=4.0)
+    ex = Exercise(name="Rest", dose=Dose("breaths", 3, 3, "3 breaths"), timings=t, picture="dot")
+    clock = FakeClock()
+    s = Session(compile_plan(Routine(name="R", exercises=(ex,), defaults=t)), clock)
+    s.start()
+    t0 = clock.now()
+    v = make_view(qtbot)
+    v.set_picture("dot")
+    v.set_breath_source(lambda: pictures.breath_level(s))
+    assert v.animating
+    swells = []
+    for at in (0.0, 1.0, 2.0, 3.0, 4.0):  # in (2 s), out (2 s), in again
+        clock.advance(t0 + at - clock.now())
+        s.tick()
+        qtbot.wait(60)
+        swells.append(v.breath_swell)
+    assert swells[0] == 1.0 and swells[2] == pytest.approx(1.025) and swells[4] == 1.0
+    assert 1.0 < swells[1] < swells[2] and 1.0 < swells[3] < swells[2]
+    clock.advance(1.0)
+    s.tick()
+    qtbot.wait(60)
+    big = shown(v)
+    v.set_reduced_motion(True)
+    assert v.breath_swell == 1.0 and not v.animating
+    assert shown(v) != big
+
+
+def test_breath_level_rises_with_each_inhale() -> None:
+    t = Timings(prep=0.0, rest=0.0, breath=4.0)
+    ex = Exercise(name="Rest", dose=Dose("breaths", 2, 2, "2 breaths"), timings=t)
+    clock = FakeClock()
+    s = Session(compile_plan(Routine(name="R", exercises=(ex,), defaults=t)), clock)
+    assert pictures.breath_level(s) is None  # not started
+    s.start()
+    t0 = clock.now()
+    levels = []
+    for at in (0.0, 0.5, 1.0, 2.0, 3.0, 3.99):
+        clock.advance(t0 + at - clock.now())
+        levels.append(round(pictures.breath_level(s) or 0.0, 3))
+    # in over 2 s (eased: 0.146 a quarter in), full at the turn, out over 2 s
+    assert levels == [0.0, 0.146, 0.5, 1.0, 0.5, 0.0]
