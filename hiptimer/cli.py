@@ -118,9 +118,14 @@ def _add_routines(p: argparse.ArgumentParser) -> None:
 
 
 def build_gui_parser() -> argparse.ArgumentParser:
+    from hiptimer.environment import EXIT_CODES
+
     g = argparse.ArgumentParser(
         prog="hiptimer",
         description="HipTimer: guided routine timer. Subcommands: " + ", ".join(SUBCOMMANDS),
+        epilog="exit statuses: "
+        + "; ".join(f"{code} {text}" for code, text in EXIT_CODES.items())
+        + " (docs/exit-codes.md)",
     )
     g.add_argument(
         "routine", nargs="?", type=Path, metavar="ROUTINE", help="open this routine file"

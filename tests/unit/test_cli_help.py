@@ -72,3 +72,12 @@ def test_help_of_each_subcommand_runs(sub: str) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert re.search(rf"usage: hiptimer {re.escape(sub)}", r.stdout)
+
+
+def test_help_lists_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    from hiptimer.environment import EXIT_CODES
+
+    assert main(["--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for code, text in EXIT_CODES.items():
+        assert f"{code} {' '.join(text.split())}" in out
