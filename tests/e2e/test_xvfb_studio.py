@@ -90,7 +90,7 @@ def _windows(display: str, screen: int, name: str) -> list[str]:
     return _x(display, "search", "--screen", str(screen), "--onlyvisible", "--name", name).split()
 
 
-def _wait(what: str, predicate: object, deadline_s: float = 20) -> None:
+def _wait(what: str, predicate: object, deadline_s: float = 40) -> None:
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
         if predicate():  # type: ignore[operator]

@@ -71,7 +71,7 @@ class Studio:
 
     def activate(self, win: QWidget) -> None:
         win.activateWindow()
-        self.qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
+        self.qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
 
     @property
     def clock(self) -> FakeClock:
@@ -198,7 +198,7 @@ def test_blank_makes_the_projector_black_and_the_timer_runs_on(studio: Studio, k
     studio.press(key)
     assert studio.player.blanked and _all_black(proj)  # nothing written on it
     # the presenter's live copy is a picture of the class's screen: black too
-    studio.qtbot.waitUntil(lambda: _all_black(studio.presenter.copy.image()), timeout=2000)
+    studio.qtbot.waitUntil(lambda: _all_black(studio.presenter.copy.image()), timeout=5000)
     assert studio.presenter.blanked and studio.presenter.blanked_label.isVisible()
     assert "BLANKED" in studio.presenter.screen_state.text()
     studio.run(3.0)
@@ -206,7 +206,7 @@ def test_blank_makes_the_projector_black_and_the_timer_runs_on(studio: Studio, k
     assert studio.w.session.remaining() == pytest.approx(before - 3.0)
     studio.press(key)
     assert not studio.player.blanked and not _all_black(proj)
-    studio.qtbot.waitUntil(lambda: not _all_black(studio.presenter.copy.image()), timeout=2000)
+    studio.qtbot.waitUntil(lambda: not _all_black(studio.presenter.copy.image()), timeout=5000)
     assert not studio.presenter.blanked_label.isVisible()
 
 
@@ -264,10 +264,10 @@ def test_esc_in_the_window_leaves_fullscreen_first(studio: Studio) -> None:
     studio.press(Qt.Key.Key_PageDown)
     assert studio.w.projector is None and studio.player.window() is studio.w
     studio.press(Qt.Key.Key_F)
-    studio.qtbot.waitUntil(studio.w.isFullScreen, timeout=2000)
+    studio.qtbot.waitUntil(studio.w.isFullScreen, timeout=5000)
     assert studio.player.presenting  # fullscreen is the class's view
     studio.press(Qt.Key.Key_Escape)
-    studio.qtbot.waitUntil(lambda: not studio.w.isFullScreen(), timeout=2000)
+    studio.qtbot.waitUntil(lambda: not studio.w.isFullScreen(), timeout=5000)
     assert studio.w.session.state == "running" and studio.player.prompt() == ""
     assert not studio.player.presenting and studio.player.buttons.isVisible()
 
@@ -299,10 +299,10 @@ def test_changing_the_choice_mid_session_moves_the_player_at_once(studio: Studio
     assert studio.player.window() is studio.w and studio.player.isVisible()
     assert not studio.presenter.isVisible()
     studio.w.set_player_screen("laptop")  # the window's own screen: fullscreen here
-    studio.qtbot.waitUntil(studio.w.isFullScreen, timeout=2000)
+    studio.qtbot.waitUntil(studio.w.isFullScreen, timeout=5000)
     assert studio.player.window() is studio.w and studio.player.presenting
     studio.w.set_player_screen("projector")
-    studio.qtbot.waitUntil(lambda: not studio.w.isFullScreen(), timeout=2000)
+    studio.qtbot.waitUntil(lambda: not studio.w.isFullScreen(), timeout=5000)
     _assert_projecting(studio)
     assert studio.settings.player_screen == "projector"
     # nothing of this touched the timer
