@@ -61,8 +61,6 @@ exercises:
     sides: each
 """
 
-SIZES = [(1366, 768), (1920, 1080)]
-
 
 def _routines() -> list[Routine]:
     out = [loader.load_routine(p) for p in sorted(routines_dir().glob("*.yaml"))]
@@ -114,9 +112,26 @@ def _walk(session: Session, controller: SessionController, clock: FakeClock) -> 
     yield "finished"
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("presenting", [True, False], ids=["projector", "window"])
-def test_player_texts_fit_every_step(qtbot: QtBot, size: tuple[int, int], presenting: bool) -> None:
+@pytest.mark.parametrize(
+    ("size", "presenting", "larger"),
+    [
+        ((1366, 768), True, False),  # the class's view, fullscreen on each screen
+        ((1920, 1080), True, False),
+        ((1100, 650), False, False),  # in the default window on a 1366x768 laptop
+        ((1100, 650), False, True),  # ... with View > Larger text
+        ((1920, 1000), False, False),
+    ],
+    ids=[
+        "projector-1366x768",
+        "projector-1920x1080",
+        "window-1100x650",
+        "window-1100x650-larger-text",
+        "window-1920x1000",
+    ],
+)
+def test_player_texts_fit_every_step(
+    qtbot: QtBot, size: tuple[int, int], presenting: bool, larger: bool
+) -> None:
     problems: list[str] = []
     for routine in _routines():
         clock = FakeClock()
@@ -125,6 +140,7 @@ def test_player_texts_fit_every_step(qtbot: QtBot, size: tuple[int, int], presen
         player = PlayerWidget(controller)
         qtbot.addWidget(player)
         player.set_presenting(presenting)
+        player.set_larger_text(larger)
         player.resize(*size)
         player.show()
         for where in _walk(session, controller, clock):
