@@ -110,7 +110,8 @@ class Arc:
     It shows which way a limb moves in a still picture (a swing, a circle, a tilt). The
     circle has ``radius`` round the named point, runs from angle ``start`` to ``end``
     (same convention as the segment angles, clockwise when ``end > start``) and ends in an
-    arrowhead; ``both`` puts one at the start too.
+    arrowhead; ``both`` puts one at the start too. ``flat`` squashes the circle into an
+    ellipse (e.g. 0.3: a turn round the body's long axis, seen from the side).
     """
 
     at: str
@@ -118,6 +119,7 @@ class Arc:
     start: float
     end: float
     both: bool = False
+    flat: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -870,13 +870,14 @@ _add(
             "forearm_f": 195.0,
         },
         anchor="heel_f",
-        hi=("pelvis", "chest"),
+        hi=("pelvis", "thigh_f"),
         fit={"toe_n": "foot_n"},
+        arcs=(Arc("shoulder_n", 36.0, 110.0, 250.0, flat=0.32),),
     ),
     _pose(
         {"upper_arm_n": 90.0, "forearm_n": 90.0, "upper_arm_f": 90.0, "forearm_f": 90.0},
         anchor="heel_f",
-        hi=("pelvis", "chest"),
+        hi=("pelvis", "thigh_f"),
     ),
 )
 

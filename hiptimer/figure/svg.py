@@ -206,10 +206,11 @@ def _band(p: Prop, pts: dict[str, Point], pal: Palette) -> str:
 def _arc(a: Arc, pts: dict[str, Point], pal: Palette) -> str:
     cx, cy = pts[a.at]
     r = a.radius
+    ry = r * a.flat
 
     def at(deg: float) -> Point:
         t = math.radians(deg)
-        return (cx + r * math.sin(t), cy - r * math.cos(t))
+        return (cx + r * math.sin(t), cy - ry * math.cos(t))
 
     # Leave room for the arrowheads, so the line does not poke through their tips.
     trim = math.degrees(9.0 / r)
@@ -220,7 +221,7 @@ def _arc(a: Arc, pts: dict[str, Point], pal: Palette) -> str:
     large = 1 if abs(e_deg - s_deg) > 180 else 0
     sweep = 1 if sign > 0 else 0
     out = [
-        f'<path d="M{_f(x0)} {_f(y0)}A{_f(r)} {_f(r)} 0 {large} {sweep} {_f(x1)} {_f(y1)}" '
+        f'<path d="M{_f(x0)} {_f(y0)}A{_f(r)} {_f(ry)} 0 {large} {sweep} {_f(x1)} {_f(y1)}" '
         f'fill="none" stroke="{pal.hi_far}" stroke-width="4.5" stroke-linecap="round"/>'
     ]
     heads = [(a.end, sign)] + ([(a.start, -sign)] if a.both else [])
@@ -228,7 +229,9 @@ def _arc(a: Arc, pts: dict[str, Point], pal: Palette) -> str:
         tip = at(deg)
         # Tangent at the tip, pointing the way of travel.
         t = math.radians(deg)
-        tx, ty = math.cos(t) * sg, math.sin(t) * sg
+        tx, ty = math.cos(t) * sg, math.sin(t) * a.flat * sg
+        norm = math.hypot(tx, ty) or 1.0
+        tx, ty = tx / norm, ty / norm
         nx, ny = -ty, tx
         back = (tip[0] - tx * 13, tip[1] - ty * 13)
         p1 = (back[0] + nx * 7, back[1] + ny * 7)
