@@ -551,7 +551,9 @@ def display_state(
 # ---------------------------------------------------------------- speech
 
 
-def spoken_text(event: Event, plan: Plan, *, mirror: bool = False) -> str | None:
+def spoken_text(
+    event: Event, plan: Plan, *, mirror: bool = False, summary: SessionSummary | None = None
+) -> str | None:
     """What the voice says for one event, or None.
 
     - rest start: "Rest. Next: <upcoming work>"
@@ -560,7 +562,8 @@ def spoken_text(event: Event, plan: Plan, *, mirror: bool = False) -> str | None
     - set rest start: "Rest. Next: set 2 of 3"; "Rest. Last set next" before the last
     - the last set of a multi-set exercise starts: "Last set"
     - a switch step starts (SideSwitch): "Switch sides"
-    - the session completes: "Session complete"
+    - the session completes: "Session complete"; given its ``summary``, the
+      summary's honest headline instead ("Finished: 4 of 6 exercises done")
     - a named phase of a rep starts: its name ("Lift"), with the rep from
       rep 2 on ("Rep 2. Lift")
     - a set rest before an optional set (``sets: 3-4``): "Rest. Set 4 is optional: ..."
@@ -572,7 +575,11 @@ def spoken_text(event: Event, plan: Plan, *, mirror: bool = False) -> str | None
     if isinstance(event, SideSwitch):
         return "Switch sides"
     if isinstance(event, SessionFinished):
-        return "Session complete" if event.status == "completed" else None
+        if event.status != "completed":
+            return None
+        if summary is None:
+            return "Session complete"
+        return headline(summary, len(plan.routine.exercises))
     if not isinstance(event, StepStarted):
         return None
     step = event.step
@@ -601,11 +608,17 @@ def spoken_text(event: Event, plan: Plan, *, mirror: bool = False) -> str | None
     return None
 
 
-def speech_for(events: Sequence[Event], plan: Plan, *, mirror: bool = False) -> str | None:
+def speech_for(
+    events: Sequence[Event],
+    plan: Plan,
+    *,
+    mirror: bool = False,
+    summary: SessionSummary | None = None,
+) -> str | None:
     """One announcement for a batch: the texts of its latest instant, joined."""
     texts: list[tuple[float, str]] = []
     for e in events:
-        t = spoken_text(e, plan, mirror=mirror)
+        t = spoken_text(e, plan, mirror=mirror, summary=summary)
         if t:
             texts.append((e.at, t))
     if not texts:

@@ -1130,7 +1130,8 @@ class CueDirector(QObject):
             self.played.append(cue)
         if scheduler is not None:
             self._plan_ahead(scheduler, live)
-        text = speech_for(events, self.plan, mirror=self.mirror)
+        summary = self.session.summary() if self.session is not None else None
+        text = speech_for(events, self.plan, mirror=self.mirror, summary=summary)
         if self.voice is None or not self.voice.enabled:
             return
         if text is not None:

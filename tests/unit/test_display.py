@@ -410,6 +410,10 @@ def test_spoken_text_for_each_kind_of_step(plan: Plan) -> None:
     )
     assert display.spoken_text(SessionFinished(1.0, "completed"), plan) == "Session complete"
     assert display.spoken_text(SessionFinished(1.0, "stopped"), plan) is None
+    skipped = display.SessionSummary(60.0, 3, 2, 0, "completed")
+    assert display.spoken_text(SessionFinished(1.0, "completed"), plan, summary=skipped) == (
+        "Finished: 3 of 5 exercises done"
+    )
     assert display.spoken_text(CountdownTick(st[1], 1.0, 3), plan) is None
     assert display.spoken_text(StepStarted(prep0, 0.0), plan, mirror=True) == (
         "Next: Pigeon pose, right side, 30 seconds"
