@@ -430,6 +430,10 @@ class HistoryWindow(QWidget):
             except StoreError as e:
                 self.message.setText(str(e))
                 rows = []
+            problems = self.store.problems()
+            if problems and not self.message.text():  # rows another tool wrote wrong
+                more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+                self.message.setText(f"Left out, {problems[0]}{more}.")
             stats_rows = rows
             shown: Sequence[Activity] = (
                 rows if rehearsals else [r for r in rows if not r.is_rehearsal]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import struct
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,33 @@ def test_a_signal_while_the_end_the_session_box_is_open_still_ends_it(
         assert [r[0] for r in con.execute("SELECT status FROM sessions")] == ["stopped"]
     finally:
         con.close()
+
+
+def test_the_history_window_leaves_bad_rows_out_and_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from hiptimer.qt.history import HistoryWindow
+    from hiptimer.routine import Dose, Exercise, Routine, Timings
+    from hiptimer.store import Store
+
+    db = tmp_path / "log.sqlite3"
+    ex = Exercise(name="Lunge", dose=Dose("hold", 30, 30, "30s"), timings=Timings())
+    r = Routine(name="Hips", exercises=(ex,))
+    with Store.open(db) as s:
+        for i in range(3):
+            sid = s.begin_session(
+                r, started_at=datetime(2025, 3, 1, tzinfo=UTC) + timedelta(days=i), speed=1
+            )
+            s.finish_session(
+                sid, status="completed", ended_at=datetime.now(UTC), active_s=60,
+                exercises=[],
+            )  # fmt: skip
+    con = sqlite3.connect(db)
+    con.execute("UPDATE sessions SET started_at = 'garbage' WHERE id = 2")
+    con.commit()
+    con.close()
+    store = Store.open(db)
+    w = HistoryWindow(store)
+    qtbot.addWidget(w)
+    assert w.message.text().startswith("Left out, session 2 skipped: started_at 'garbage'")
+    store.close()

@@ -217,3 +217,30 @@ def test_folder_checks_never_raise_on_odd_names(tmp_path: Path) -> None:
     assert not library.is_folder(tmp_path / ("x" * 300))
     assert library.routine_files(tmp_path / ("x" * 300)) == []
     assert library.expand([tmp_path / ("x" * 300)]) == [tmp_path / ("x" * 300)]
+
+
+def test_an_unreadable_file_in_a_folder_is_one_error_and_the_rest_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from hiptimer import library, safefile
+
+    good = tmp_path / "good.yaml"
+    good.write_text("name: Good\nexercises:\n  - {name: E, hold: 30}\n")
+    locked = tmp_path / "locked.yaml"
+    locked.write_text("name: Locked\nexercises:\n  - {name: E, hold: 30}\n")
+    real_open = os.open
+
+    def deny(path: object, flags: int, *args: object, **kw: object) -> int:
+        # chmod 000 does not stop root, who runs these tests here: deny it in open()
+        if str(path) == str(locked):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(safefile.os, "open", deny)
+    entries = {e.path.name: e for e in library.scan([tmp_path])}
+    assert entries["good.yaml"].ok
+    (err,) = entries["locked.yaml"].errors
+    assert (err.line, err.col) == (1, 1)
+    assert err.message == "cannot read the file: permission denied"
