@@ -145,6 +145,27 @@ def test_contacts_rest_on_the_floor_and_nothing_sinks(pid: str, i: int, pose: Po
     assert bottom <= kin.FLOOR_Y + 1.5
 
 
+@pytest.mark.parametrize(("pid", "i", "pose"), KEYS, ids=KEY_IDS)
+def test_pose_names_only_real_points_and_areas(pid: str, i: int, pose: Pose) -> None:
+    from hiptimer.figure.model import HIGHLIGHTABLE
+
+    assert pose.highlight <= HIGHLIGHTABLE
+    assert pose.anchor in kin.POINT_RADIUS
+    assert pose.contacts <= set(kin.POINT_RADIUS)
+    assert all(a.at in kin.POINT_RADIUS for a in pose.arcs)
+    for prop in pose.props:
+        if prop.kind == "band":
+            assert set(prop.between) <= set(kin.POINT_RADIUS)
+
+
+def test_key_poses_of_a_picture_share_view_and_stand_still_where_they_should() -> None:
+    for pid, pic in PICTURES.items():
+        assert len({k.view for k in pic.keys}) == 1, pid
+        # Props stay put while the figure moves (a chair does not slide under a squat).
+        spans = {tuple((p.kind, round(k.x + p.dx, 1)) for p in k.props) for k in pic.keys}
+        assert len(spans) == 1, pid
+
+
 # -- the renderer ---------------------------------------------------------------------------
 
 
