@@ -767,6 +767,13 @@ class PlaysoundCuePlayer(_BasePlayer):
 
     def _run(self, path: Path) -> None:
         try:
+            # the player program opens the file by name: check it (and that it is
+            # still inside its folder) just before, not only when the routine loaded
+            wavfile.check_wav(path, path.parent)
+        except wavfile.WavError as e:
+            self._say(f"A cue sound is not played: {e}.", str(path))
+            return
+        try:
             snd = self._playsound(path, block=False, backend=self._backend)
         except Exception as e:
             self._say(f"playsound could not play a cue ({e}); carrying on without sound.", "err")

@@ -128,3 +128,43 @@ def test_the_history_window_leaves_bad_rows_out_and_says_so(qtbot: QtBot, tmp_pa
     qtbot.addWidget(w)
     assert w.message.text().startswith("Left out, session 2 skipped: started_at 'garbage'")
     store.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_the_playsound_backend_checks_a_sound_just_before_the_player_opens_it(
+    monkeypatch: pytest.MonkeyPatch, qapp: object, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(qcues, "_playsound_backend", lambda: "fake")
+    folder = tmp_path / "routine"
+    folder.mkdir()
+    own = folder / "go.wav"
+    own.write_bytes(GOOD)
+    outside = tmp_path / "secret.wav"
+    outside.write_bytes(GOOD)
+    played: list[Path] = []
+
+    class Snd:
+        def is_alive(self) -> bool:
+            return False
+
+    def fake(path: Path, block: bool = True, backend: object = None) -> Snd:
+        played.append(path)
+        return Snd()
+
+    msgs: list[str] = []
+    p = qcues.PlaysoundCuePlayer({"go": own}, on_message=msgs.append)
+    p._playsound = fake
+
+    def drain() -> None:
+        assert p._pool is not None
+        p._pool.submit(lambda: None).result(timeout=5)
+
+    p.play("go")
+    drain()
+    own.unlink()
+    own.symlink_to(outside)  # swapped after the routine was loaded
+    p.play("go")
+    drain()
+    p.close()
+    assert played == [own]
+    assert any("outside" in m for m in msgs)
