@@ -193,3 +193,23 @@ def test_the_log_keeps_room_for_a_session_once_it_has_begun(tmp_path: Path) -> N
     wal = Path(str(db) + "-wal")
     assert wal.stat().st_size >= 64 * 4096  # reserved: later writes reuse this space
     store.close()
+
+
+def test_the_write_ahead_log_stays_bounded_over_a_long_session(tmp_path: Path) -> None:
+    """It grew about 3 KB a step before; now it cycles within WAL_FRAMES pages."""
+    from hiptimer.store import WAL_FRAMES
+
+    db = tmp_path / "log.sqlite3"
+    store = Store.open(db, background=True)
+    sess = FakeSession()
+    rec = SessionRecorder(store, routine(), sess, speed=1.0, on_error=print)
+    step = object()
+    rec.handle([StepStarted(step, 0.0)])  # type: ignore[arg-type]
+    assert store.writer is not None
+    for i in range(600):
+        sess.active = float(i)
+        rec.handle([StepEnded(step, 5.0, "done")])  # type: ignore[arg-type]
+        store.writer.flush(10)  # each step written on its own, as in a real session
+    wal = Path(str(db) + "-wal").stat().st_size
+    assert wal <= (WAL_FRAMES + 8) * (4096 + 24) + 32, wal
+    store.close()
