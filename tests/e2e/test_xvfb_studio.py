@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -171,3 +172,47 @@ def test_two_screens_keys_run_the_whole_class(display: str, tmp_path: Path) -> N
             proc.kill()
         out, err = proc.communicate(timeout=10)
     assert "Traceback" not in err, err
+
+
+def test_two_screens_esc_twice_ends_the_session(display: str, tmp_path: Path) -> None:
+    routine = tmp_path / "studio.yaml"
+    routine.write_text(ROUTINE, encoding="utf-8")
+    env = dict(os.environ)
+    env.update(
+        DISPLAY=display,
+        QT_QPA_PLATFORM="xcb",
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "hiptimer", str(routine),
+            "--db", str(tmp_path / "log.sqlite3"), "--audio-backend", "none",
+        ],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        _wait("the app's window", lambda: _windows(display, 0, "^HipTimer — Xvfb studio"))
+        _x(display, "windowfocus", "--sync", _windows(display, 0, "^HipTimer — Xvfb studio")[-1])
+        _x(display, "key", "--clearmodifiers", "shift+F5")  # a clicker's other start
+        _wait("the projector on screen 1", lambda: _windows(display, 1, "^HipTimer — Projector$"))
+        _x(display, "key", "--clearmodifiers", "Escape")
+        time.sleep(0.5)
+        assert _windows(display, 0, "^HipTimer — Summary$") == []  # once only asks
+        _x(display, "key", "--clearmodifiers", "Escape")
+        _wait("the summary", lambda: _windows(display, 0, "^HipTimer — Summary$"))
+        _x(display, "key", "--clearmodifiers", "Next")
+        _wait("an empty projector", lambda: not _windows(display, 1, "HipTimer"))
+        _x(display, "windowfocus", "--sync", _windows(display, 0, "^HipTimer — Library$")[-1])
+        _x(display, "key", "--clearmodifiers", "ctrl+q")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        out, err = proc.communicate(timeout=10)
+    assert "Traceback" not in err, err
+    con = sqlite3.connect(tmp_path / "log.sqlite3")
+    try:
+        assert [r[0] for r in con.execute("SELECT status FROM sessions")] == ["stopped"]
+    finally:
+        con.close()
