@@ -137,7 +137,8 @@ def build_gui_parser() -> argparse.ArgumentParser:
     g.add_argument(
         "--resume",
         action="store_true",
-        help="resume the session a crash interrupted (of ROUTINE, if given) without asking",
+        help="resume the session a crash interrupted (of ROUTINE, if given) without asking;"
+        " with --start it goes on at once",
     )
     g.add_argument("--speed", type=_speed, default=1.0, metavar="X", help="rehearse X times faster")
     g.add_argument(

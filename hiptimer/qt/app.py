@@ -223,6 +223,8 @@ class MainWindow(QMainWindow):
         self._chrome_hidden = False
         self._closing = False
         self._rating: Any = None
+        #: The process's exit status when it is not 0 (``--resume`` found nothing to resume).
+        self.exit_code = 0
         #: Asks "End the session?" (Enter confirms); tests replace it.
         self.confirm_end: Callable[[str], bool] = self._ask_end
         #: Asks whether to resume an interrupted session; tests replace it.
@@ -865,6 +867,9 @@ class MainWindow(QMainWindow):
                 self.show_message(
                     f"Nothing to resume: no interrupted session{what} in the last {hours:g} hours."
                 )
+                if self.options.quit_on_finish:  # a script: say so with the exit status too
+                    self.exit_code = 1
+                    QTimer.singleShot(0, self.close)
             return
         found = load_for_resume(candidate)
         if isinstance(found, str):
@@ -874,7 +879,8 @@ class MainWindow(QMainWindow):
         if not self.options.resume and not self.confirm_resume(found):
             store.discard_resume(candidate.session_id)
             return
-        self._begin(found.routine, found.plan, resume=found)
+        if self._begin(found.routine, found.plan, resume=found) and self.options.start:
+            self._start_when_sound_ready()  # --resume --start: go on at once
 
     def _ask_resume(self, found: Resumable) -> bool:
         c = found.candidate
@@ -1331,13 +1337,15 @@ def run(args: argparse.Namespace) -> int:
     window = MainWindow(options, settings, scan_later=True)
     if options.routine is not None:
         can_start = window.open_routine_path(options.routine)
-        if options.start and can_start:
+        if options.resume:
+            pass  # offer_resume() below resumes it (and starts it with --start)
+        elif options.start and can_start:
             QTimer.singleShot(0, window.start_session)
         elif options.start and options.quit_on_finish and not can_start:
             for line in window.overview.errors.text().splitlines():
                 print(line, file=sys.stderr)
             return 2
-    elif options.start:
+    elif options.start and not options.resume:
         print(
             "hiptimer: warning: --start needs a ROUTINE file; showing the library", file=sys.stderr
         )
@@ -1347,12 +1355,12 @@ def run(args: argparse.Namespace) -> int:
     QTimer.singleShot(0, window.reload_library)
     QTimer.singleShot(0, lambda: _bench(LIBRARY_MARKER))
     QTimer.singleShot(0, window.ensure_store)
-    if not (options.start and options.routine is not None):
+    if options.resume or not (options.start and options.routine is not None):
         QTimer.singleShot(0, window.offer_resume)
     QTimer.singleShot(0, window.probe_voice)
     QTimer.singleShot(0, lambda: _bench(READY_MARKER, last=True))
     code = int(app.exec())
-    return 128 + stopped_by[0] if stopped_by else code
+    return 128 + stopped_by[0] if stopped_by else (window.exit_code or code)
 
 
 def _watch_signals(window: MainWindow) -> list[int]:
