@@ -180,3 +180,14 @@ def test_picture_refs_and_mirroring(tmp_path: Path) -> None:
     (plain,) = load_routine(routine(tmp_path, "a.png")).exercises
     ref2 = exercise_picture(plain)
     assert ref2 is not None and not ref2.mirrored("right"), "a user image mirrors only if asked"
+
+
+def test_a_routine_anywhere_can_show_a_catalogue_picture_as_its_image(tmp_path: Path) -> None:
+    from hiptimer.pictures import exercise_picture
+    from hiptimer.resources import assets_dir
+
+    f = routine(tmp_path, "pictures/pigeon-pose.svg", "    mirror: true\n")
+    (ex,) = load_routine(f).exercises
+    assert ex.image == (assets_dir() / "pictures" / "pigeon-pose.svg").resolve()
+    ref = exercise_picture(ex)
+    assert ref is not None and ref.kind == "file" and ref.mirrored("right")
