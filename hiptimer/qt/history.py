@@ -366,8 +366,13 @@ class HistoryWindow(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         # widths from the widest text each column shows (digits are wider than average)
-        samples = ((0, "2026-12-31 23:59"), (2, "interrupted"), (3, "999 min"), (4, "Effort"))
-        samples += ((5, "Pain"),)
+        samples: tuple[tuple[int, str], ...] = (
+            (0, "2026-12-31 23:59"),
+            (2, "interrupted"),
+            (3, "999 min"),
+            (4, "Effort"),
+            (5, "Pain"),
+        )
         for col, sample in samples:
             self.table.setColumnWidth(col, self.fontMetrics().horizontalAdvance(sample) + 24)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
