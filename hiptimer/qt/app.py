@@ -74,10 +74,16 @@ from hiptimer.qt.studio import (
 from hiptimer.qt.theme import apply_theme, surface
 
 if TYPE_CHECKING:
+    from hiptimer.engine import Session
     from hiptimer.plan import Plan
-    from hiptimer.qt.history import HistoryWindow
+    from hiptimer.qt.controller import SessionController
+    from hiptimer.qt.cues import CueDirector, CuePlayer, SpeechProbe, Voice
+    from hiptimer.qt.history import HistoryWindow, RateSessionDialog, WeeklyGoalWidget
+    from hiptimer.qt.player import PlayerWidget
+    from hiptimer.qt.presenter import PresenterWidget
     from hiptimer.routine import Routine
     from hiptimer.session import Resumable, SessionRun
+    from hiptimer.store import SessionRecorder, Store
 
 #: Printed on stdout once the first window is on screen when HIPTIMER_BENCH_STARTUP is set.
 STARTUP_MARKER = "HIPTIMER_WINDOW_SHOWN"
@@ -205,24 +211,24 @@ class MainWindow(QMainWindow):
 
         # session state (created per session; the assembly is hiptimer.session.SessionRun)
         self.run: SessionRun | None = None
-        self.session: Any = None
-        self.controller: Any = None
-        self.recorder: Any = None
-        self.cue_player: Any = None
-        self.voice: Any = None
-        self._speech_probe: Any = None
-        self.cue_director: Any = None
-        self.player_widget: Any = None
-        self.presenter_widget: Any = None
+        self.session: Session | None = None
+        self.controller: SessionController | None = None
+        self.recorder: SessionRecorder | None = None
+        self.cue_player: CuePlayer | None = None
+        self.voice: Voice | None = None
+        self._speech_probe: SpeechProbe | None = None
+        self.cue_director: CueDirector | None = None
+        self.player_widget: PlayerWidget | None = None
+        self.presenter_widget: PresenterWidget | None = None
         self.summary_widget: QWidget | None = None
-        self._store: Any = None
+        self._store: Store | None = None
         self._store_tried = False
         self._history_window: HistoryWindow | None = None
-        self._goal_widget: Any = None
+        self._goal_widget: WeeklyGoalWidget | None = None
         self._was_maximized = False
         self._chrome_hidden = False
         self._closing = False
-        self._rating: Any = None
+        self._rating: RateSessionDialog | None = None
         #: The process's exit status when it is not 0 (``--resume`` found nothing to resume).
         self.exit_code = 0
         #: Asks "End the session?" (Enter confirms); tests replace it.
@@ -636,7 +642,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     # -- the log -----------------------------------------------------------------
-    def ensure_store(self) -> Any:
+    def ensure_store(self) -> Store | None:
         """Open the session log once; on failure the app runs on and says so."""
         if self._store_tried:
             return self._store
@@ -667,7 +673,7 @@ class MainWindow(QMainWindow):
         return self._store
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store | None:
         return self._store
 
     def _on_recorder_error(self, message: str) -> None:
@@ -804,12 +810,14 @@ class MainWindow(QMainWindow):
     def _start_when_sound_ready(self) -> None:
         """Start the session's clock on the instant the sound path has its
         first cue queued for (a few tens of ms after Start), never before."""
-        controller, director = self.controller, self.cue_director
+        controller, director, session = self.controller, self.cue_director, self.session
+        if controller is None or session is None:
+            return
         at = director.arm_start() if director is not None else None
         if at is None:
             controller.start()
             return
-        clock = self.session.clock
+        clock = session.clock
         delay_ms = max(0, math.ceil((at - clock.now()) / clock.speed * 1000))
 
         timer = QTimer(controller)
@@ -930,6 +938,7 @@ class MainWindow(QMainWindow):
         return self.studio.projector
 
     def _place_player(self) -> None:
+        assert self.player_widget is not None and self.presenter_widget is not None
         placement = self.studio.begin(self.player_widget, self.presenter_widget)
         if placement.mode == "window" and self.options.fullscreen:
             self.enter_fullscreen()
@@ -977,6 +986,8 @@ class MainWindow(QMainWindow):
     def _show_summary(self) -> None:
         from hiptimer.qt.summary import SummaryWidget
 
+        if self.session is None:
+            return
         self._clear_layout(self._summary_layout)
         self._clear_layout(self._rating_layout)
         summary = SummaryWidget(self.session)
