@@ -180,7 +180,16 @@ def test_rehearsal_speed_is_logged(
     assert e.clock.speed == 50.0
     assert "rehearsal" in w.windowTitle()
     e.run_for(30)
-    assert _rows(e.db) == [("Tiny test routine", "completed", 50.0)]
+    # the log is written on its own thread: wait for the end to land, as a reader would
+    done = [("Tiny test routine", "completed", 50.0)]
+
+    def landed() -> bool:
+        try:
+            return _rows(e.db) == done
+        except sqlite3.Error:  # the writer holds the file this instant
+            return False
+
+    qtbot.waitUntil(landed, timeout=10_000)
     w.close()
 
 
