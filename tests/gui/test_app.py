@@ -148,7 +148,19 @@ def test_routine_argument_opens_overview_or_errors(env: Env, user_dir: Path) -> 
     assert f"{user_dir / 'broken.yaml'}:4:" in w.overview.errors.text()
 
 
-def test_start_runs_to_summary_and_logs_completed(env: Env, user_dir: Path) -> None:
+def wait_rows(qtbot: QtBot, db: Path, expected: list[tuple[str, str, float]]) -> None:
+    """The log is written on its own thread: wait for ``expected`` to land, as a reader would."""
+
+    def landed() -> bool:
+        try:
+            return _rows(db) == expected
+        except sqlite3.Error:  # the writer holds the file this instant
+            return False
+
+    qtbot.waitUntil(landed, timeout=10_000)
+
+
+def test_start_runs_to_summary_and_logs_completed(env: Env, user_dir: Path, qtbot: QtBot) -> None:
     w = env.window
     w.open_routine_path(user_dir / "tiny.yaml")
     assert w.start_session()
@@ -156,7 +168,7 @@ def test_start_runs_to_summary_and_logs_completed(env: Env, user_dir: Path) -> N
     assert w.session.state == "running"
     env.run_for(30)
     assert w.current_page() == "summary"
-    assert _rows(env.db) == [("Tiny test routine", "completed", 1.0)]
+    wait_rows(qtbot, env.db, [("Tiny test routine", "completed", 1.0)])
 
 
 def test_ctrl_q_mid_session_records_stopped(env: Env, user_dir: Path, qtbot: QtBot) -> None:
@@ -180,16 +192,7 @@ def test_rehearsal_speed_is_logged(
     assert e.clock.speed == 50.0
     assert "rehearsal" in w.windowTitle()
     e.run_for(30)
-    # the log is written on its own thread: wait for the end to land, as a reader would
-    done = [("Tiny test routine", "completed", 50.0)]
-
-    def landed() -> bool:
-        try:
-            return _rows(e.db) == done
-        except sqlite3.Error:  # the writer holds the file this instant
-            return False
-
-    qtbot.waitUntil(landed, timeout=10_000)
+    wait_rows(qtbot, e.db, [("Tiny test routine", "completed", 50.0)])
     w.close()
 
 
