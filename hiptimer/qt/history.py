@@ -319,6 +319,9 @@ def details_html(r: SessionRecord) -> str:
         for e in r.exercises:
             name = f"{e.name} ({e.side})" if e.side else e.name
             sets = f", {e.sets_done} set{'s' if e.sets_done != 1 else ''}" if e.sets_done else ""
+            # how far a set cut short got (the exact log keeps its seconds)
+            partial = [x for x in e.sets if x.status == "partial"]
+            sets += "".join(f", set {x.set} partly: {round(x.seconds)} s" for x in partial)
             lines.append(f"<li>{escape(name)}: {escape(e.status)}{sets}</li>")
         lines.append("</ul>")
     return "".join(lines)

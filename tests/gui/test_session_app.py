@@ -254,3 +254,13 @@ def test_a_signal_closes_without_asking_even_with_the_question_open(
     e.w.close()  # Ctrl+Q: the question opens
     assert not e.w.isVisible()
     assert e.rows() == [("Two holds", "stopped", "")]
+
+
+def test_the_history_details_say_how_far_a_partial_set_got(tmp_path: Path, routine: Path) -> None:
+    from hiptimer.qt.history import details_html
+
+    crash_a_session(tmp_path / "log.sqlite3", routine, 2 + 3)  # 3 s into the left side
+    with Store.open(tmp_path / "log.sqlite3") as store:
+        (rec,) = store.sessions()
+    html = details_html(rec)
+    assert "Hold one (left): partial, set 1 partly: 3 s" in html
