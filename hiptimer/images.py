@@ -57,8 +57,18 @@ class ImageProblem(Exception):
     """Why a file is not a usable picture (the message completes "image 'x' ...")."""
 
 
-def sniff(path: Path) -> ImageInfo:
-    """Read ``path``'s format and size; raise :class:`ImageProblem` if it is unusable."""
+def sniff(path: Path, root: Path | None = None) -> ImageInfo:
+    """Read ``path``'s format and size; raise :class:`ImageProblem` if it is unusable.
+
+    With ``root`` the file must be inside it when it is opened now (a picture
+    swapped for a link to elsewhere after the routine was loaded is refused).
+    """
+    if root is not None:
+        try:
+            with safefile.open_confined(path, root) as f:
+                return sniff_bytes(safefile.read_capped(f, path, MAX_IMAGE_BYTES, "picture"))
+        except OSError as e:
+            raise ImageProblem(f"cannot be read: {safefile.reason_for(e)}") from None
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:

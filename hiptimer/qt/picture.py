@@ -344,7 +344,7 @@ class PictureView(QWidget):
 
     def _load_file(self, path: Path) -> None:
         try:
-            info = images.sniff(path)
+            info = images.sniff(path, root=path.parent)  # confined, just before Qt opens it
         except images.ImageProblem as e:
             self._fail(f"{path.name} {e}")
             return

@@ -168,3 +168,29 @@ def test_the_playsound_backend_checks_a_sound_just_before_the_player_opens_it(
     p.close()
     assert played == [own]
     assert any("outside" in m for m in msgs)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_a_picture_swapped_for_a_link_out_of_its_folder_is_not_shown(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from hiptimer.qt.picture import PictureView
+
+    svg = (
+        b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'>"
+        b"<rect width='10' height='10'/></svg>"
+    )
+    folder = tmp_path / "routine"
+    folder.mkdir()
+    pic = folder / "pose.svg"
+    pic.write_bytes(svg)
+    (tmp_path / "elsewhere.svg").write_bytes(svg)
+    v = PictureView()
+    qtbot.addWidget(v)
+    v.set_picture(str(pic))
+    assert v.status == "svg"
+    v.set_picture(None)
+    pic.unlink()
+    pic.symlink_to(tmp_path / "elsewhere.svg")  # after the routine was loaded
+    v.set_picture(str(pic))
+    assert v.status == "placeholder" and "outside" in v.problem
