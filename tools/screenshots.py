@@ -24,15 +24,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT = 1920, 1080
+LAPTOP = (1366, 768)
 
 
 # ----------------------------------------------------------------------------- outer
-def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    for number in (99, *range(100, 120)):
+def _start_xvfb(
+    width: int, height: int, number: int | None
+) -> tuple[subprocess.Popen[bytes], str]:
+    for number in [number] if number is not None else (99, *range(100, 120)):
         if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
             continue
         proc = subprocess.Popen(
-            ["Xvfb", f":{number}", "-screen", "0", f"{WIDTH}x{HEIGHT}x24", "-nolisten", "tcp"],
+            ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -46,25 +49,36 @@ def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("could not start Xvfb")
 
 
-def outer(out: Path, theme: str) -> int:
+def outer(out: Path, theme: str, size: tuple[int, int], number: int | None) -> int:
     for tool in ("Xvfb", "import"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is needed (apt install xvfb imagemagick)")
-    xvfb, display = _start_xvfb()
+    xvfb, display = _start_xvfb(*size, number)
+    wm: subprocess.Popen[bytes] | None = None
     try:
         env = dict(os.environ)
         env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR="1")
+        if shutil.which("openbox"):  # a real window manager: title bars, placement
+            wm = subprocess.Popen(
+                ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            time.sleep(0.5)
         cmd = [sys.executable, __file__, "--driver", "--out", str(out), "--theme", theme]
+        cmd += ["--size", f"{size[0]}x{size[1]}"]
         return subprocess.run(cmd, env=env, check=False).returncode
     finally:
+        if wm is not None:
+            wm.terminate()
+            wm.wait(timeout=10)
         xvfb.terminate()
         xvfb.wait(timeout=10)
 
 
 # ---------------------------------------------------------------------------- driver
-def driver(out: Path, theme: str) -> int:
+def driver(out: Path, theme: str, size: tuple[int, int]) -> int:
     sys.path.insert(0, str(ROOT))
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from hiptimer.clock import FakeClock
@@ -100,20 +114,37 @@ def driver(out: Path, theme: str) -> int:
 
     def shoot(name: str) -> None:
         settle()
-        path = out / f"{name}.png"
+        player = getattr(w, "player_widget", None)
+        deadline = time.monotonic() + 5
+        while player is not None and player.flash_overlay.active and time.monotonic() < deadline:
+            settle(0.05)  # a boundary flash is a real-time wash: let it fade first
+        path = out / f"{name}{suffix}.png"
         subprocess.run(["import", "-display", display, "-window", "root", str(path)], check=True)
         print(f"wrote {path}")
 
+    laptop = size != (WIDTH, HEIGHT)
+    suffix = "-laptop" if laptop else ""
+
+    def key(k: Qt.Key) -> None:
+        """Press a key in the window, as a person would: it goes to the focused
+        widget, and the menus' shortcuts see it first."""
+        w.activateWindow()
+        settle(0.1)
+        QTest.keyClick(app.focusWidget() or w, k)
+        settle(0.3)
+
     def windowed(width: int, height: int) -> None:
         if w.isFullScreen():
-            w.leave_fullscreen()
-            settle(0.3)
-        w.showNormal()
-        w.setGeometry((WIDTH - width) // 2, (HEIGHT - height) // 2, width, height)
+            key(Qt.Key.Key_Escape)  # Esc leaves fullscreen
+        if laptop:  # the window as the app opens it on a laptop
+            w.setGeometry(home)
+        else:
+            w.setGeometry((WIDTH - width) // 2, (HEIGHT - height) // 2, width, height)
 
     def fullscreen() -> None:
-        w.enter_fullscreen()
-        w.setGeometry(0, 0, WIDTH, HEIGHT)
+        if not w.isFullScreen():
+            key(Qt.Key.Key_F)  # View > Fullscreen
+        assert w.isFullScreen(), "F did not make the player fullscreen"
 
     def goto(predicate: object, offset: float) -> None:
         """Advance the session to ``offset`` seconds into the first step matching."""
@@ -134,6 +165,8 @@ def driver(out: Path, theme: str) -> int:
 
     # 1. the library, window filling the screen
     w.show()
+    settle(0.5)
+    home = w.geometry()
     windowed(1600, 940)
     settle(0.5)  # the weekly goal appears once the log is open
     w.library.select_title("Hip flexor release for desk workers")
@@ -144,8 +177,11 @@ def driver(out: Path, theme: str) -> int:
     shoot("overview")
 
     # 3. player windowed: the first hold, left side
-    w.start_session()
+    key(Qt.Key.Key_Space)  # the focused Start button
+    assert w.session is not None, "Enter on the overview did not start the session"
     windowed(1280, 800)
+    goto(lambda s: s.kind == "prep", 2.0)
+    shoot("get-ready")
     goto(lambda s: s.kind == "work" and s.side == "left", 11.4)
     shoot("player-windowed")
 
@@ -156,6 +192,10 @@ def driver(out: Path, theme: str) -> int:
     # 5. a side switch
     goto(lambda s: s.kind == "switch", 1.5)
     shoot("side-switch")
+
+    # 5b. the rest before the next exercise (its picture and instructions)
+    goto(lambda s: s.kind == "rest", 4.0)
+    shoot("rest")
 
     # 6. a breath hold, mid-inhale
     goto(lambda s: s.kind == "work" and s.exercise.dose.kind == "breaths", 6 * 5 + 1.2)
@@ -178,21 +218,38 @@ def driver(out: Path, theme: str) -> int:
     )
     shoot("reps-set")
 
+    w.stop_session()  # no "end the session?" question on close
     w.close()
     settle(0.2)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
+def _size(text: str) -> tuple[int, int]:
+    w, _, h = text.partition("x")
+    return int(w), int(h)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     ap.add_argument("--theme", choices=("dark", "light"), default="dark")
+    ap.add_argument(
+        "--size",
+        type=_size,
+        default=None,
+        help="one screen size, e.g. 1366x768 (default: 1920x1080, then 1366x768)",
+    )
+    ap.add_argument("--display", type=int, default=None, help="X display number for Xvfb")
     ap.add_argument("--driver", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.driver:
-        return driver(a.out, a.theme)
-    return outer(a.out, a.theme)
+        return driver(a.out, a.theme, a.size or (WIDTH, HEIGHT))
+    for size in [a.size] if a.size else [(WIDTH, HEIGHT), LAPTOP]:
+        rc = outer(a.out, a.theme, size, a.display)
+        if rc:
+            return rc
+    return 0
 
 
 if __name__ == "__main__":
