@@ -1,14 +1,20 @@
-"""Screenshots of the app under Xvfb at 1920x1080, for docs/screenshots/.
+"""Screenshots of the app under Xvfb at 1920x1080 and 1366x768, for docs/screenshots/.
 
     python tools/screenshots.py [--out docs/screenshots] [--theme dark|light]
+                                [--display N] [--size WxH]
 
-Starts ``Xvfb :99 -screen 0 1920x1080x24`` (another display number if :99 is
-taken), runs this script again inside it as the app's driver, and captures the
+Starts ``Xvfb :99 -screen 0 1920x1080x24`` (or ``:N``; another display number if
+:99 is taken), runs this script again inside it as the app's driver, and captures the
 X root window with ImageMagick's ``import -window root`` at each state: the
-library, the player windowed and fullscreen, a breath hold, a reps set, a side
-switch and the summary. The driver builds the real MainWindow with a FakeClock,
-so each shot is taken at an exact instant of the session (no waiting in real time
-for the session, no flakiness); everything else (widgets, fonts, X) is real.
+library, the overview, the player windowed (getting ready, a hold) and
+fullscreen, a side switch, a rest, a breath hold, the summary and a reps set.
+Then the same on a 1366x768 laptop screen for the screens in the app's own
+window (``*-laptop.png``), at the size the app opens its window there. openbox
+is the window manager when installed. It is driven as a person would: Space on
+the focused Start button, F for fullscreen, Esc to leave it.
+The driver builds the real MainWindow with a FakeClock, so each shot is taken
+at an exact instant of the session (no waiting in real time for the session,
+no flakiness); everything else (widgets, fonts, X) is real.
 """
 
 from __future__ import annotations
@@ -25,13 +31,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT = 1920, 1080
 LAPTOP = (1366, 768)
+# The screens a home user sees in the app's own window: also taken on a laptop.
+HOME_WINDOW = {"library", "overview", "get-ready", "player-windowed", "summary"}
 
 
 # ----------------------------------------------------------------------------- outer
-def _start_xvfb(
-    width: int, height: int, number: int | None
-) -> tuple[subprocess.Popen[bytes], str]:
-    for number in [number] if number is not None else (99, *range(100, 120)):
+def _start_xvfb(width: int, height: int, wanted: int | None) -> tuple[subprocess.Popen[bytes], str]:
+    for number in [wanted] if wanted is not None else (99, *range(100, 120)):
         if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
             continue
         proc = subprocess.Popen(
@@ -113,6 +119,8 @@ def driver(out: Path, theme: str, size: tuple[int, int]) -> int:
             time.sleep(0.02)
 
     def shoot(name: str) -> None:
+        if laptop and name not in HOME_WINDOW:
+            return
         settle()
         player = getattr(w, "player_widget", None)
         deadline = time.monotonic() + 5
