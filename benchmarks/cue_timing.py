@@ -287,10 +287,12 @@ def run(
     mode: str = "open",
     tail_s: float = 1.0,
     routine_text: str = ROUTINE,
+    match_s: float = 0.04,
     log: Callable[[str], None] = lambda _m: None,
 ) -> Result:
     """Run ``hiptimer ROUTINE --start --quit-on-finish`` as a user would and
-    measure the recording of every cue it sounds."""
+    measure the recording of every cue it sounds (an onset more than
+    ``max(4 * match_s, 0.15)`` s off its place counts as missing)."""
     tmp = Path(tempfile.mkdtemp(prefix="hiptimer-cues-"))
     routine = tmp / "cue-timing.yaml"
     routine.write_text(routine_text, encoding="utf-8")
@@ -322,7 +324,7 @@ def run(
         shutil.rmtree(tmp, ignore_errors=True)
     onsets = detect_onsets(samples)
     log(f"{len(samples) / RATE:.2f} s recorded, onsets at {[round(o, 3) for o in onsets]}")
-    latency, matched = align([c.planned for c in cues], onsets)
+    latency, matched = align([c.planned for c in cues], onsets, tolerance=match_s)
     for c, m in zip(cues, matched, strict=True):
         c.onset = m
         c.error_s = None if m is None else m - c.planned - latency
