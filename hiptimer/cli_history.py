@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from hiptimer.history import format_minutes, write_csv
-from hiptimer.store import SessionRecord, Store, StoreError
+from hiptimer.store import SessionRecord, SessionRow, Store, StoreError
 from hiptimer.terminal import printable
 
 
@@ -21,7 +23,7 @@ def _parse_since(text: str) -> date:
         ) from None
 
 
-def _table(records: list[SessionRecord]) -> str:
+def _table(records: Sequence[SessionRecord | SessionRow]) -> str:
     head = ("ID", "Started", "Routine", "Status", "Active", "Speed", "Effort", "Pain")
     rows = [head]
     for r in records:
@@ -77,11 +79,14 @@ def cmd_history(
         return 0
     try:
         with Store.open(db, readonly=True) as store:
+            records: Sequence[SessionRecord | SessionRow]
             if as_json:
                 texts = store.sessions_json(since=since_date, include_rehearsals=include_all)
                 records = []
-            else:
+            elif as_csv:
                 records = store.sessions(since=since_date, include_rehearsals=include_all)
+            else:  # the table shows no exercises: the rows without them are far cheaper
+                records = store.rows(since=since_date, include_rehearsals=include_all)
             hidden = (
                 0
                 if as_json or records or include_all
@@ -98,7 +103,7 @@ def cmd_history(
             # one object per line inside the list: valid JSON, and friendly to grep
             _write_json_list(texts)
         elif as_csv:
-            write_csv(records, sys.stdout)
+            write_csv(cast(list[SessionRecord], records), sys.stdout)
         elif not records:
             what = "no sessions" + (f" since {since_date}" if since_date else " yet")
             print(what + (f" ({hidden} rehearsals: use --all)" if hidden else ""))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hiptimer.loader import RoutineError, RoutineErrors, load_routine
 from hiptimer.plan import plan_size
 from hiptimer.routine import Routine
+
+if TYPE_CHECKING:
+    from hiptimer.parsecache import ParseCache
 
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
@@ -130,3 +134,31 @@ def library_paths(extra_dirs: Sequence[Path] = ()) -> list[Path]:
         pass  # an unwritable app data folder must not hide the bundled routines
     out.extend(extra_dirs)
     return out
+
+
+def scan_batches(
+    paths: Sequence[Path], cache: ParseCache | None = None, batch: int = 100
+) -> Iterator[list[LibraryEntry]]:
+    """:func:`scan` in batches of up to ``batch`` entries, in the same order,
+    reusing ``cache`` for files unchanged since they were parsed (and filling
+    it with the rest; the caller saves it)."""
+    from hiptimer.parsecache import file_key
+
+    out: list[LibraryEntry] = []
+    seen: set[str] = set()
+    for f in expand(paths):
+        key = file_key(f) if cache is not None else None
+        entry = cache.get(f, key) if cache is not None else None
+        if entry is None:
+            entry = load_entry(f)
+            if cache is not None:
+                cache.put(f, key, entry)
+        seen.add(str(f))
+        out.append(entry)
+        if len(out) >= batch:
+            yield out
+            out = []
+    if out:
+        yield out
+    if cache is not None:
+        cache.keep_only(seen)

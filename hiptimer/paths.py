@@ -26,3 +26,11 @@ def user_routines_dir(create: bool = True) -> Path:
 
 def default_db_path(create: bool = True) -> Path:
     return data_dir(create) / "hiptimer.sqlite3"
+
+
+def cache_dir(create: bool = True) -> Path:
+    """The user's cache folder for the app (safe to delete at any time)."""
+    p = Path(platformdirs.user_cache_dir(APP, appauthor=False))
+    if create:
+        p.mkdir(parents=True, exist_ok=True)
+    return p

@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol, cast
 
@@ -497,7 +497,14 @@ class Store:
                 raise PermissionError(errno.EACCES, "permission denied", str(path))
             if not _has_sqlite_header(path):  # decide before SQLite touches its -wal
                 raise sqlite3.DatabaseError("file is not a database")
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        # check_same_thread=False: the app opens (and checks) the log on a worker
+        # thread and hands it to the GUI thread; one thread uses it at a time
+        conn = sqlite3.connect(
+            str(path),
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -510,6 +517,13 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             migrate(conn)
+            # every read asks which sessions are still running: an index of just those
+            # keeps that instant however long the log (not part of the schema's version:
+            # an index changes no data, and an older app ignores it)
+            conn.execute(
+                "CREATE INDEX IF NOT EXISTS sessions_running"
+                " ON sessions (owner) WHERE status = 'running'"
+            )
         except BaseException:
             conn.close()
             raise
@@ -980,8 +994,11 @@ class Store:
         conds: list[str] = [where] if where else []
         args: list[Any] = list(params or [])
         if since is not None:
-            conds.append("substr(started_at, 1, 10) >= ?")
-            args.append(since.isoformat())
+            # the index narrows it (a day's margin covers every UTC offset), the
+            # date as recorded decides
+            conds.append("started_ts >= ? AND substr(started_at, 1, 10) >= ?")
+            midnight = datetime(since.year, since.month, since.day, tzinfo=UTC)
+            args += [midnight.timestamp() - 86400.0, since.isoformat()]
         if not include_rehearsals:
             conds.append("speed = 1")
         sql = f"SELECT {columns} FROM sessions"

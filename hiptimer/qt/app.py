@@ -35,7 +35,7 @@ import hiptimer.safety  # noqa: F401
 from hiptimer.clock import Clock, MonotonicClock
 
 # isort: on
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -94,6 +94,8 @@ READY_MARKER = "HIPTIMER_READY"
 #: Esc once in a session shows this for ESC_AGAIN_MS; Esc again within it ends the session.
 ESC_AGAIN_TEXT = "Esc again to end the session"
 ESC_AGAIN_MS = 3000
+#: Routine files (outside the bundled ones) watched one by one for edits; folders always.
+WATCH_FILES_MAX = 2000
 #: --quit-on-finish waits for the last cue to ring out, but never longer than this.
 QUIT_TAIL_MAX_S = 3.0
 
@@ -191,6 +193,9 @@ class Banner(QWidget):
 
 class MainWindow(QMainWindow):
     """The app's window. Tests build it with a FakeClock factory and a temp Settings."""
+
+    #: The session log opened (or failed) on its worker thread.
+    _store_opened = Signal()
 
     def __init__(
         self,
@@ -302,6 +307,18 @@ class MainWindow(QMainWindow):
             if self.options.speed != 1
             else "Ready"
         )
+        self._scanner: Any = None
+        self._watcher: Any = None
+        self._scan_gen = 0
+        self._scan_first = True
+        self._scan_items: list[LibraryItem] = []
+        self._scan_plans: dict[Path, Plan] = {}
+        self._overview_path: Path | None = None
+        self._overview_key: Any = None
+        self._store_thread: Any = None
+        self._offer_resume_when_open = False
+        self._store_result: dict[str, Any] = {}
+        self._store_opened.connect(self._on_store_opened)
         if scan_later:
             self.library.set_loading(True)
         else:
@@ -319,7 +336,7 @@ class MainWindow(QMainWindow):
         self.open_action.triggered.connect(self._on_open_action_triggered)
         reload_action = file_menu.addAction("&Reload library")
         reload_action.setShortcut(QKeySequence("Ctrl+R"))
-        reload_action.triggered.connect(self.reload_library)
+        reload_action.triggered.connect(self.scan_library)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -376,6 +393,7 @@ class MainWindow(QMainWindow):
         self.blank_action.triggered.connect(self.toggle_blank)
 
         sound = mb.addMenu("&Sound")
+        sound.aboutToShow.connect(self.probe_voice)
         self.mute_action = sound.addAction("&Mute")
         self.mute_action.setCheckable(True)
         self.mute_action.setChecked(self.muted)
@@ -587,17 +605,83 @@ class MainWindow(QMainWindow):
         self.library.tree.setFocus()
 
     def reload_library(self) -> None:
+        """Scan the routine folders now, on this thread (tests; see scan_library)."""
         from hiptimer import library
 
         entries = library.scan(library.library_paths(self.options.routines))
         self.library.set_items(_to_library_item(e) for e in entries)
         self.library.set_loading(False)
 
+    # -- the library, scanned in the background and following the disk -------------
+    def scan_library(self) -> None:
+        """Scan the routine folders on a worker thread (with the parse cache). The
+        first scan shows rows as they load; a rescan (a folder changed) swaps the
+        list when it is complete. Afterwards the folders are watched."""
+        from hiptimer import library
+        from hiptimer.qt.scan import FolderWatcher, LibraryScanner
+
+        if self._scanner is None:
+            extra = self.options.routines
+            self._scanner = LibraryScanner(lambda: library.library_paths(extra), self)
+            self._scanner.batch.connect(self._on_scan_batch)
+            self._scanner.finished.connect(self._on_scan_finished)
+            self._watcher = FolderWatcher(self)
+            self._watcher.changed.connect(self.scan_library)
+        self._scan_items, self._scan_plans = [], {}
+        self._scan_gen = self._scanner.start()
+
+    def _on_scan_batch(self, gen: int, entries: list[Any], plans: dict[Path, Plan]) -> None:
+        if gen != self._scan_gen:
+            return
+        items = [_to_library_item(e) for e in entries]
+        if self._scan_first:
+            self.library.add_items(items, plans)
+            self.library.set_loading(False)
+        else:
+            self._scan_items += items
+            self._scan_plans.update(plans)
+
+    def _on_scan_finished(self, gen: int) -> None:
+        if gen != self._scan_gen:
+            return
+        from hiptimer import library
+
+        if self._scan_first:
+            self._scan_first = False
+            self.library.set_loading(False)
+            _bench(LIBRARY_MARKER)
+        else:
+            self.library.set_items(self._scan_items, self._scan_plans)
+            self._scan_items, self._scan_plans = [], {}
+        own = [i.path for i in self.library.items() if not i.bundled][:WATCH_FILES_MAX]
+        if self._overview_path is not None:
+            own.append(self._overview_path)
+        self._watcher.watch(library.library_paths(self.options.routines), own)
+        self._reload_open_overview()
+
+    def _reload_open_overview(self) -> None:
+        """The routine on the overview changed on disk: show it as it is now."""
+        from hiptimer.parsecache import file_key
+
+        path = self._overview_path
+        if path is None or self._page != "overview" or self.session_active():
+            return
+        if file_key(path) != self._overview_key:
+            self.open_routine_path(path)
+            self.status(f"{path.name} changed on disk: reloaded")
+
     def open_routine_path(self, path: Path) -> bool:
         """Load one routine file and show its overview (or its errors). True if it can start."""
         from hiptimer import loader
+        from hiptimer.parsecache import file_key
 
         path = Path(path)
+        self._overview_path, self._overview_key = path, file_key(path)
+        if self._watcher is not None:
+            self._watcher.watch(
+                [Path(d) for d in self._watcher.watched() if Path(d).is_dir()],
+                [Path(f) for f in self._watcher.watched() if not Path(f).is_dir()] + [path],
+            )
         try:
             routine = loader.load_routine(path)
         except loader.RoutineErrors as e:
@@ -621,7 +705,10 @@ class MainWindow(QMainWindow):
 
     def _on_library_routine_activated(self, item: LibraryItem) -> None:
         if item.routine is not None:
+            from hiptimer.parsecache import file_key
+
             self.show_overview(item.routine, self.library.plan_for(item))
+            self._overview_path, self._overview_key = item.path, file_key(item.path)
 
     def _on_open_action_triggered(self) -> None:
         if self.session_active():
@@ -642,10 +729,48 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     # -- the log -----------------------------------------------------------------
+    def open_store_in_background(self, *, then_offer_resume: bool = False) -> None:
+        """Open (and check) the session log on a worker thread: a long log's
+        integrity check never holds up the window. ensure_store() waits for it."""
+        self._offer_resume_when_open = then_offer_resume
+        if self._store_tried or self._store_thread is not None:
+            return
+        import threading
+
+        from hiptimer import paths
+        from hiptimer.store import Store, StoreError
+
+        def work() -> None:
+            try:
+                path = self.options.db or paths.default_db_path()
+                self._store_result["store"] = Store.open(path)
+            except (StoreError, OSError) as e:
+                self._store_result["error"] = e
+            self._store_opened.emit()
+
+        self._store_thread = threading.Thread(target=work, name="hiptimer-log-open", daemon=True)
+        self._store_thread.start()
+
+    def _on_store_opened(self) -> None:
+        if not self._store_tried:
+            self.ensure_store()
+        if self._offer_resume_when_open:
+            self._offer_resume_when_open = False
+            self.offer_resume()
+        _bench(READY_MARKER, last=True)
+
     def ensure_store(self) -> Store | None:
         """Open the session log once; on failure the app runs on and says so."""
         if self._store_tried:
             return self._store
+        if self._store_thread is not None:
+            self._store_thread.join()
+            self._store_tried = True
+            if "error" in self._store_result:
+                self.show_message(f"{self._store_result['error']}. Sessions will not be saved.")
+                return None
+            self._store = self._store_result.get("store")
+            return self._opened_store()
         self._store_tried = True
         from hiptimer import paths
         from hiptimer.store import Store, StoreError
@@ -663,6 +788,11 @@ class MainWindow(QMainWindow):
             said = str(e).rstrip(".")
             self.show_message(f"{said}. Sessions will not be saved; everything else works.")
             self._store = None
+            return None
+        return self._opened_store()
+
+    def _opened_store(self) -> Any:
+        if self._store is None:
             return None
         if self._store.recovered_from is not None:
             self.show_message(
@@ -828,6 +958,8 @@ class MainWindow(QMainWindow):
 
     def _setup_cues(self, routine: Routine, plan: Plan) -> None:
         from hiptimer.qt import cues
+
+        self.probe_voice()  # deferred until a session needs it
 
         backend = self.options.audio_backend or self.settings.audio_backend
         try:
@@ -1147,9 +1279,12 @@ class MainWindow(QMainWindow):
             self.cue_player.set_volume(value / 100)
 
     def probe_voice(self) -> None:
-        """Find out, in the background, whether a speech engine works here."""
+        """Find out, in the background, whether a speech engine works here (once;
+        the first session asks, or the Sound menu when it opens)."""
         from hiptimer.qt import cues
 
+        if self._speech_probe is not None:
+            return
         self._speech_probe = cues.SpeechProbe(parent=self)
         self._speech_probe.finished.connect(self._on_speech_probe_finished)
         self._speech_probe.start()
@@ -1362,14 +1497,15 @@ def run(args: argparse.Namespace) -> int:
         )
     stopped_by = _watch_signals(window)
     window.show()
+    # Nothing slow on this thread before the first paint: the routines are scanned
+    # and the log is opened on worker threads and show up when ready; the speech
+    # engine is probed when the first session (or the Sound menu) needs it.
     QTimer.singleShot(0, lambda: _bench(STARTUP_MARKER))
-    QTimer.singleShot(0, window.reload_library)
-    QTimer.singleShot(0, lambda: _bench(LIBRARY_MARKER))
-    QTimer.singleShot(0, window.ensure_store)
-    if options.resume or not (options.start and options.routine is not None):
-        QTimer.singleShot(0, window.offer_resume)
-    QTimer.singleShot(0, window.probe_voice)
-    QTimer.singleShot(0, lambda: _bench(READY_MARKER, last=True))
+    window.scan_library()
+    # an interrupted session is offered (or --resume resumed) once the log is open
+    window.open_store_in_background(
+        then_offer_resume=options.resume or not (options.start and options.routine is not None)
+    )
     code = int(app.exec())
     return 128 + stopped_by[0] if stopped_by else (window.exit_code or code)
 

@@ -205,7 +205,7 @@ FEED_S = 0.3
 #: The session's clock starts this long after its fresh stream opens (time to plan its cues).
 START_MARGIN_S = 0.030
 #: The stream counts as slipped when Qt's processed time parts from its track by this much.
-SLIP_S = float(os.environ.get("HIPTIMER_CUE_SLIP_S", "0.008"))
+SLIP_S = float(os.environ.get("HIPTIMER_CUE_SLIP_S", "0.020"))
 #: Readings (one a feed) that calibrate a fresh stream's offset.
 CALIBRATE_N = 5
 #: What the sound server may still hold after the last written sample (closing waits for it).
@@ -545,7 +545,7 @@ class QtCuePlayer(_BasePlayer):
             return
         ref = self._ref_offset
         assert ref is not None
-        last = self._slips[-2:]
+        last = self._slips[-3:]  # three readings in a row: a slip, not the readings' noise
         if all(abs(x - ref) > SLIP_S for x in last):
             self._shift(track, ref - statistics.mean(last))
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -44,6 +44,14 @@ from hiptimer.safety import SAFETY_NOTE
 THUMB_SIZE = QSize(88, 52)
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+#: Where an error row keeps its full ``path:line:col: message``.
+_FULL_ERROR = Qt.ItemDataRole.UserRole + 1
+
+
+def short_error(path: Path, error: str) -> str:
+    """``/long/path/name.yaml:4:3: message`` -> ``name.yaml:4:3: message``."""
+    full = str(path)
+    return path.name + error[len(full) :] if error.startswith(full + ":") else error
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,8 @@ class LibraryPage(QWidget):
 
     routine_activated = Signal(object)  # LibraryItem
     history_requested = Signal()
+    #: "Open in editor" on a row: the routine file's Path (the editor connects to it).
+    edit_requested = Signal(object)
 
     COLUMNS = ("Routine", "Duration", "Exercises", "Tags")
 
@@ -87,6 +97,7 @@ class LibraryPage(QWidget):
         super().__init__(parent)
         self._items: list[LibraryItem] = []
         self._plans: dict[Path, Plan] = {}
+        self._any_shown = False
 
         title = QLabel("Routines")
         title.setProperty("role", "title")
@@ -128,6 +139,14 @@ class LibraryPage(QWidget):
         self.open_button.clicked.connect(self._on_open_clicked)
         self.history_button = QPushButton("History")
         self.history_button.clicked.connect(self.history_requested)
+        self.edit_button = QPushButton("Open in editor")
+        self.edit_button.setToolTip("Open the selected routine file to fix or change it")
+        self.edit_button.setEnabled(False)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.folder_button = QPushButton("Show in folder")
+        self.folder_button.setToolTip("Show the folder that holds the selected routine file")
+        self.folder_button.setEnabled(False)
+        self.folder_button.clicked.connect(self._on_folder_clicked)
         self.empty_label = QLabel("No routine matches your search.")
         self.empty_label.setProperty("role", "muted")
         self.empty_label.hide()
@@ -141,6 +160,8 @@ class LibraryPage(QWidget):
         top.addLayout(self._goal_holder)
         buttons = QHBoxLayout()
         buttons.addWidget(self.detail, 1)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.folder_button)
         buttons.addWidget(self.history_button)
         buttons.addWidget(self.open_button)
 
@@ -164,16 +185,34 @@ class LibraryPage(QWidget):
         self._goal_holder.addWidget(widget)
         widget.show()
 
-    def set_items(self, items: Iterable[LibraryItem]) -> None:
-        self._items = list(items)
+    def set_items(
+        self, items: Iterable[LibraryItem], plans: dict[Path, Plan] | None = None
+    ) -> None:
+        """Show exactly ``items`` (the rows before are dropped)."""
+        current = self.current_item()
+        self._items = []
         self._plans.clear()
         self.tree.clear()
+        self.add_items(items, plans, keep=current.path if current is not None else None)
+
+    def add_items(
+        self,
+        items: Iterable[LibraryItem],
+        plans: dict[Path, Plan] | None = None,
+        *,
+        keep: Path | None = None,
+    ) -> None:
+        """Append rows (the background scan sends them in batches). ``plans``
+        are the good routines' plans when the caller compiled them already."""
+        new = list(items)
+        self._items.extend(new)
         error_color = QColor(surface(current_theme(), "error"))
-        for item in self._items:
+        rows: list[QTreeWidgetItem] = []
+        for item in new:
             row = QTreeWidgetItem()
             row.setData(0, Qt.ItemDataRole.UserRole, item)
             if item.ok and item.routine is not None:
-                plan = compile_plan(item.routine)
+                plan = (plans or {}).get(item.path) or compile_plan(item.routine)
                 self._plans[item.path] = plan
                 row.setText(0, item.routine.name)
                 row.setText(1, duration_text(plan))
@@ -182,7 +221,6 @@ class LibraryPage(QWidget):
                 row.setToolTip(0, item.routine.description or str(item.path))
                 row.setTextAlignment(1, _RIGHT)
                 row.setTextAlignment(2, _RIGHT)
-                self.tree.addTopLevelItem(row)
             else:
                 row.setText(0, f"⚠ {item.path.name}")
                 row.setText(1, "—")
@@ -191,20 +229,33 @@ class LibraryPage(QWidget):
                 row.setForeground(0, error_color)
                 row.setForeground(3, error_color)
                 row.setToolTip(0, "\n".join(item.errors))
-                self.tree.addTopLevelItem(row)
                 for err in item.errors:
-                    child = QTreeWidgetItem([err])
+                    # the file name and the message; the full path in the tooltip
+                    child = QTreeWidgetItem([short_error(item.path, err)])
+                    child.setToolTip(0, err)
+                    child.setData(0, _FULL_ERROR, err)
                     child.setForeground(0, error_color)
-                    child.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    child.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                     child.setData(0, Qt.ItemDataRole.UserRole, item)
                     row.addChild(child)
-                    child.setFirstColumnSpanned(True)
+            rows.append(row)
+        self.tree.addTopLevelItems(rows)
+        for row in rows:
+            if row.childCount():
+                for j in range(row.childCount()):
+                    child = row.child(j)
+                    if child is not None:
+                        child.setFirstColumnSpanned(True)
                 row.setExpanded(True)
-        self.tree.setRootIsDecorated(any(not i.ok for i in self._items))
-        self._apply_filter()
-        first = self._first_visible_ok()
-        if first is not None:
-            self.tree.setCurrentItem(first)
+        if any(not i.ok for i in new):
+            self.tree.setRootIsDecorated(True)
+        self._apply_filter(rows)
+        if keep is not None and self.select_path(keep):
+            return
+        if self.tree.currentItem() is None:
+            first = self._first_visible_ok()
+            if first is not None:
+                self.tree.setCurrentItem(first)
 
     def items(self) -> list[LibraryItem]:
         return list(self._items)
@@ -231,8 +282,16 @@ class LibraryPage(QWidget):
             for j in range(row.childCount()):
                 child = row.child(j)
                 if child is not None:
-                    out.append(child.text(0))
+                    out.append(str(child.data(0, _FULL_ERROR)))
         return out
+
+    def select_path(self, path: Path) -> bool:
+        for i in range(self.tree.topLevelItemCount()):
+            row = self.tree.topLevelItem(i)
+            if row is not None and self._item_of(row).path == path and not row.isHidden():
+                self.tree.setCurrentItem(row)
+                return True
+        return False
 
     def select_title(self, title: str) -> bool:
         for i in range(self.tree.topLevelItemCount()):
@@ -255,18 +314,24 @@ class LibraryPage(QWidget):
     def set_filter(self, text: str) -> None:
         self.search.setText(text)
 
-    def _apply_filter(self) -> None:
+    def _apply_filter(self, rows: Sequence[QTreeWidgetItem] | None = None) -> None:
+        """Hide the rows the search words do not match (only ``rows`` if given)."""
         words = self.search.text().lower().split()
-        shown = 0
-        for i in range(self.tree.topLevelItemCount()):
-            row = self.tree.topLevelItem(i)
-            if row is None:
-                continue
+        partial = rows is not None and len(rows) < self.tree.topLevelItemCount()
+        if rows is None:
+            rows = [
+                r
+                for i in range(self.tree.topLevelItemCount())
+                if (r := self.tree.topLevelItem(i)) is not None
+            ]
+        shown = False
+        for row in rows:
             text = self._item_of(row).search_text()
             hide = not all(w in text for w in words)
             row.setHidden(hide)
-            shown += not hide
-        self.empty_label.setVisible(shown == 0 and bool(self._items))
+            shown = shown or not hide
+        self._any_shown = shown or (partial and self._any_shown)
+        self.empty_label.setVisible(not self._any_shown and bool(self._items))
         current = self.tree.currentItem()
         if current is None or current.isHidden():
             first = self._first_visible_ok()
@@ -300,6 +365,9 @@ class LibraryPage(QWidget):
     ) -> None:
         item = self._item_of(current) if current is not None else None
         self.open_button.setEnabled(item is not None and item.ok)
+        # the bundled routines are part of the app: shown, not edited in place
+        self.edit_button.setEnabled(item is not None and not item.bundled)
+        self.folder_button.setEnabled(item is not None)
         if item is None:
             self.detail.setText("")
         elif item.ok and item.routine is not None:
@@ -309,6 +377,16 @@ class LibraryPage(QWidget):
             self.detail.setText(
                 f"{item.path} has {n} error{'s' if n != 1 else ''} and cannot be started."
             )
+
+    def _on_edit_clicked(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.edit_requested.emit(item.path)
+
+    def _on_folder_clicked(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.path.parent)))
 
     def _on_tree_item_activated(self, row: QTreeWidgetItem, _column: int) -> None:
         item = self._item_of(row)

@@ -1,0 +1,105 @@
+"""The library scanned on a worker thread, following the disk; the log opened in the background."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from hiptimer.qt.app import AppOptions, MainWindow
+from hiptimer.qt.library import short_error
+from hiptimer.qt.settings import Settings
+
+ROUTINE = "name: {name}\nexercises:\n  - name: Hold\n    hold: 30s\n"
+BROKEN = "name: Broken\nexercises:\n  - name: Lunge\n    hold: 30 parsecs\n"
+
+
+@pytest.fixture
+def window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> MainWindow:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "a.yaml").write_text(ROUTINE.format(name="Alpha"), encoding="utf-8")
+    (mine / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    opts = AppOptions(routines=[mine], db=tmp_path / "log.sqlite3")
+    w = MainWindow(opts, settings, scan_later=True)
+    qtbot.addWidget(w)
+    return w
+
+
+def _titles(w: MainWindow) -> list[str]:
+    return w.library.visible_titles()
+
+
+def test_the_scan_fills_the_list_off_the_gui_thread_then_follows_the_folder(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine"
+    window.scan_library()
+    qtbot.waitUntil(lambda: "Alpha" in _titles(window), timeout=5000)
+    qtbot.waitUntil(lambda: window._scan_first is False, timeout=5000)
+    assert "broken.yaml" in _titles(window)
+    assert (tmp_path / "cache").exists()  # the parse cache was written
+
+    t0 = time.monotonic()
+    (mine / "b.yaml").write_text(ROUTINE.format(name="Bravo"), encoding="utf-8")
+    qtbot.waitUntil(lambda: "Bravo" in _titles(window), timeout=3000)
+    assert time.monotonic() - t0 < 1.5  # a new routine shows within about a second
+
+    (mine / "a.yaml").write_text(ROUTINE.format(name="Alpha two"), encoding="utf-8")
+    qtbot.waitUntil(lambda: "Alpha two" in _titles(window), timeout=3000)
+    (mine / "b.yaml").unlink()
+    qtbot.waitUntil(lambda: "Bravo" not in _titles(window), timeout=3000)
+
+
+def test_an_open_overview_reloads_when_its_file_changes(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "mine" / "a.yaml"
+    window.scan_library()
+    qtbot.waitUntil(lambda: window._scan_first is False, timeout=5000)
+    window.library.select_title("Alpha")
+    window.library.open_button.click()
+    assert window.current_page() == "overview" and window.overview.title.text() == "Alpha"
+    path.write_text(ROUTINE.format(name="Alpha edited"), encoding="utf-8")
+    qtbot.waitUntil(lambda: window.overview.title.text() == "Alpha edited", timeout=3000)
+    path.write_text(BROKEN, encoding="utf-8")
+    qtbot.waitUntil(lambda: window.overview.title.text() == "a.yaml", timeout=3000)  # errors
+    assert window.current_page() == "overview"
+
+
+def test_error_rows_name_the_file_and_offer_the_editor_and_the_folder(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    broken = tmp_path / "mine" / "broken.yaml"
+    window.reload_library()
+    lib = window.library
+    full = lib.error_lines()[0]
+    assert full.startswith(f"{broken}:4:")
+    row = lib.tree.topLevelItem([lib._item_of(lib.tree.topLevelItem(i)).path for i in range(
+        lib.tree.topLevelItemCount())].index(broken))  # fmt: skip
+    assert row is not None
+    child = row.child(0)
+    assert child is not None
+    assert child.text(0) == short_error(broken, full) and child.text(0).startswith("broken.yaml:4:")
+    assert child.toolTip(0) == full
+    lib.select_title("broken.yaml")
+    assert lib.edit_button.isEnabled() and lib.folder_button.isEnabled()
+    with qtbot.waitSignal(lib.edit_requested) as sig:
+        lib.edit_button.click()
+    assert sig.args == [broken]
+
+
+def test_the_log_opens_in_the_background_and_a_session_waits_for_it(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.open_store_in_background()
+    store = window.ensure_store()  # joins the worker: never a second connection
+    assert store is not None and window.store is store
+    qtbot.wait(50)  # the queued "opened" signal changes nothing more
+    assert window.store is store
