@@ -328,6 +328,18 @@ class MainWindow(QMainWindow):
             self.ensure_store()
 
     # -- menus and keys --------------------------------------------------------
+    @property
+    def routine_actions(self) -> Any:
+        """The editor's File menu actions (hiptimer.qt.editor.RoutineActions)."""
+        return self._ensure_routine_actions()
+
+    def _ensure_routine_actions(self) -> Any:
+        if self._routine_actions is None:
+            from hiptimer.qt.editor import RoutineActions
+
+            self._routine_actions = RoutineActions(self, self._file_menu)
+        return self._routine_actions
+
     def _build_menus(self) -> None:
         mb = self.menuBar()
         file_menu = mb.addMenu("&File")
@@ -343,9 +355,11 @@ class MainWindow(QMainWindow):
         quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         quit_action.triggered.connect(self.quit)
         self.quit_action = quit_action
-        from hiptimer.qt.editor import RoutineActions  # New, Edit, Duplicate, Delete
-
-        self.routine_actions = RoutineActions(self, file_menu)
+        # New, Edit, Duplicate, Delete: built on the first turn of the event loop (or
+        # when first used): importing the editor is not on the way to the first paint
+        self._file_menu = file_menu
+        self._routine_actions: Any = None
+        QTimer.singleShot(0, self._ensure_routine_actions)
 
         view = mb.addMenu("&View")
         self.history_action = view.addAction("&History")
