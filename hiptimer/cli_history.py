@@ -86,7 +86,9 @@ def cmd_history(
             elif as_csv:
                 records = store.sessions(since=since_date, include_rehearsals=include_all)
             else:  # the table shows no exercises: the rows without them are far cheaper
-                records = store.rows(since=since_date, include_rehearsals=include_all)
+                records = store.rows(
+                    since=since_date, include_rehearsals=include_all, check_exercises=True
+                )
             hidden = (
                 0
                 if as_json or records or include_all

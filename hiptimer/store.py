@@ -862,12 +862,26 @@ class Store:
         since: date | None = None,
         include_rehearsals: bool = False,
         limit: int | None = None,
+        check_exercises: bool = False,
     ) -> list[SessionRow]:
-        """Like :meth:`sessions` without the exercises: fast for long lists and statistics."""
+        """Like :meth:`sessions` without the exercises: fast for long lists and statistics.
+
+        ``check_exercises``: also skip (and report, as :meth:`sessions` does) a
+        row whose exercises are not a JSON list, checked by SQLite itself
+        (``hiptimer history``'s table shows no exercises but skips the same rows)."""
         live = self._live_owners()
         out: list[SessionRow] = []
         parse = datetime.fromisoformat
-        for r in self._select(_ROW_COLUMNS, since, include_rehearsals, limit):
+        columns = _ROW_COLUMNS
+        if check_exercises and _has_json1(self._conn):
+            columns += (
+                ", CASE WHEN json_valid(exercises) AND json_type(exercises) = 'array'"
+                " THEN NULL ELSE exercises END"
+            )
+        for r in self._select(columns, since, include_rehearsals, limit):
+            if len(r) > 10 and r[10] is not None:
+                self._bad(int(r[0]), _row_problem((r[10],), ("exercises",)))
+                continue
             status = r[2]
             if status == "running" and r[9] not in live:
                 status = "interrupted"
