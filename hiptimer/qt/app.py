@@ -751,15 +751,8 @@ class MainWindow(QMainWindow):
             return
         import threading
 
-        from hiptimer import paths
-        from hiptimer.store import Store, StoreError
-
         def work() -> None:
-            try:
-                path = self.options.db or paths.default_db_path()
-                self._store_result["store"] = Store.open(path)
-            except (StoreError, OSError) as e:
-                self._store_result["error"] = e
+            self._store_result["result"] = self._open_store()
             self._store_opened.emit()
 
         self._store_thread = threading.Thread(target=work, name="hiptimer-log-open", daemon=True)
@@ -778,21 +771,27 @@ class MainWindow(QMainWindow):
         if self._store_tried:
             return self._store
         if self._store_thread is not None:
-            self._store_thread.join()
-            self._store_tried = True
-            if "error" in self._store_result:
-                self.show_message(f"{self._store_result['error']}. Sessions will not be saved.")
-                return None
-            self._store = self._store_result.get("store")
-            return self._opened_store()
+            self._store_thread.join()  # opened in the background: take its answer
+            store, problem = self._store_result.get("result", (None, "no answer"))
+        else:
+            store, problem = self._open_store()
         self._store_tried = True
+        if problem is not None:
+            self.show_message(problem)
+            self._store = None
+            return None
+        self._store = store
+        return self._opened_store()
+
+    def _open_store(self) -> tuple[Any, str | None]:
+        """(the opened log, None) or (None, what to tell the user); any thread."""
         from hiptimer import paths
         from hiptimer.store import Store, StoreError
 
         try:
             path = self.options.db or paths.default_db_path()
             # only the app's own default log may be moved aside (when SQLite says it is damaged)
-            self._store = Store.open(path, recover=self.options.db is None, background=True)
+            return Store.open(path, recover=self.options.db is None, background=True), None
         except (StoreError, OSError) as e:
             if isinstance(e, OSError):  # the data folder: say why in words, not an errno
                 from hiptimer.environment import describe_os_error, display_path
@@ -800,10 +799,7 @@ class MainWindow(QMainWindow):
                 where = display_path(Path(e.filename)) if e.filename else "the data folder"
                 e = StoreError(describe_os_error(e, f"use {where}"))
             said = str(e).rstrip(".")
-            self.show_message(f"{said}. Sessions will not be saved; everything else works.")
-            self._store = None
-            return None
-        return self._opened_store()
+            return None, f"{said}. Sessions will not be saved; everything else works."
 
     def _opened_store(self) -> Any:
         if self._store is None:

@@ -202,18 +202,29 @@ SAMPLE_BYTES = 2  # signed 16-bit, native byte order
 BUFFER_S = 1.0
 #: How often the app tops the buffer up (a few times a second, not 30).
 FEED_S = 0.3
-#: The session's clock starts this long after its fresh stream opens (time to plan its cues).
+#: A fresh stream starts playing after a delay of its own (a few ms to a tenth of a
+#: second, more on a busy machine): it is measured from Qt's processed time, from
+#: CALIBRATE_AFTER_S on, every CALIBRATE_EVERY_MS, CALIBRATE_N times, and taken out
+#: of the stream's timeline; until then nothing is written past HOLD_S.
+CALIBRATE_AFTER_S = 0.3
+CALIBRATE_EVERY_MS = 100
+HOLD_S = 0.9
+#: The session's clock starts this long after the hold (room for the measured delay) ...
+CALIBRATED_START_MARGIN_S = 0.25
+#: ... or, with no measuring, this long after its fresh stream opens (to plan its cues).
 START_MARGIN_S = 0.030
 #: The stream counts as slipped when Qt's processed time parts from its track by this much.
-SLIP_S = float(os.environ.get("HIPTIMER_CUE_SLIP_S", "0.020"))
-#: Readings (one a feed) that calibrate a fresh stream's offset.
+#: 0 turns the measuring off, the default: on a loaded 2-core machine Qt's processed
+#: time wandered by 10-20 ms and the corrections made cues worse than none
+#: (benchmarks/cue_timing.py; HIPTIMER_CUE_SLIP_S=0.02 turns it on to try again).
+SLIP_S = float(os.environ.get("HIPTIMER_CUE_SLIP_S", "0"))
 CALIBRATE_N = 5
 #: What the sound server may still hold after the last written sample (closing waits for it).
 LATENCY_MARGIN_S = 0.25
 #: "gaps" mode: close the stream when no cue is due for this long ...
 GAP_CLOSE_S = 2.0
-#: ... and open a fresh one this long before the next cue.
-WARM_S = 0.5
+#: ... and open a fresh one this long before the next cue (its delay measured first).
+WARM_S = 1.3 if SLIP_S > 0 else 0.5
 #: The better of the two designs measured (benchmarks/cpu_hold.py, cue_timing.py).
 DEFAULT_MODE = "open"
 
@@ -363,7 +374,8 @@ class QtCuePlayer(_BasePlayer):
         self._io: QIODevice | None = None
         self._format = (RATE, CHANNELS)
         self._slips: list[float] = []  # the stream's measured offset to its track, per feed
-        self._ref_offset: float | None = None  # the session's first stream's offset
+        self._calibrated = False  # the open stream's delay is measured and taken out
+        self._hold_frame = 0  # until then, nothing is written past this frame
         self._plan: list[Planned] = []  # the cues to come, monotonic instants
         self.opened = 0  # streams opened so far (benchmarks and tests read it)
         self._device_id: bytes | None = None
@@ -449,8 +461,10 @@ class QtCuePlayer(_BasePlayer):
         self.track = CueTrack(now, rate, ch, self.pcm)
         self.track.start_with(self._audible_plan(now), now)
         self._slips = []
+        self._calibrated = SLIP_S <= 0
+        self._hold_frame = self.track.frame_at(now + HOLD_S)
         self._fill()
-        self._feed.start()
+        self._feed.start(CALIBRATE_EVERY_MS if not self._calibrated else int(FEED_S * 1000))
 
     def close_stream(self) -> None:
         self._feed.stop()
@@ -477,6 +491,8 @@ class QtCuePlayer(_BasePlayer):
         if sink is None or io is None or track is None:
             return
         frames = sink.bytesFree() // track.frame_bytes
+        if not self._calibrated:  # nothing past the hold until the stream's delay is known
+            frames = min(frames, self._hold_frame - track.written)
         if frames <= 0:
             return
         data = track.render(frames)
@@ -530,24 +546,23 @@ class QtCuePlayer(_BasePlayer):
         if sink is None or track is None or SLIP_S <= 0:
             return
         now = time.monotonic()
-        if now - track.anchor < 0.5:
+        if now - track.anchor < CALIBRATE_AFTER_S:
             return
         offset = sink.processedUSecs() / 1e6 - (now - track.anchor)
         self._slips.append(offset)
         if len(self._slips) < CALIBRATE_N:
             return
-        if len(self._slips) == CALIBRATE_N:
+        if not self._calibrated:
             own = statistics.median(self._slips)
-            if self._ref_offset is None:
-                self._ref_offset = own
-            else:
-                self._shift(track, self._ref_offset - own)
+            if os.environ.get("HIPTIMER_DEBUG_CUES"):
+                print(f"cues: stream offset {own * 1000:+.1f} ms", file=sys.stderr)
+            self._shift(track, -own)
+            self._calibrated = True
+            self._feed.setInterval(int(FEED_S * 1000))
             return
-        ref = self._ref_offset
-        assert ref is not None
         last = self._slips[-3:]  # three readings in a row: a slip, not the readings' noise
-        if all(abs(x - ref) > SLIP_S for x in last):
-            self._shift(track, ref - statistics.mean(last))
+        if all(abs(x) > SLIP_S for x in last):
+            self._shift(track, -statistics.mean(last))
 
     def _shift(self, track: CueTrack, by: float) -> None:
         if abs(by) < 0.0005:
@@ -620,9 +635,13 @@ class QtCuePlayer(_BasePlayer):
         if not self.audible or self._broken:
             return time.monotonic()
         self.close_stream()
-        if not self.open_stream(begin=False):
+        if SLIP_S <= 0:  # the first write (the session's first cues) starts the stream
+            if not self.open_stream(begin=False):
+                return time.monotonic()
+            return time.monotonic() + START_MARGIN_S
+        if not self.open_stream() or self.track is None:
             return time.monotonic()
-        return time.monotonic() + START_MARGIN_S
+        return self.track.anchor + HOLD_S + CALIBRATED_START_MARGIN_S
 
     def schedule(self, plan: Sequence[Planned]) -> None:
         """The cues to sound from now on: (monotonic instant, cue) pairs. A cue
@@ -678,7 +697,6 @@ class QtCuePlayer(_BasePlayer):
 
     def close(self) -> None:
         self._want_open = False
-        self._ref_offset = None
         self._wake.stop()
         self._plan = []
         self.close_stream()
