@@ -2,32 +2,34 @@
 
 Backends (``--audio-backend`` / the setting), all behind :class:`CuePlayer`:
 
-* ``qt``: ONE always-open ``QAudioSink`` that plays the cues itself. Every
-  cue WAV is decoded once, at construction, header-checked by ``hiptimer.wav``
-  into 48 kHz mono int16 PCM (other rates, channel counts and 8/24/32-bit
-  PCM are converted; compressed or float WAVs and files over 30 s are
-  refused, with the reason, and the other cues still play).
-  :meth:`QtCuePlayer.warm_up` opens the sink in pull mode on a
-  :class:`CueStream`, whose ``readData`` returns the playing cues' next
-  bytes or silence, so the stream never underruns and stays open for the
-  whole session; the sink's buffer is small (BUFFER_S, 30 ms), so a cue
-  starts within about one buffer of its ``play()``, the first cue as
-  punctually as the rest (measured through a PulseAudio null sink: every
-  cue within 5 ms of one constant latency, benchmarks/cue_timing.py).
-  Without warm_up the first ``play()`` opens the stream (that cold first cue
-  came out 11-17 ms early: an empty buffer). Overlapping cues (a long tail
-  under the next cue) are mixed, not cut; at most CueStream.MAX_VOICES.
-  Volume is the sink's (perceptual slider -> linear gain); mute starts no
-  cue and cuts the playing one. Idle cost with the stream open: about 1 %
-  of one core (silence is ``bytes(n)``).
+* ``qt``: the cues written AHEAD OF TIME into a ``QAudioSink`` (push mode, a
+  1 s buffer topped up about three times a second). Every cue WAV is decoded
+  once, at construction, with the stdlib ``wave`` module into 48 kHz mono
+  int16 PCM (other rates, channel counts and 8/24/32-bit PCM are converted;
+  compressed or float WAVs and files over 30 s are refused, with the reason,
+  and the other cues still play). The :class:`CueDirector` plans the cues of
+  the next seconds from ``Session.preview`` and hands them over with their
+  instants; a :class:`~hiptimer.cuetrack.CueTrack` puts each at the sample
+  that plays at its instant, so the cues of one stream keep one constant
+  offset to the plan (exact to the sample), and the session's clock starts
+  on the instant its first cue is queued for (``ready_at``), never before. A
+  control that changes what is already queued (pause, Next, Previous, +10 s,
+  mute) opens a fresh stream at once. Overlapping cues are mixed, with
+  clipping. Volume is the sink's (perceptual slider -> linear gain).
+
+  Two designs were measured (issue #14; benchmarks/cue_timing.py and
+  benchmarks/cpu_hold.py, figures in the README): "open", one stream for the
+  whole session, and "gaps", the stream closed between cues and a fresh one
+  opened WARM_S before the next. Each fresh stream starts after a delay of its
+  own, so "gaps" put cues tens of ms off where "open" keeps them within a few
+  ms; "open" is the default (HIPTIMER_CUE_MODE=gaps selects the other).
 
   Why not QSoundEffect (one per cue, as before): on PySide6 6.10/6.11 it
   sometimes left the app spinning forever on "QSocketNotifier: Socket
   notifiers cannot be enabled or disabled from another thread" after a few
   cues (3 of 16 short runs on 6.11.3, 1 of 8 on 6.10.3); on 6.9.3 a
   re-played effect started late (+10 to +70 ms on later cues), over the
-  15 ms bound, and the first play opened a stream (0.1-0.5 s late) unless a
-  looping silent effect held one open.
+  15 ms bound, and the first play opened a stream (0.1-0.5 s late).
 * ``playsound``: ``playsound3.playsound(path, block=False)`` from a worker
   thread, so a slow backend never stalls the UI. It has no volume control
   (volume 0 or mute skip the cue). Where none of playsound3's own Linux
