@@ -238,17 +238,21 @@ def test_warm_up_opens_one_stream_that_plays_the_cues(
         assert fmt.bytesForDuration(500_000) <= sink.bufferSize() <= fmt.bytesForDuration(1_500_000)
         p.warm_up()
         assert p.sink is sink and p.opened == 1  # idempotent
-        # a cue planned beyond what is queued is written into the same stream
-        at = p.track.written_until + 0.2 if p.track else 0.0
+        # a cue planned beyond what is queued waits for its turn in the same stream
+        assert p.track is not None
+        at = p.track.written_until + 0.2
         p.schedule([(at, "tick")])
-        assert p.sink is sink and p.track is not None and p.track.pending() == [(at, "tick")]
-        qtbot.waitUntil(lambda: p.track is not None and not p.track.pending(), timeout=3000)
-        assert p.opened == 1
-        # taking it back once written (a pause) needs a fresh stream; so does a cue due now
+        assert p.sink is sink and p.opened == 1 and p.track.pending() == [(at, "tick")]
+        # one due inside what is already queued needs a fresh stream, which starts with it
+        soon = time.monotonic() + 0.5
+        p.schedule([(soon, "tick")])
+        assert p.opened == 2 and p.sink is not sink and p.track is not None
+        assert p.track.written > p.track.frame_at(soon)  # written into the first samples
+        # taking a queued cue back (a pause) needs a fresh stream too; so does a cue due now
         p.schedule([])
-        assert p.opened == 2 and p.sink is not sink
+        assert p.opened == 3
         p.play("tick")
-        assert p.opened == 3 and p.playing
+        assert p.opened == 4 and p.playing
         qtbot.waitUntil(lambda: not p.playing, timeout=3000)  # written and sounded
         assert p.sink is not None and p.sink.error() == qcues._QtAudio.Error.NoError
     finally:
