@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from hiptimer.plan import Plan
     from hiptimer.qt.controller import SessionController
     from hiptimer.qt.cues import CueDirector, CuePlayer, SpeechProbe, Voice
+    from hiptimer.qt.editor import RoutineActions
     from hiptimer.qt.history import HistoryWindow, RateSessionDialog, WeeklyGoalWidget
     from hiptimer.qt.player import PlayerWidget
     from hiptimer.qt.presenter import PresenterWidget
@@ -298,6 +299,7 @@ class MainWindow(QMainWindow):
         self.studio.notice.connect(self.show_message)
         self.studio.placed.connect(self._on_studio_placed)
 
+        self._routine_actions: RoutineActions | None = None
         self._build_menus()
         self._build_clicker_actions()
         self.install_window_keys(self)
@@ -317,7 +319,7 @@ class MainWindow(QMainWindow):
         self._overview_key: Any = None
         self._store_thread: Any = None
         self._offer_resume_when_open = False
-        self._store_result: dict[str, Any] = {}
+        self._store_result: dict[str, tuple[Store | None, str | None]] = {}
         self._store_opened.connect(self._on_store_opened)
         if scan_later:
             self.library.set_loading(True)
@@ -329,11 +331,11 @@ class MainWindow(QMainWindow):
 
     # -- menus and keys --------------------------------------------------------
     @property
-    def routine_actions(self) -> Any:
-        """The editor's File menu actions (hiptimer.qt.editor.RoutineActions)."""
+    def routine_actions(self) -> RoutineActions:
+        """The editor's File menu actions (New, Edit, Duplicate, Delete)."""
         return self._ensure_routine_actions()
 
-    def _ensure_routine_actions(self) -> Any:
+    def _ensure_routine_actions(self) -> RoutineActions:
         if self._routine_actions is None:
             from hiptimer.qt.editor import RoutineActions
 
@@ -358,7 +360,6 @@ class MainWindow(QMainWindow):
         # New, Edit, Duplicate, Delete: built on the first turn of the event loop (or
         # when first used): importing the editor is not on the way to the first paint
         self._file_menu = file_menu
-        self._routine_actions: Any = None
         QTimer.singleShot(0, self._ensure_routine_actions)
 
         view = mb.addMenu("&View")
@@ -772,7 +773,7 @@ class MainWindow(QMainWindow):
             return self._store
         if self._store_thread is not None:
             self._store_thread.join()  # opened in the background: take its answer
-            store, problem = self._store_result.get("result", (None, "no answer"))
+            store, problem = self._store_result.get("result") or (None, "no answer")
         else:
             store, problem = self._open_store()
         self._store_tried = True
@@ -783,7 +784,7 @@ class MainWindow(QMainWindow):
         self._store = store
         return self._opened_store()
 
-    def _open_store(self) -> tuple[Any, str | None]:
+    def _open_store(self) -> tuple[Store | None, str | None]:
         """(the opened log, None) or (None, what to tell the user); any thread."""
         from hiptimer import paths
         from hiptimer.store import Store, StoreError
@@ -801,7 +802,7 @@ class MainWindow(QMainWindow):
             said = str(e).rstrip(".")
             return None, f"{said}. Sessions will not be saved; everything else works."
 
-    def _opened_store(self) -> Any:
+    def _opened_store(self) -> Store | None:
         if self._store is None:
             return None
         if self._store.recovered_from is not None:
