@@ -232,29 +232,31 @@ def test_timed_reps_move_with_the_engine_clock(qtbot, pics: Path) -> None:  # ty
     v.set_picture("bar")
     v.set_motion_source(lambda: pictures.rep_progress(s))
     assert v.animating
-    seen = []
     t0 = clock.now()
-    for at in (0.0, 1.0, 2.0, 3.0, 4.0, 6.0):
+    # 4 s a rep, two key poses: down at 0, halfway up at 1 s, up at 2 s, halfway down at
+    # 3 s, down again as the next rep starts, up again in its middle
+    expected = {
+        0.0: (0, 0, 0),
+        1.0: (0, 1, STEPS // 2),
+        2.0: (1, 1, 0),
+        3.0: (1, 0, STEPS // 2),
+        4.0: (0, 0, 0),
+        6.0: (1, 1, 0),
+    }
+    for at, frame in expected.items():
         clock.advance(t0 + at - clock.now())
         s.tick()
-        qtbot.wait(60)  # a frame or more of the view's timer
-        seen.append(v.frame)
-    # 4 s a rep, two key poses: down at 0, halfway up at 1 s, up at 2 s, halfway down at 3 s
-    assert seen[0] == (0, 0, 0)
-    assert seen[1] == (0, 1, STEPS // 2)
-    assert seen[2] == (1, 1, 0)
-    assert seen[3] == (1, 0, STEPS // 2)
-    assert seen[4] == (0, 0, 0)  # the next rep starts down again
-    assert seen[5] == (1, 1, 0)
+        # the view's own frame timer picks the engine's position up
+        qtbot.waitUntil(lambda frame=frame: v.frame == frame, timeout=3000)
+    # paused: the engine's instant is frozen, so the figure stays though the timer runs
+    s.pause()
+    clock.advance(1.0)  # would be (1, 0, STEPS // 2) if the session ran
+    qtbot.wait(200)
+    assert v.animating and v.frame == (1, 1, 0)
+    v.set_playing(False)  # what the player does when paused: no wake-ups at all
+    assert not v.animating
     frames = {f: shown_frame(v, f) for f in ((0, 0, 0), (1, 1, 0))}
     assert frames[(0, 0, 0)] != frames[(1, 1, 0)]
-    # paused: the engine's instant is frozen, so is the figure
-    s.pause()
-    v.set_playing(False)
-    assert not v.animating
-    clock.advance(1.0)
-    qtbot.wait(60)
-    assert v.frame == seen[5]
 
 
 def shown_frame(v: PictureView, frame: tuple[int, int, int]) -> QImage:
@@ -298,17 +300,24 @@ def test_a_breath_hold_swells_gently_with_the_engine_breath(qtbot, pics: Path) -
     v.set_picture("dot")
     v.set_breath_source(lambda: pictures.breath_level(s))
     assert v.animating
-    swells = []
-    for at in (0.0, 1.0, 2.0, 3.0, 4.0):  # in (2 s), out (2 s), in again
+    full = 1.025
+    for at, low, high in ((0.0, 1.0, 1.0), (1.0, 1.001, 1.024), (2.0, full, full)):
+        clock.advance(t0 + at - clock.now())  # in (2 s), out (2 s), in again
+        s.tick()
+        qtbot.waitUntil(
+            lambda low=low, high=high: low - 1e-9 <= v.breath_swell <= high + 1e-9,
+            timeout=3000,
+        )
+    for at, low, high in ((3.0, 1.001, 1.024), (4.0, 1.0, 1.0)):
         clock.advance(t0 + at - clock.now())
         s.tick()
-        qtbot.wait(60)
-        swells.append(v.breath_swell)
-    assert swells[0] == 1.0 and swells[2] == pytest.approx(1.025) and swells[4] == 1.0
-    assert 1.0 < swells[1] < swells[2] and 1.0 < swells[3] < swells[2]
+        qtbot.waitUntil(
+            lambda low=low, high=high: low - 1e-9 <= v.breath_swell <= high + 1e-9,
+            timeout=3000,
+        )
     clock.advance(1.0)
     s.tick()
-    qtbot.wait(60)
+    qtbot.waitUntil(lambda: v.breath_swell > 1.0, timeout=3000)
     big = shown(v)
     v.set_reduced_motion(True)
     assert v.breath_swell == 1.0 and not v.animating
