@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
 
         self.library.routine_activated.connect(self._on_library_routine_activated)
         self.library.history_requested.connect(self.show_history)
+        self.library.edit_requested.connect(self._on_library_edit_requested)
         self.overview.back_requested.connect(self.show_library)
         self.overview.start_requested.connect(self.start_session)
 
@@ -711,6 +712,10 @@ class MainWindow(QMainWindow):
     def open_editor(self, path: Path | None = None) -> Any:
         """Open ``path`` (default: the selected routine) in the routine editor."""
         return self.routine_actions.edit(path)
+
+    def _on_library_edit_requested(self, path: object) -> None:
+        """A library row's "Open in editor" (a file with errors among them)."""
+        self.open_editor(Path(str(path)))
 
     def show_overview(self, routine: Routine, plan: Plan | None = None) -> None:
         self._routine_name = routine.name

@@ -382,3 +382,20 @@ def test_the_routines_own_timings(qtbot: QtBot, editor: RoutineEditor) -> None:
     retype(qtbot, editor.default_edits["breath"], "6 sox")
     message = editor._routine_fields["defaults"].message
     assert not message.isHidden() and "unknown unit 'sox'" in message.text()
+
+
+def test_open_in_editor_from_a_library_row_shows_the_errors_beside_the_fields(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = _user_folder(tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    broken = folder / "broken.yaml"
+    broken.write_text(HAND.replace("hold: 30s ", "hold: 30 parsecs "), encoding="utf-8")
+    window.library.edit_requested.emit(broken)
+    ed = window.routine_actions.editors.get(broken)
+    assert isinstance(ed, RoutineEditor)
+    qtbot.addWidget(ed)
+    message = ed._fields["dose"].message
+    assert not message.isHidden() and "unknown unit 'parsecs'" in message.text()
+    retype(qtbot, ed.amount_edit, "30s")
+    assert ed.save() == broken and load_routine(broken).exercises[0].dose.high == 30
