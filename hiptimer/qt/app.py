@@ -145,14 +145,16 @@ def _alive(obj: QObject) -> bool:
     return True
 
 
-def _to_library_item(entry: Any) -> LibraryItem:
+def _to_library_item(entry: Any, bundled_dir: Path | None = None) -> LibraryItem:
     """hiptimer.library's scan entry -> the library page's row."""
     path = Path(entry.path)
     routine = entry.routine
     errors = tuple(str(e) for e in entry.errors)
-    from hiptimer.resources import routines_dir
+    if bundled_dir is None:
+        from hiptimer.resources import routines_dir
 
-    bundled = path.parent == routines_dir()
+        bundled_dir = routines_dir()
+    bundled = path.parent == bundled_dir
     return LibraryItem(path=path, routine=routine, errors=errors, bundled=bundled)
 
 
@@ -646,13 +648,19 @@ class MainWindow(QMainWindow):
         self._scan_items, self._scan_plans = [], {}
         self._scan_gen = self._scanner.start()
 
-    def _on_scan_batch(self, gen: int, entries: list[Any], plans: dict[Path, Plan]) -> None:
+    def _on_scan_batch(self, gen: int, batch: tuple[list[Any], dict[Path, Plan]]) -> None:
         if gen != self._scan_gen:
             return
-        items = [_to_library_item(e) for e in entries]
+        from hiptimer.resources import routines_dir
+
+        entries, plans = batch
+        bundled_dir = routines_dir()
+        items = [_to_library_item(e, bundled_dir) for e in entries]
         if self._scan_first:
+            first_rows = not self.library.items()
             self.library.add_items(items, plans)
-            self.library.set_loading(False)
+            if first_rows:
+                self.library.set_loading(False)
         else:
             self._scan_items += items
             self._scan_plans.update(plans)

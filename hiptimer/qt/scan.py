@@ -30,10 +30,12 @@ DEBOUNCE_MS = 250
 
 
 class LibraryScanner(QObject):
-    """Scans ``paths()`` on a worker thread; ``batch(generation, entries, plans)``
+    """Scans ``paths()`` on a worker thread; ``batch(generation, (entries, plans))``
     then ``finished(generation)`` arrive on the GUI thread."""
 
-    batch = Signal(int, list, dict)  # generation, [LibraryEntry], {Path: Plan}
+    #: generation, ([LibraryEntry], {Path: Plan}): one Python object, so the plans'
+    #: Path keys are not turned into a QVariantMap (which keeps string keys only)
+    batch = Signal(int, object)
     finished = Signal(int)
 
     def __init__(
@@ -83,7 +85,7 @@ class LibraryScanner(QObject):
                             plans[e.path] = compile_plan(e.routine)
                         except Exception:  # the page compiles it again and shows why
                             pass
-                self.batch.emit(gen, entries, plans)
+                self.batch.emit(gen, (entries, plans))
             if cache is not None and self._current(gen):
                 cache.save()
         finally:
