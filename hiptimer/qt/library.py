@@ -107,6 +107,12 @@ class LibraryPage(QWidget):
         self.search.textChanged.connect(self._on_search_text_changed)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self._focus_search)
+        # The window opens with the keyboard here: Enter opens the highlighted
+        # routine and Down hands the keyboard to the list (the current row kept).
+        self.search.returnPressed.connect(self._on_open_clicked)
+        to_list = QShortcut(
+            QKeySequence(Qt.Key.Key_Down), self.search, context=Qt.ShortcutContext.WidgetShortcut
+        )
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("library")
@@ -127,6 +133,7 @@ class LibraryPage(QWidget):
         header.resizeSection(3, 260)
         self.tree.itemActivated.connect(self._on_tree_item_activated)
         self.tree.currentItemChanged.connect(self._on_tree_current_changed)
+        to_list.activated.connect(self.tree.setFocus)
 
         self.detail = QLabel()
         self.detail.setWordWrap(True)

@@ -144,3 +144,27 @@ def test_overview_shows_the_coach_notes_only_when_there_are_some(qtbot: QtBot) -
     assert "Fold" not in page.coach.text()
     page.set_routine(loader.load_routine(routines_dir() / "hip-flexor-release.yaml"))
     assert page.coach.isHidden() and page.coach.text() == ""
+
+
+def test_the_search_box_hands_the_keyboard_to_the_list(qtbot: QtBot) -> None:
+    """The library opens with the keyboard in the search box: Down goes to the list
+    (its current row kept) and Enter opens the highlighted routine, so "type a word,
+    Enter" and "Down, arrows, Enter" both work without the mouse."""
+    page = LibraryPage()
+    qtbot.addWidget(page)
+    page.set_items(_items([]))
+    page.show()
+    page.activateWindow()
+    qtbot.waitExposed(page)
+    page.search.setFocus()
+    qtbot.waitUntil(page.search.hasFocus)
+    qtbot.keyClicks(page.search, "desk")
+    current = page.current_item()
+    assert current is not None and current.routine is not None
+    assert "desk" in current.search_text()
+    with qtbot.waitSignal(page.routine_activated) as opened:
+        qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert opened.args == [current]
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    qtbot.waitUntil(page.tree.hasFocus)
+    assert page.current_item() == current
