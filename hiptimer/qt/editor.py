@@ -936,7 +936,11 @@ class RoutineEditor(QMainWindow):
         assert isinstance(how, QPlainTextEdit)
         if how.toPlainText() != _text(fields.get("how")):
             how.setPlainText(_text(fields.get("how")))
-        how.setPlaceholderText(entry.exercise.how if entry else "How to do it: shown and spoken")
+        how_hint = entry.exercise.how if entry else "How to do it: shown and spoken"
+        if how.placeholderText() != how_hint:
+            how.setPlaceholderText(how_hint)
+            # Qt repaints a QPlainTextEdit's placeholder only when it shows or hides
+            how.viewport().update()
         self.image_edit.setText(_text(fields.get("image")))
         kind = dose_kind(fields)
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))

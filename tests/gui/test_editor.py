@@ -10,8 +10,8 @@ import difflib
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from hiptimer.loader import load_routine
@@ -399,3 +399,37 @@ def test_open_in_editor_from_a_library_row_shows_the_errors_beside_the_fields(
     assert not message.isHidden() and "unknown unit 'parsecs'" in message.text()
     retype(qtbot, ed.amount_edit, "30s")
     assert ed.save() == broken and load_routine(broken).exercises[0].dose.high == 30
+
+
+def test_the_catalogue_how_shown_is_the_chosen_exercises(qtbot: QtBot, tmp_path: Path) -> None:
+    """Stepping from one catalogue exercise to the next repaints the How box's grey
+    catalogue text. Qt's QPlainTextEdit repaints its placeholder only when it appears
+    or goes, so the first exercise's instructions stayed on screen under the second's
+    name (seen under Xvfb on Desk break: Sit to stand's text for the hip flexor stretch)."""
+    p = tmp_path / "two.yaml"
+    p.write_text(
+        "name: Two\nexercises:\n  - use: sit-to-stand\n  - use: standing-hip-flexor-stretch\n",
+        encoding="utf-8",
+    )
+    ed = RoutineEditor(p.read_text(encoding="utf-8"), p)
+    qtbot.addWidget(ed)
+    ed.show()
+    qtbot.waitExposed(ed)
+    how = ed.findChild(QPlainTextEdit, "how")
+    assert how is not None and how.toPlainText() == ""
+    assert how.placeholderText().startswith("Sit near the front of the chair")
+    painted: list[int] = []
+
+    class Paints(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+            if event.type() == QEvent.Type.Paint:
+                painted.append(1)
+            return False
+
+    spy = Paints()
+    how.viewport().installEventFilter(spy)
+    qtbot.wait(50)
+    painted.clear()
+    ed.exercise_list.setCurrentRow(1)
+    assert how.placeholderText().startswith("Stand tall with one hand on a desk")
+    qtbot.waitUntil(lambda: bool(painted), timeout=2000)
