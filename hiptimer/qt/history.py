@@ -8,6 +8,7 @@ details of the selected session are read when it is selected.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -24,7 +25,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -214,6 +223,27 @@ class WeekBarsWidget(QWidget):
             out.append(QRectF(i * slot + slot * 0.15, bottom - h, slot * 0.7, h))
         return out
 
+    def week_labels(self) -> list[tuple[QRectF, str]]:
+        """The 'dd/mm' labels under the bars, left to right: this week's always, then
+        every n-th week back, n as small as keeps them from touching."""
+        if not self.weeks:
+            return []
+        bottom = float(self.height() - 18)
+        fm = self.fontMetrics()
+        texts = [monday.strftime("%d/%m") for monday, _ in self.weeks]
+        width = max(fm.horizontalAdvance(t) for t in texts) + 8.0
+        slot = self.width() / len(self.weeks)
+        every = max(1, math.ceil(width / slot)) if slot > 0 else len(self.weeks)
+        out: list[tuple[QRectF, str]] = []
+        for i in range(len(self.weeks) - 1, -1, -every):
+            centre = (i + 0.5) * slot
+            left = min(max(centre - width / 2, 0.0), self.width() - width)
+            if out and left + width >= out[-1][0].left():
+                continue  # pushed inside an edge onto its neighbour
+            out.append((QRectF(left, bottom + 2, width, 16), texts[i]))
+        out.reverse()
+        return out
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -221,16 +251,13 @@ class WeekBarsWidget(QWidget):
         rects = self.bar_rects()
         top, bottom = 8.0, float(self.height() - 18)
         scale_max = max(self.goal_minutes, max((m for _, m in self.weeks), default=0), 1.0)
-        for (monday, m), r in zip(self.weeks, rects, strict=True):
+        for (_monday, m), r in zip(self.weeks, rects, strict=True):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(ACCENT if m >= self.goal_minutes else ACCENT.lighter(150))
             p.drawRect(r)
-            p.setPen(text)
-            p.drawText(
-                QRectF(r.left() - 6, bottom + 2, r.width() + 12, 16),
-                Qt.AlignmentFlag.AlignHCenter,
-                monday.strftime("%d/%m"),
-            )
+        p.setPen(text)
+        for rect, label in self.week_labels():
+            p.drawText(rect, Qt.AlignmentFlag.AlignHCenter, label)
         if self.goal_minutes > 0:
             y = bottom - (bottom - top) * self.goal_minutes / scale_max
             pen = p.pen()
@@ -419,6 +446,15 @@ class HistoryWindow(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.resize(980, 680)
+        # the keyboard that opened it (H) can close it: Esc, and Ctrl+W / Ctrl+F4
+        close = QShortcut(self)
+        close.setKeys(
+            [
+                *QKeySequence.keyBindings(QKeySequence.StandardKey.Close),
+                QKeySequence(Qt.Key.Key_Escape),
+            ]
+        )
+        close.activated.connect(self.close)
         self.refresh()
 
     # -- data ------------------------------------------------------------------------------

@@ -188,3 +188,38 @@ def test_weekly_goal_widget(qtbot: QtBot, store: Store) -> None:
     g.set_records(records())
     assert g.progress_value is not None and g.progress_value.minutes == 81.0
     store.close()
+
+
+def test_week_labels_never_overlap_and_this_week_is_labelled(qtbot: QtBot) -> None:
+    """At the window's default size the twelve 'dd/mm' labels ran into one another
+    ('07/0914/0921/09...', seen at 1366x768); labels that would touch are left out,
+    counting back from this week's, which is always there."""
+    w = window(qtbot, records())
+    w.show()
+    qtbot.waitExposed(w)
+    for width in (w.bars.width(), 300, 2000):
+        w.bars.resize(width, w.bars.height())
+        labels = w.bars.week_labels()
+        assert labels, width
+        assert labels[-1][1] == w.bars.weeks[-1][0].strftime("%d/%m")
+        for (a, _), (b, _) in zip(labels, labels[1:], strict=False):
+            assert a.right() < b.left(), (width, a, b)
+        assert all(0 <= r.left() and r.right() <= width for r, _ in labels), width
+    w.bars.resize(2000, w.bars.height())
+    assert len(w.bars.week_labels()) == 12  # room for every week: each is named
+
+
+def test_esc_and_ctrl_w_close_the_history_window(qtbot: QtBot) -> None:
+    """H opens the history from the keyboard; the keyboard can close it again."""
+    for key, mod in (
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+    ):
+        w = window(qtbot, records())
+        w.show()
+        w.activateWindow()
+        qtbot.waitExposed(w)
+        qtbot.waitUntil(w.isActiveWindow)
+        w.table.setFocus()
+        qtbot.keyClick(w.table, key, mod)
+        assert not w.isVisible(), key
