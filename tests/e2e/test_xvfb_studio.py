@@ -203,6 +203,7 @@ def test_two_screens_esc_twice_ends_the_session(display: str, tmp_path: Path) ->
         _wait("the summary", lambda: _windows(display, 0, "^HipTimer — Summary$"))
         _x(display, "key", "--clearmodifiers", "Next")
         _wait("an empty projector", lambda: not _windows(display, 1, "HipTimer"))
+        _wait("the library", lambda: _windows(display, 0, "^HipTimer — Library$"))
         _x(display, "windowfocus", "--sync", _windows(display, 0, "^HipTimer — Library$")[-1])
         _x(display, "key", "--clearmodifiers", "ctrl+q")
         assert proc.wait(timeout=20) == 0
