@@ -473,3 +473,15 @@ def test_timed_reps_move_the_picture_and_reduced_motion_stops_it(qtbot) -> None:
     rig.player.set_reduced_motion(False)
     rig.key(Qt.Key.Key_Space)  # pause: the figure holds where it is
     assert not pic.animating
+
+
+def test_a_set_cut_short_within_its_first_second_says_so() -> None:
+    """Paging through a class with PageDown leaves sets partial after a fraction of a
+    second; the summary said 'partial · set 1: 0 s', which reads as nothing done."""
+    from hiptimer.qt.summary import status_line
+    from hiptimer.results import ExerciseResult, SetResult
+
+    quick = ExerciseResult("Cat-cow", None, "partial", 0, (SetResult(1, "partial", 0.3),))
+    assert status_line(quick).endswith("set 1: under 1 s")
+    held = ExerciseResult("Pigeon", "left", "partial", 0, (SetResult(1, "partial", 12.4),))
+    assert status_line(held).endswith("set 1: 12 s")
