@@ -214,6 +214,9 @@ class LibraryPage(QWidget):
         new = list(items)
         self._items.extend(new)
         error_color = QColor(surface(current_theme(), "error"))
+        # Edit or Duplicate on a bundled routine makes the user's copy under its name
+        # (the scan sends the bundled routines first)
+        bundled_names = {i.routine.name for i in self._items if i.bundled and i.routine}
         rows: list[QTreeWidgetItem] = []
         for item in new:
             row = QTreeWidgetItem()
@@ -221,7 +224,8 @@ class LibraryPage(QWidget):
             if item.ok and item.routine is not None:
                 plan = (plans or {}).get(item.path) or compile_plan(item.routine)
                 self._plans[item.path] = plan
-                row.setText(0, item.routine.name)
+                copy = not item.bundled and item.routine.name in bundled_names
+                row.setText(0, item.routine.name + (" (your copy)" if copy else ""))
                 row.setText(1, duration_text(plan))
                 row.setText(2, str(len(item.routine.exercises)))
                 row.setText(3, ", ".join(item.routine.tags))

@@ -168,3 +168,24 @@ def test_the_search_box_hands_the_keyboard_to_the_list(qtbot: QtBot) -> None:
     qtbot.keyClick(page.search, Qt.Key.Key_Down)
     qtbot.waitUntil(page.tree.hasFocus)
     assert page.current_item() == current
+
+
+def test_your_copy_of_a_bundled_routine_is_told_apart(qtbot: QtBot, tmp_path: Path) -> None:
+    """Edit or Duplicate on a bundled routine makes the user's copy under the same
+    name; the library listed two 'Desk break' rows with nothing to tell which was
+    the one just changed."""
+    bundled = routines_dir() / "desk-break.yaml"
+    mine = tmp_path / "desk-break.yaml"
+    mine.write_text(bundled.read_text(encoding="utf-8"), encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    other.write_text("name: Other\nexercises:\n  - name: A\n    hold: 5s\n", encoding="utf-8")
+    items = [
+        LibraryItem(bundled, loader.load_routine(bundled), (), bundled=True),
+        LibraryItem(mine, loader.load_routine(mine), ()),
+        LibraryItem(other, loader.load_routine(other), ()),
+    ]
+    page = LibraryPage()
+    qtbot.addWidget(page)
+    page.set_items(items)
+    shown = [page.tree.topLevelItem(i).text(0) for i in range(3)]  # type: ignore[union-attr]
+    assert shown == ["Desk break", "Desk break (your copy)", "Other"]
