@@ -296,11 +296,17 @@ def test_weekly_goal_in_library_and_rating_saved_from_summary(
     rating.pain.setValue(1)
     w.summary_widget.done_clicked.emit()
     assert w.current_page() == "library"
-    con = sqlite3.connect(env.db)
-    try:
-        assert list(con.execute("SELECT effort, pain FROM sessions")) == [(6, 1)]
-    finally:
-        con.close()
+
+    def rated() -> bool:  # the rating goes through the log's own thread too
+        con = sqlite3.connect(env.db)
+        try:
+            return list(con.execute("SELECT effort, pain FROM sessions")) == [(6, 1)]
+        except sqlite3.Error:  # the writer holds the file this instant
+            return False
+        finally:
+            con.close()
+
+    qtbot.waitUntil(rated, timeout=10_000)
 
 
 def test_goal_menu_persists(env: Env, settings: Settings) -> None:
