@@ -206,10 +206,17 @@ def test_resume_flag_continues_the_same_row(qtbot: QtBot, tmp_path: Path, routin
     e.w.controller.toggle()  # Space
     e.run_for(30)
     assert e.w.current_page() == "summary"
-    con = sqlite3.connect(db)
-    rows = con.execute("SELECT id, status FROM sessions").fetchall()
-    con.close()
-    assert rows == [(sid, "completed")]
+
+    def ended() -> bool:  # the log is written on its own thread: wait, as a reader would
+        con = sqlite3.connect(db)
+        try:
+            return con.execute("SELECT id, status FROM sessions").fetchall() == [(sid, "completed")]
+        except sqlite3.Error:  # the writer holds the file this instant
+            return False
+        finally:
+            con.close()
+
+    qtbot.waitUntil(ended, timeout=10_000)
     assert e.w.summary_widget is not None
     assert e.w.summary_widget.title_label.text() == "Session complete ✓"
     e.w.close()
