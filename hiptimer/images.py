@@ -18,9 +18,10 @@ headers and the block structure are read, never the pixels:
   external references without needing defusedxml; expat does the parsing.
 
 The format is judged from the content, not the file name, so a JPEG saved as ``.png``
-still shows. Limits: :data:`MAX_IMAGE_BYTES` on disk and :data:`MAX_IMAGE_PIXELS` per
-frame (and :data:`MAX_IMAGE_SIDE` per side), which keeps a decoded frame (4 bytes a
-pixel) under 100 MiB.
+still shows. Limits: :data:`MAX_IMAGE_BYTES` on disk (:data:`MAX_SVG_BYTES` for SVG,
+which is parsed whole on the UI thread) and :data:`MAX_IMAGE_PIXELS` per frame (and
+:data:`MAX_IMAGE_SIDE` per side), which keeps a decoded frame (4 bytes a pixel) under
+100 MiB.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ FORMATS: tuple[ImageFormat, ...] = ("png", "jpeg", "gif", "webp", "svg")
 MAX_IMAGE_BYTES = 16 * 1024 * 1024
 MAX_IMAGE_PIXELS = 24_000_000
 MAX_IMAGE_SIDE = 16384
+#: SVG is parsed and drawn on the UI thread, whole: a smaller cap than for pixels.
+MAX_SVG_BYTES = 2 * 1024 * 1024
 
 _SVG_NS = "http://www.w3.org/2000/svg"
 _KINDS = "PNG, JPEG, GIF, WebP or SVG"
@@ -98,6 +101,11 @@ def sniff_bytes(data: bytes) -> ImageInfo:
     elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         info = _webp(data)
     elif _looks_like_xml(data):
+        if len(data) > MAX_SVG_BYTES:
+            raise ImageProblem(
+                f"is an SVG of {len(data):,} bytes; SVG pictures are at most "
+                f"{MAX_SVG_BYTES // (1024 * 1024)} MiB"
+            )
         info = _svg(data)
     else:
         raise ImageProblem(f"is not a picture HipTimer can show ({_KINDS})")

@@ -75,6 +75,13 @@ def test_pixel_and_side_caps() -> None:
     assert sniff_bytes(ok).width == 4000
 
 
+def test_svg_byte_cap() -> None:
+    pad = b"<!-- " + b"x" * images.MAX_SVG_BYTES + b" -->"
+    big = imagefiles.SVG.encode().replace(b"</svg>", pad + b"</svg>")
+    assert "SVG pictures are at most 2 MiB" in _problem(big)
+    assert sniff_bytes(imagefiles.SVG.encode()).format == "svg"
+
+
 def test_byte_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 100)
     f = tmp_path / "big.png"
