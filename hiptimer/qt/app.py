@@ -88,7 +88,7 @@ if TYPE_CHECKING:
 
 #: Printed on stdout once the first window is on screen when HIPTIMER_BENCH_STARTUP is set.
 STARTUP_MARKER = "HIPTIMER_WINDOW_SHOWN"
-#: ... once the library lists the routines, and once the session log is open.
+#: ... once the background scan has listed the routines, and once the session log is open.
 LIBRARY_MARKER = "HIPTIMER_LIBRARY_READY"
 READY_MARKER = "HIPTIMER_READY"
 
@@ -1464,7 +1464,8 @@ class MainWindow(QMainWindow):
 
 
 def _bench(marker: str, *, last: bool = False) -> None:
-    """HIPTIMER_BENCH_STARTUP=1: print ``marker`` (benchmarks/startup.py reads it)."""
+    """HIPTIMER_BENCH_STARTUP=1: print ``marker`` (benchmarks/footprint.py reads it; the
+    app quits at READY, when the log has opened, whether or not the scan has finished)."""
     if os.environ.get("HIPTIMER_BENCH_STARTUP"):
         print(f"{marker} {time.monotonic():.6f}", flush=True)
         app = QApplication.instance()
