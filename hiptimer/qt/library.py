@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QIcon,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -362,6 +369,13 @@ class LibraryPage(QWidget):
         item = row.data(0, Qt.ItemDataRole.UserRole)
         assert isinstance(item, LibraryItem)
         return item
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        """The keyboard starts on the list, not in the search box (first in the tab
+        order), where H for History and the other one-key commands were typed."""
+        super().showEvent(event)
+        if not self.isAncestorOf(self.window().focusWidget()):
+            self.tree.setFocus()
 
     # -- slots -----------------------------------------------------------------
     def _focus_search(self) -> None:

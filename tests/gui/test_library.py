@@ -189,3 +189,17 @@ def test_your_copy_of_a_bundled_routine_is_told_apart(qtbot: QtBot, tmp_path: Pa
     page.set_items(items)
     shown = [page.tree.topLevelItem(i).text(0) for i in range(3)]  # type: ignore[union-attr]
     assert shown == ["Desk break", "Desk break (your copy)", "Other"]
+
+
+def test_the_library_opens_with_the_keyboard_on_the_list(qtbot: QtBot) -> None:
+    """The one-key commands (H for History, Ctrl+E, Space on the overview...) and the
+    arrows work at once: with the search box first, 'H' typed an h into it."""
+    from PySide6.QtWidgets import QApplication
+
+    page = LibraryPage()
+    qtbot.addWidget(page)
+    page.set_items(_items([]))
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    assert QApplication.focusWidget() is page.tree
