@@ -68,6 +68,7 @@ from hiptimer.history import (
     week_start,
     write_csv,
 )
+from hiptimer.qt.summary import seconds_text
 from hiptimer.store import SessionRecord, Store, StoreError
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
@@ -348,7 +349,7 @@ def details_html(r: SessionRecord) -> str:
             sets = f", {e.sets_done} set{'s' if e.sets_done != 1 else ''}" if e.sets_done else ""
             # how far a set cut short got (the exact log keeps its seconds)
             partial = [x for x in e.sets if x.status == "partial"]
-            sets += "".join(f", set {x.set} partly: {round(x.seconds)} s" for x in partial)
+            sets += "".join(f", set {x.set} partly: {seconds_text(x.seconds)}" for x in partial)
             lines.append(f"<li>{escape(name)}: {escape(e.status)}{sets}</li>")
         lines.append("</ul>")
     return "".join(lines)

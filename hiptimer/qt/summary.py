@@ -27,7 +27,7 @@ def result_line(r: ExerciseResult) -> str:
     return f"{r.name}{side}"
 
 
-def _seconds(s: float) -> str:
+def seconds_text(s: float) -> str:
     """A partial set's time; one cut short in its first second is not "0 s"."""
     return "under 1 s" if round(s) < 1 else f"{round(s)} s"
 
@@ -36,7 +36,7 @@ def status_line(r: ExerciseResult) -> str:
     """``✓ done  ·  2 sets``; a partial set says how far it got (``set 2: 12 s``)."""
     sets = f"{r.sets_done} set{'s' if r.sets_done != 1 else ''}"
     parts = [STATUS_TEXT.get(r.status, r.status), sets]
-    parts += [f"set {x.set}: {_seconds(x.seconds)}" for x in r.sets if x.status == "partial"]
+    parts += [f"set {x.set}: {seconds_text(x.seconds)}" for x in r.sets if x.status == "partial"]
     return "  ·  ".join(parts)
 
 

@@ -223,3 +223,17 @@ def test_esc_and_ctrl_w_close_the_history_window(qtbot: QtBot) -> None:
         w.table.setFocus()
         qtbot.keyClick(w.table, key, mod)
         assert not w.isVisible(), key
+
+
+def test_a_set_cut_short_in_its_first_second_reads_under_1_s() -> None:
+    """As on the summary: 'set 1 partly: 0 s' read as nothing done."""
+    from hiptimer.qt.history import details_html
+    from hiptimer.results import SetResult
+
+    quick = ExerciseResult("Cat-cow", None, "partial", 0, (SetResult(1, "partial", 0.4),))
+    held = ExerciseResult("Pigeon", "left", "partial", 0, (SetResult(1, "partial", 6.2),))
+    html = details_html(
+        rec(1, datetime(2025, 4, 2, 7, 0, tzinfo=LONDON), 5, exercises=(quick, held))
+    )
+    assert "Cat-cow: partial, set 1 partly: under 1 s" in html
+    assert "Pigeon (left): partial, set 1 partly: 6 s" in html
