@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TextIO
 
-from hiptimer.store import SessionRecord, SessionRow, record_json
+from hiptimer.store import SESSION_FIELDS, SessionRecord, SessionRow
 from hiptimer.terminal import csv_cell
 
 Activity = SessionRecord | SessionRow
@@ -213,24 +213,7 @@ def summarize(
 # --- export -------------------------------------------------------------------------------
 
 
-record_to_json = record_json
-
-
-CSV_HEADER = (
-    "id",
-    "routine",
-    "routine_path",
-    "routine_hash",
-    "status",
-    "started_at",
-    "ended_at",
-    "active_s",
-    "speed",
-    "effort",
-    "pain",
-    "note",
-    "exercises",
-)
+CSV_HEADER = ("id", *SESSION_FIELDS)
 
 
 def exercises_summary(r: SessionRecord) -> str:

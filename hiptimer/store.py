@@ -972,7 +972,7 @@ class Store:
             and _opt_int(r[10])
             and rec.status in _STATUSES
         ):
-            self._bad(int(r[0]), _row_problem(r[1:13], _FIELDS))
+            self._bad(int(r[0]), _row_problem(r[1:13], SESSION_FIELDS))
             return None
         return rec
 
@@ -1054,7 +1054,8 @@ class Store:
 
 _STATUSES = ("running", "completed", "stopped", "interrupted")
 _NUMBER = (int, float)
-_FIELDS = (
+#: The session row's fields after its id, in column order (``history --csv`` writes these).
+SESSION_FIELDS = (
     "routine",
     "routine_path",
     "routine_hash",

@@ -14,7 +14,6 @@ from hiptimer.history import (
     did_something,
     exercises_summary,
     format_minutes,
-    record_to_json,
     streaks,
     summarize,
     week_minutes,
@@ -22,7 +21,7 @@ from hiptimer.history import (
     write_csv,
 )
 from hiptimer.results import ExerciseResult, SessionStatus
-from hiptimer.store import SessionRecord
+from hiptimer.store import SessionRecord, record_json
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -225,9 +224,9 @@ EXS = (
 )
 
 
-def test_record_to_json() -> None:
+def test_record_json() -> None:
     r = rec(datetime(2025, 1, 2, 3, 4, 5, tzinfo=NEW_YORK), 1.5, exercises=EXS)
-    j = record_to_json(r)
+    j = record_json(r)
     assert list(j) == [
         "id",
         "routine",
