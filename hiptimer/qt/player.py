@@ -18,9 +18,6 @@ from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
     QKeySequence,
-    QPainter,
-    QPaintEvent,
-    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,6 +49,7 @@ from hiptimer.qt.widgets import (
     CountdownDial,
     FitLabel,
     FlashOverlay,
+    LaidOutScreen,
     fit_pixel_size,
     phase_color,
     phase_label,
@@ -236,7 +234,7 @@ class _Buttons(QWidget):
 # ---------------------------------------------------------------------------
 
 
-class PlayerWidget(QWidget):
+class PlayerWidget(LaidOutScreen):
     """The clean view: readable from the back of a studio."""
 
     mute_toggle_requested = Signal()
@@ -598,19 +596,6 @@ class PlayerWidget(QWidget):
                 self.blank_overlay.raise_()
 
     # --------------------------------------------------------------- layout
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        p = QPainter(self)
-        p.fillRect(event.rect(), QColor(self._colors()["bg"]))
-        p.end()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._relayout()
-
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
-        self._relayout()
-
     def _px(self, share: float) -> int:
         return max(8, int(self.height() * share))
 

@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPixmap,
-    QResizeEvent,
 )
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QPushButton, QWidget
 
@@ -30,7 +29,13 @@ from hiptimer.qt import theme as _theme
 from hiptimer.qt.controller import SessionController
 from hiptimer.qt.picture import thumbnail
 from hiptimer.qt.player import PLAYER_COLORS, PlayerWidget, _Buttons, bind_session_keys
-from hiptimer.qt.widgets import FitLabel, fit_pixel_size, phase_color, phase_label
+from hiptimer.qt.widgets import (
+    FitLabel,
+    LaidOutScreen,
+    fit_pixel_size,
+    phase_color,
+    phase_label,
+)
 
 #: How many steps the presenter lists after the current one.
 UPCOMING = 3
@@ -109,7 +114,7 @@ class ScreenCopy(QWidget):
         p.end()
 
 
-class PresenterWidget(QWidget):
+class PresenterWidget(LaidOutScreen):
     """The laptop's view while presenting (see the module's docstring)."""
 
     mute_toggle_requested = Signal()
@@ -375,19 +380,6 @@ class PresenterWidget(QWidget):
         return [(a.text(), b.text(), c.text()) for a, b, c in self.upcoming_rows if c.text()]
 
     # --------------------------------------------------------------- layout
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        p = QPainter(self)
-        p.fillRect(event.rect(), QColor(self._colors()["bg"]))
-        p.end()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._relayout()
-
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
-        self._relayout()
-
     def _px(self, share: float) -> int:
         return max(8, int(self.height() * share * self._text_scale))
 

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -72,6 +73,31 @@ def fit_pixel_size(
     if w <= 0 or h <= 0:
         return 1
     return max(1, int(min(width / w, height / h) * 100))
+
+
+class LaidOutScreen(QWidget):
+    """A screen that paints its theme's background and places its children by hand:
+    ``_relayout`` runs on every resize and when shown. The player and the presenter
+    view are such screens; each says its colours and its layout."""
+
+    def _colors(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _relayout(self) -> None:
+        raise NotImplementedError
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.fillRect(event.rect(), QColor(self._colors()["bg"]))
+        p.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._relayout()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._relayout()
 
 
 class FitLabel(QLabel):
