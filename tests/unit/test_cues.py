@@ -25,31 +25,12 @@ from hiptimer.events import (
 from hiptimer.loader import load_routine_text
 from hiptimer.plan import Plan, compile_plan
 from hiptimer.resources import sounds_dir
-
-ROUTINE = """
-name: Cue test
-defaults: {prep: 5, rest: 10, set_rest: 20, switch: 5, countdown: 3, breath: 4}
-exercises:
-  - name: Pigeon pose
-    hold: 30s
-    sides: each
-  - name: Squat
-    reps: 8
-    tempo: 3s
-    sets: 3
-  - name: Forward fold
-    hold: 8-10 breaths
-  - name: Lunge twist
-    reps: 6
-    sides: alternate
-  - name: Walk
-    time: 90 s
-"""
+from tests.unit.builders import cue_plan
 
 
 @pytest.fixture
 def plan() -> Plan:
-    return compile_plan(load_routine_text(ROUTINE, "cue-test.yaml"))
+    return cue_plan()
 
 
 def run_all(plan: Plan) -> list[list[Event]]:
@@ -205,8 +186,6 @@ def test_cues_by_instant_keeps_one_cue_per_instant_in_order() -> None:
     from hiptimer.clock import FakeClock
     from hiptimer.cues import cues_by_instant
     from hiptimer.engine import Session
-    from hiptimer.loader import load_routine_text
-    from hiptimer.plan import compile_plan
 
     plan = compile_plan(
         load_routine_text(

@@ -20,10 +20,9 @@ from hiptimer.events import (
     StepEnded,
     StepStarted,
 )
-from hiptimer.loader import load_routine_text
 from hiptimer.plan import Plan, compile_plan
 from hiptimer.routine import Dose, Exercise, Routine
-from tests.unit.builders import T, breaths, ex, hold, plan_of, reps, time_dose
+from tests.unit.builders import T, breaths, cue_plan, ex, hold, plan_of, reps, time_dose
 
 
 def _with(e: Exercise, **changes: object) -> Exercise:
@@ -351,30 +350,10 @@ def test_reps_per_set_is_one_rule() -> None:
 
 # ------------------------------------------------------------------ speech
 
-SPEECH_ROUTINE = """
-name: Cue test
-defaults: {prep: 5, rest: 10, set_rest: 20, switch: 5, countdown: 3, breath: 4}
-exercises:
-  - name: Pigeon pose
-    hold: 30s
-    sides: each
-  - name: Squat
-    reps: 8
-    tempo: 3s
-    sets: 3
-  - name: Forward fold
-    hold: 8-10 breaths
-  - name: Lunge twist
-    reps: 6
-    sides: alternate
-  - name: Walk
-    time: 90 s
-"""
-
 
 @pytest.fixture
 def plan() -> Plan:
-    return compile_plan(load_routine_text(SPEECH_ROUTINE, "cue-test.yaml"))
+    return cue_plan()
 
 
 def test_spoken_text_for_each_kind_of_step(plan: Plan) -> None:
