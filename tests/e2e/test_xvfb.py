@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.xhelpers import end_app, start_app, start_xvfb, xdotool
 
 pytestmark = pytest.mark.xvfb
 
@@ -29,19 +28,7 @@ def display() -> Iterator[str]:
         pytest.skip("Xvfb is not installed")
     if shutil.which("xdotool") is None:
         pytest.skip("xdotool is not installed")
-    r, w = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(w,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(w)
-    with os.fdopen(r) as f:
-        number = f.readline().strip()
-    if not number:
-        proc.kill()
-        pytest.skip("Xvfb did not start")
+    proc, number = start_xvfb("-screen", "0", "1280x800x24", "-nolisten", "tcp")
     try:
         yield f":{number}"
     finally:
@@ -49,22 +36,10 @@ def display() -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def _xdotool(display: str, *args: str, timeout: float = 15) -> str:
-    r = subprocess.run(
-        ["xdotool", *args],
-        env={**os.environ, "DISPLAY": display},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return r.stdout.strip()
-
-
 def _find(display: str, pattern: str, deadline_s: float = 20) -> str:
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
-        ids = _xdotool(display, "search", "--onlyvisible", "--name", pattern).split()
+        ids = xdotool(display, "search", "--onlyvisible", "--name", pattern).split()
         if ids:
             return ids[-1]
         time.sleep(0.2)
@@ -74,34 +49,19 @@ def _find(display: str, pattern: str, deadline_s: float = 20) -> str:
 def test_real_window_answers_keys(display: str, tmp_path: Path) -> None:
     routine = tmp_path / "tiny.yaml"
     routine.write_text(TINY, encoding="utf-8")
-    env = dict(os.environ)
-    env.update(
-        DISPLAY=display,
-        QT_QPA_PLATFORM="xcb",
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "hiptimer", str(routine),
-            "--db", str(tmp_path / "log.sqlite3"), "--audio-backend", "none",
-        ],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    proc = start_app(routine, display, tmp_path)
     try:
         win = _find(display, "^HipTimer")
         assert win, "no window named HipTimer appeared"
-        assert _xdotool(display, "getwindowname", win) == "HipTimer — Xvfb test routine"
-        _xdotool(display, "windowfocus", "--sync", win)
+        assert xdotool(display, "getwindowname", win) == "HipTimer — Xvfb test routine"
+        xdotool(display, "windowfocus", "--sync", win)
         # H opens the history window: a second top-level window appears
-        _xdotool(display, "key", "--clearmodifiers", "h")
+        xdotool(display, "key", "--clearmodifiers", "h")
         assert _find(display, "^HipTimer — History$"), "H did not open the history window"
-        _xdotool(display, "windowfocus", "--sync", win)
+        xdotool(display, "windowfocus", "--sync", win)
         # Ctrl+Q quits cleanly
-        _xdotool(display, "key", "--clearmodifiers", "ctrl+q")
+        xdotool(display, "key", "--clearmodifiers", "ctrl+q")
         assert proc.wait(timeout=20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        out, err = proc.communicate(timeout=10)
+        err = end_app(proc)
     assert "Traceback" not in err

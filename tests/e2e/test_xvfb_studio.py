@@ -13,12 +13,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.xhelpers import end_app, start_app, start_xvfb, xdotool
 
 pytestmark = pytest.mark.xvfb
 
@@ -39,20 +40,9 @@ def display() -> Iterator[str]:
     for tool in ("Xvfb", "xdotool", "import"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed")
-    r, w = os.pipe()
-    xvfb = subprocess.Popen(
-        [
-            "Xvfb", "-displayfd", str(w), "-nolisten", "tcp",
-            "-screen", "0", "1366x768x24", "-screen", "1", "1920x1080x24",
-        ],
-        pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    os.close(w)
-    with os.fdopen(r) as f:
-        number = f.readline().strip()
-    if not number:
-        xvfb.kill()
-        pytest.skip("Xvfb did not start")
+    xvfb, number = start_xvfb(
+        "-nolisten", "tcp", "-screen", "0", "1366x768x24", "-screen", "1", "1920x1080x24"
+    )
     procs = [xvfb]
     if shutil.which("openbox"):
         for screen in (0, 1):
@@ -75,20 +65,10 @@ def display() -> Iterator[str]:
                 p.kill()
 
 
-def _x(display: str, *args: str) -> str:
-    r = subprocess.run(
-        ["xdotool", *args],
-        env={**os.environ, "DISPLAY": display},
-        capture_output=True,
-        text=True,
-        timeout=15,
-        check=False,
-    )
-    return r.stdout.strip()
-
-
 def _windows(display: str, screen: int, name: str) -> list[str]:
-    return _x(display, "search", "--screen", str(screen), "--onlyvisible", "--name", name).split()
+    return xdotool(
+        display, "search", "--screen", str(screen), "--onlyvisible", "--name", name
+    ).split()
 
 
 def _wait(what: str, predicate: object, deadline_s: float = 40) -> None:
@@ -116,101 +96,73 @@ def _black(display: str, screen: int, tmp: Path) -> bool:
 def test_two_screens_keys_run_the_whole_class(display: str, tmp_path: Path) -> None:
     routine = tmp_path / "studio.yaml"
     routine.write_text(ROUTINE, encoding="utf-8")
-    env = dict(os.environ)
-    env.update(
-        DISPLAY=display,
-        QT_QPA_PLATFORM="xcb",
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "hiptimer", str(routine),
-            "--db", str(tmp_path / "log.sqlite3"), "--audio-backend", "none",
-        ],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    proc = start_app(routine, display, tmp_path)
     try:
         _wait("the app's window", lambda: _windows(display, 0, "^HipTimer — Xvfb studio"))
         win = _windows(display, 0, "^HipTimer — Xvfb studio")[-1]
         # the default window, under the window manager's title bar, fits the laptop
         geo = dict(
             line.split("=", 1)
-            for line in _x(display, "getwindowgeometry", "--shell", win).splitlines()
+            for line in xdotool(display, "getwindowgeometry", "--shell", win).splitlines()
             if "=" in line
         )
         assert int(geo["Y"]) + int(geo["HEIGHT"]) <= 768, geo
         assert int(geo["X"]) + int(geo["WIDTH"]) <= 1366, geo
-        _x(display, "windowfocus", "--sync", win)
+        xdotool(display, "windowfocus", "--sync", win)
         # the clicker's PageDown starts from the overview: the player goes to screen 1
-        _x(display, "key", "--clearmodifiers", "Next")
+        xdotool(display, "key", "--clearmodifiers", "Next")
         _wait("the projector on screen 1", lambda: _windows(display, 1, "^HipTimer — Projector$"))
         assert _windows(display, 0, "^HipTimer — Projector$") == []
         _wait("a picture on the projector", lambda: not _black(display, 1, tmp_path))
         assert not _black(display, 0, tmp_path)  # the presenter view, here
         # B blanks the class's screen whichever window has the focus; B again brings it back
-        _x(display, "key", "--clearmodifiers", "b")
+        xdotool(display, "key", "--clearmodifiers", "b")
         _wait("a black projector", lambda: _black(display, 1, tmp_path))
-        _x(display, "key", "--clearmodifiers", "b")
+        xdotool(display, "key", "--clearmodifiers", "b")
         _wait("the projector back", lambda: not _black(display, 1, tmp_path))
         # PageDown through the routine to the summary, then PageDown is Done
         for _ in range(12):
             if not _windows(display, 0, "^HipTimer — Summary$"):
-                _x(display, "key", "--clearmodifiers", "Next")
+                xdotool(display, "key", "--clearmodifiers", "Next")
                 time.sleep(0.3)
         _wait("the summary", lambda: _windows(display, 0, "^HipTimer — Summary$"))
-        _x(display, "key", "--clearmodifiers", "Next")
+        xdotool(display, "key", "--clearmodifiers", "Next")
         _wait("the library", lambda: _windows(display, 0, "^HipTimer — Library$"))
         _wait("an empty projector", lambda: not _windows(display, 1, "HipTimer"))
         # Ctrl+Q at the library quits at once
         win = _windows(display, 0, "^HipTimer — Library$")[-1]
-        _x(display, "windowfocus", "--sync", win)
-        _x(display, "key", "--clearmodifiers", "ctrl+q")
+        xdotool(display, "windowfocus", "--sync", win)
+        xdotool(display, "key", "--clearmodifiers", "ctrl+q")
         assert proc.wait(timeout=20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        out, err = proc.communicate(timeout=10)
+        err = end_app(proc)
     assert "Traceback" not in err, err
 
 
 def test_two_screens_esc_twice_ends_the_session(display: str, tmp_path: Path) -> None:
     routine = tmp_path / "studio.yaml"
     routine.write_text(ROUTINE, encoding="utf-8")
-    env = dict(os.environ)
-    env.update(
-        DISPLAY=display,
-        QT_QPA_PLATFORM="xcb",
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "hiptimer", str(routine),
-            "--db", str(tmp_path / "log.sqlite3"), "--audio-backend", "none",
-        ],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    proc = start_app(routine, display, tmp_path)
     try:
         _wait("the app's window", lambda: _windows(display, 0, "^HipTimer — Xvfb studio"))
-        _x(display, "windowfocus", "--sync", _windows(display, 0, "^HipTimer — Xvfb studio")[-1])
-        _x(display, "key", "--clearmodifiers", "shift+F5")  # a clicker's other start
+        xdotool(
+            display, "windowfocus", "--sync", _windows(display, 0, "^HipTimer — Xvfb studio")[-1]
+        )
+        xdotool(display, "key", "--clearmodifiers", "shift+F5")  # a clicker's other start
         _wait("the projector on screen 1", lambda: _windows(display, 1, "^HipTimer — Projector$"))
-        _x(display, "key", "--clearmodifiers", "Escape")
+        xdotool(display, "key", "--clearmodifiers", "Escape")
         time.sleep(0.5)
         assert _windows(display, 0, "^HipTimer — Summary$") == []  # once only asks
-        _x(display, "key", "--clearmodifiers", "Escape")
+        xdotool(display, "key", "--clearmodifiers", "Escape")
         _wait("the summary", lambda: _windows(display, 0, "^HipTimer — Summary$"))
-        _x(display, "key", "--clearmodifiers", "Next")
+        xdotool(display, "key", "--clearmodifiers", "Next")
         _wait("an empty projector", lambda: not _windows(display, 1, "HipTimer"))
         _wait("the library", lambda: _windows(display, 0, "^HipTimer — Library$"))
-        _x(display, "windowfocus", "--sync", _windows(display, 0, "^HipTimer — Library$")[-1])
-        _x(display, "key", "--clearmodifiers", "ctrl+q")
+        xdotool(display, "windowfocus", "--sync", _windows(display, 0, "^HipTimer — Library$")[-1])
+        xdotool(display, "key", "--clearmodifiers", "ctrl+q")
         assert proc.wait(timeout=20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        out, err = proc.communicate(timeout=10)
+        err = end_app(proc)
     assert "Traceback" not in err, err
     con = sqlite3.connect(tmp_path / "log.sqlite3")
     try:

@@ -1,0 +1,69 @@
+"""What the real-X tests share: an Xvfb server on a free display, xdotool against it,
+and the app started on it with its own data, config and log."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def start_xvfb(*args: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Xvfb with ``args`` on the display it picks (-displayfd); skips the test if it
+    does not start. Returns the server and its display number; the caller stops it."""
+    r, w = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(w), *args],
+        pass_fds=(w,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(w)
+    with os.fdopen(r) as f:
+        number = f.readline().strip()
+    if not number:
+        proc.kill()
+        pytest.skip("Xvfb did not start")
+    return proc, number
+
+
+def xdotool(display: str, *args: str, timeout: float = 15) -> str:
+    r = subprocess.run(
+        ["xdotool", *args],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return r.stdout.strip()
+
+
+def start_app(routine: Path, display: str, tmp_path: Path) -> subprocess.Popen[str]:
+    """``python -m hiptimer ROUTINE`` on ``display`` (xcb), silent, its data, config and
+    log under ``tmp_path``."""
+    env = dict(os.environ)
+    env.update(
+        DISPLAY=display,
+        QT_QPA_PLATFORM="xcb",
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "hiptimer", str(routine),
+            "--db", str(tmp_path / "log.sqlite3"), "--audio-backend", "none",
+        ],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def end_app(proc: subprocess.Popen[str]) -> str:
+    """Kill the app if it still runs; returns what it wrote to stderr."""
+    if proc.poll() is None:
+        proc.kill()
+    _out, err = proc.communicate(timeout=10)
+    return err
