@@ -128,14 +128,17 @@ def test_random_text_never_raises_anything_else() -> None:
 
 
 _CHILD = """
-import resource, runpy, sys, time
+import runpy, sys, time
 t = time.perf_counter()
 sys.argv = ["hiptimer", *sys.argv[1:]]
 try:
     runpy.run_module("hiptimer", run_name="__main__")
 except SystemExit as e:
     code = e.code
-rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM is this program's own peak: ru_maxrss would also count the parent's peak,
+# which Linux carries across fork and exec (a big pytest process failed every file).
+with open("/proc/self/status") as f:
+    rss_kb = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 print(f"@@ {code} {time.perf_counter() - t:.3f} {rss_kb}", file=sys.stderr)
 """
 
