@@ -661,6 +661,10 @@ class RoutineEditor(QMainWindow):
 
     def _on_amount_edited(self, text: str) -> None:
         kind = str(self.kind_combo.currentData())
+        if kind == "catalogue" and self.current >= 0:
+            # an amount typed beside "As in the catalogue" overrides the catalogue
+            # exercise's own dose key (its kind stays the catalogue's)
+            kind = self._catalogue_kind(self.doc.exercise(self.current)) or kind
         key = amount_key(kind)
         if key is None or self.current < 0:
             return
@@ -714,6 +718,16 @@ class RoutineEditor(QMainWindow):
         uses = bool(self.doc.exercise(self.current).get("use")) if self.current >= 0 else False
         # "none" is the default, but it overrides a catalogue exercise's sides
         self._set_field("sides", None if not sides or (sides == "none" and not uses) else sides)
+
+    def _catalogue_kind(self, fields: dict[str, Any]) -> str | None:
+        """The dose kind (of :data:`DOSE_KINDS`) of the catalogue exercise ``use:`` names."""
+        if not fields.get("use") or self._catalogue is None:
+            return None
+        entry = self._catalogue.get(str(fields["use"]))
+        if entry is None:
+            return None
+        kind: str = entry.exercise.dose.kind
+        return kind
 
     def _catalogue_start(self, fields: dict[str, Any], kind: str) -> dict[str, Any]:
         """A catalogue exercise's own dose, as the start of the dose written here."""
@@ -943,12 +957,15 @@ class RoutineEditor(QMainWindow):
             how.viewport().update()
         self.image_edit.setText(_text(fields.get("image")))
         kind = dose_kind(fields)
-        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
+        # only the catalogue's own amount overridden: still "As in the catalogue"
+        shown = "catalogue" if kind == self._catalogue_kind(fields) else kind
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(shown)))
         akey = amount_key(kind)
         amount = _text(fields.get(akey)) if akey else ""
         if self.amount_edit.text() != amount:
             self.amount_edit.setText(amount)
-        self.amount_edit.setEnabled(akey is not None)
+        # beside "As in the catalogue" an amount typed overrides the catalogue's own
+        self.amount_edit.setEnabled(akey is not None or entry is not None)
         self.amount_edit.setPlaceholderText(dose_text(entry.exercise) if entry else "")
         self.tempo_edit.setText(_text(fields.get("tempo")))
         self.rep_hold_edit.setText(_text(fields.get("hold")) if kind == "rep_hold" else "")

@@ -189,6 +189,48 @@ def test_save_writes_only_the_change_and_reloads_equal(
     assert again.doc.text() == written and again.amount_edit.text() == "45s"
 
 
+def test_a_catalogue_hold_changes_in_its_amount_box_beside_use(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 13: a 30 s catalogue hold becomes 45 s by typing in the amount box, with
+    the kind left at "As in the catalogue"; clearing the box takes the catalogue's again."""
+    original = (routines_dir() / "desk-break.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "desk-break.yaml"
+    path.write_text(original, encoding="utf-8")
+    ed = RoutineEditor(original, path)
+    qtbot.addWidget(ed)
+    with qtbot.waitActive(ed):
+        ed.show()
+        ed.activateWindow()
+    ed.exercise_list.setCurrentRow(1)
+    assert ed.doc.exercise(1).get("use") == "standing-hip-flexor-stretch"
+    assert ed.kind_combo.currentData() == "catalogue"
+    assert ed.amount_edit.isEnabled() and ed.amount_edit.placeholderText() == "30s"
+    ed.amount_edit.setFocus()
+    qtbot.keyClicks(ed.amount_edit, "45s")
+    assert ed.kind_combo.currentData() == "catalogue" and ed.amount_edit.text() == "45s"
+    with qtbot.waitSignal(ed.saved):
+        qtbot.keyClick(ed, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    written = path.read_text(encoding="utf-8")
+    assert diff(original, written) == ["+    hold: 45s"]
+    assert "  - use: standing-hip-flexor-stretch\n    hold: 45s\n" in written
+    assert load_routine(path).exercises[1].dose.text == "45s"
+    # the typing was one step: one undo takes it back
+    ed.stack.undo()
+    assert ed.doc.text() == original
+    ed.stack.redo()
+    # a mistake shows the loader's message beside the field and nothing is lost
+    message = ed._fields["dose"].message
+    retype(qtbot, ed.amount_edit, "45 sex")
+    assert not message.isHidden() and "unknown unit 'sex'" in message.text()
+    # clearing the box removes the override: the catalogue's dose again
+    ed.amount_edit.setFocus()
+    qtbot.keyClick(ed.amount_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(ed.amount_edit, Qt.Key.Key_Delete)
+    assert ed.doc.text() == original
+    assert ed.kind_combo.currentData() == "catalogue" and message.isHidden()
+
+
 def test_add_duplicate_remove_and_the_catalogue(qtbot: QtBot, editor: RoutineEditor) -> None:
     qtbot.keyClick(
         editor,
