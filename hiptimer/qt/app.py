@@ -224,6 +224,9 @@ class MainWindow(QMainWindow):
         self.recorder: SessionRecorder | None = None
         self.cue_player: CuePlayer | None = None
         self.voice: Voice | None = None
+        #: The speech engine, made once and kept across sessions: making one blocks this
+        #: thread for seconds, so only the first session waits (after its start) for it.
+        self._voice_engine: Voice | None = None
         self._speech_probe: SpeechProbe | None = None
         self.cue_director: CueDirector | None = None
         self.player_widget: PlayerWidget | None = None
@@ -958,6 +961,7 @@ class MainWindow(QMainWindow):
         if resume is None:
             self._start_when_sound_ready()
         else:
+            self._attach_voice()
             self.status(f"Resumed at {resume.where()}: press Space to go on")
         return True
 
@@ -967,9 +971,13 @@ class MainWindow(QMainWindow):
         controller, director, session = self.controller, self.cue_director, self.session
         if controller is None or session is None:
             return
+        # From here until the clock starts the views say "Starting…" and Space does not
+        # pause: the key that meant "start" must not stop the session a moment later.
+        controller.begin_start()
+        self._attach_voice()  # only one made before: the first cue's words are then spoken
         at = director.arm_start() if director is not None else None
         if at is None:
-            controller.start()
+            self._start_now(controller, None)
             return
         clock = session.clock
         delay_ms = max(0, math.ceil((at - clock.now()) / clock.speed * 1000))
@@ -977,8 +985,16 @@ class MainWindow(QMainWindow):
         timer = QTimer(controller)
         timer.setSingleShot(True)
         timer.setTimerType(Qt.TimerType.PreciseTimer)
-        timer.timeout.connect(lambda: controller.start(at))
+        timer.timeout.connect(lambda: self._start_now(controller, at))
         timer.start(delay_ms)
+
+    def _start_now(self, controller: SessionController, at: float | None) -> None:
+        """The sound path is ready: start the clock, then give the session its voice.
+        Creating a speech engine blocks this thread for seconds (speech-dispatcher: 2.5
+        to 4.5 s), so it never happens between Start and the session's first second."""
+        controller.start(at)
+        if controller is self.controller:
+            QTimer.singleShot(0, self._attach_voice)
 
     def _setup_cues(self, routine: Routine, plan: Plan) -> None:
         from hiptimer.qt import cues
@@ -1004,7 +1020,6 @@ class MainWindow(QMainWindow):
         self.voice = None
         self.cue_director = cues.CueDirector(self.cue_player, None, plan, session=self.session)
         self.cue_director.mirror = self.settings.mirror
-        self._attach_voice()
         if self.run is not None:
             self.run.add_listener(self.cue_director.handle)
 
@@ -1334,13 +1349,18 @@ class MainWindow(QMainWindow):
         wanted = self.settings.voice_enabled and not self.muted
         if director is None or self.voice is not None or not wanted:
             return
-        if not cues.Voice.known_available():
-            return
-        try:
-            self.voice = cues.Voice()
-        except cues.CueBackendError as e:
-            self.status(f"Spoken guidance is off: {e}")
-            return
+        if self._voice_engine is None:
+            if self.controller is not None and self.controller.starting:
+                return  # making one takes seconds: _start_now does it once the clock runs
+            if not cues.Voice.known_available():
+                return
+            try:
+                self._voice_engine = cues.Voice()
+            except cues.CueBackendError as e:
+                self.status(f"Spoken guidance is off: {e}")
+                return
+        self.voice = self._voice_engine
+        self.voice.set_muted(self.muted)
         director.voice = self.voice
 
     def _on_voice_action_toggled(self, on: bool) -> None:

@@ -44,6 +44,7 @@ class SessionController(QObject):
         self._finished_sent = False
         self._dispatching = False
         self._deferred: list[Callable[[], None]] = []
+        self._starting = False
         #: Asked before a Stop button or key ends a running session; None: no question.
         self.confirm_stop: Callable[[], bool] | None = None
 
@@ -62,6 +63,18 @@ class SessionController(QObject):
         """Engine instant the timer is aimed at; None when not armed."""
         return self._target if self._timer.isActive() else None
 
+    @property
+    def starting(self) -> bool:
+        """Start was asked for and the session waits for its sound path to be ready:
+        the views say "Starting…" and Space does not pause (or start it early)."""
+        return self._starting and self._session.state == "ready"
+
+    def begin_start(self) -> None:
+        """Start is requested; :meth:`start` follows when the sound path is ready."""
+        if self._session.state == "ready" and not self._starting:
+            self._starting = True
+            self.state_changed.emit()
+
     def add_listener(self, fn: Listener) -> None:
         """``fn(events)`` is called with every batch, before the signals."""
         self._listeners.append(fn)
@@ -69,9 +82,14 @@ class SessionController(QObject):
     # ---------------------------------------------------------------- controls
     def start(self, at: float | None = None) -> None:
         """Start the session (at engine instant ``at``, default now)."""
+        self._starting = False
         self._control(lambda: self._session.start(at))
 
     def toggle(self) -> None:
+        """Space: start, pause or resume; nothing while a requested start waits for
+        the sound path (the key meant to start it must not pause it a moment later)."""
+        if self.starting:
+            return
         self._control(self._session.toggle)
 
     def pause(self) -> None:

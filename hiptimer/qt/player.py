@@ -108,7 +108,9 @@ def exercise_texts(d: DisplayState) -> tuple[str, str]:
     return (ex.how, f"⚠ {ex.note}" if ex.note else "")
 
 
-def play_button_text(state: str) -> str:
+def play_button_text(state: str, *, starting: bool = False) -> str:
+    if starting and state == "ready":
+        return "Starting…"
     return {"ready": "▶  Start", "running": "❚❚  Pause", "paused": "▶  Resume"}.get(state, "Done")
 
 
@@ -205,8 +207,8 @@ class _Buttons(QWidget):
         self.stop_button = button("■  Stop", controller.request_stop, "End the session")
         self.mute_button = button("Mute", lambda: None, "Mute (M)")
 
-    def refresh(self, state: str) -> None:
-        text = play_button_text(state)
+    def refresh(self, state: str, *, starting: bool = False) -> None:
+        text = play_button_text(state, starting=starting)
         if self.play_button.text() != text:
             self.play_button.setText(text)
         live = state in ("running", "paused")
@@ -219,7 +221,7 @@ class _Buttons(QWidget):
         ):
             if b.isEnabled() != live:
                 b.setEnabled(live)
-        self.play_button.setEnabled(state != "finished")
+        self.play_button.setEnabled(state != "finished" and not starting)
 
     def set_pixel_size(self, px: int) -> None:
         for b in self.findChildren(QPushButton):
@@ -549,7 +551,7 @@ class PlayerWidget(LaidOutScreen):
         self.time_left_label.set_text_if_changed(d.time_left_text)
 
         self._refresh_banner(d)
-        self.buttons.refresh(state)
+        self.buttons.refresh(state, starting=self._controller.starting)
         for act in self.actions_by_name.values():  # finished: the keys belong to the summary
             if act.isEnabled() != (state != "finished"):
                 act.setEnabled(state != "finished")
@@ -583,6 +585,8 @@ class PlayerWidget(LaidOutScreen):
             text = self._prompt
         elif self._presenting:  # the class sees the state, not the keys
             text = "PAUSED" if d.state == "paused" else ""
+        elif self._controller.starting:  # Start was pressed: the sound path is opening
+            text = "Starting…"
         else:
             text = d.banner
         if self.banner.set_text_if_changed(text):

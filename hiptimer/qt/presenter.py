@@ -358,7 +358,7 @@ class PresenterWidget(LaidOutScreen):
         value = int(round(d.progress * 1000))
         if self.progress.value() != value:
             self.progress.setValue(value)
-        self.buttons.refresh(d.state)
+        self.buttons.refresh(d.state, starting=self._controller.starting)
         self._refresh_screen_state()
         self.copy.schedule()
         if changed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -313,3 +314,105 @@ def test_goal_menu_persists(env: Env, settings: Settings) -> None:
     w = env.window
     w._set_goal(minutes=20, days=3)
     assert (settings.weekly_goal_minutes, settings.weekly_goal_days) == (20, 3)
+
+
+class _SlowStartPlayer:
+    """A scheduling cue player whose stream is ready only some time after Start (a cold
+    sound server opening a fresh stream): the session must wait for it, visibly."""
+
+    name = "slow"
+
+    def __init__(self, delay_s: float) -> None:
+        self.delay_s = delay_s
+        self.plans: list[list[tuple[float, str]]] = []
+
+    def play(self, cue: str) -> None:
+        pass
+
+    def warm_up(self) -> None:
+        pass
+
+    def set_volume(self, volume: float) -> None:
+        pass
+
+    def set_muted(self, muted: bool) -> None:
+        pass
+
+    def length(self, cue: str) -> float:
+        return 0.1
+
+    def close(self) -> None:
+        pass
+
+    def schedule(self, plan: list[tuple[float, str]]) -> None:
+        self.plans.append(list(plan))
+
+    def ready_at(self) -> float:
+        return time.monotonic() + self.delay_s
+
+    def busy_for(self) -> float:
+        return 0.0
+
+
+def test_space_while_starting_neither_starts_early_nor_pauses(
+    env: Env, user_dir: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hiptimer.qt import cues
+
+    player = _SlowStartPlayer(delay_s=0.6)
+    monkeypatch.setattr(cues, "create_cue_player", lambda *_a, **_k: player)
+    w = env.window
+    w.open_routine_path(user_dir / "tiny.yaml")
+    assert w.start_session()
+    pw = w.player_widget
+    assert pw is not None and w.controller is not None and w.session is not None
+    assert w.session.state == "ready"  # waiting for the sound path
+    assert pw.banner.text() == "Starting…"
+    assert pw.buttons.play_button.text() == "Starting…"
+    assert not pw.buttons.play_button.isEnabled()
+    qtbot.keyClick(pw, Qt.Key.Key_Space)  # the user's "start", again
+    qtbot.keyClick(pw, Qt.Key.Key_PageDown)
+    assert w.session.state == "ready"  # not started early, off its first cue
+    qtbot.waitUntil(lambda: w.session is not None and w.session.state == "running", timeout=5000)
+    assert pw.banner.text() != "Press Space to start"
+    assert not pw.banner.isVisible()
+    assert pw.buttons.play_button.isEnabled()
+    assert w.session.state == "running"  # the Space pressed while starting did not pause it
+    qtbot.keyClick(pw, Qt.Key.Key_Space)  # once running, Space pauses as always
+    assert w.session.state == "paused"
+
+
+def test_the_speech_engine_is_made_after_the_start_once_and_kept(
+    env: Env, user_dir: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    """Making a speech engine blocks the GUI thread for seconds (speech-dispatcher): never
+    between Start and the running clock; the next session reuses it from its first cue."""
+    from hiptimer.qt import cues
+
+    made: list[object] = []
+
+    class CountedVoice(cues.Voice):
+        def __init__(self) -> None:
+            assert w.controller is None or not w.controller.starting, "made while starting"
+            super().__init__("mock")
+            made.append(self)
+
+    monkeypatch.setattr(cues, "Voice", CountedVoice)
+    monkeypatch.setattr(cues.Voice, "known_available", classmethod(lambda cls: True))
+    monkeypatch.setattr(cues, "create_cue_player", lambda *_a, **_k: _SlowStartPlayer(0.3))
+    settings.voice_enabled = True
+    w = env.window
+    w.open_routine_path(user_dir / "tiny.yaml")
+    assert w.start_session()
+    assert made == [] and w.voice is None  # not on the Start path
+    qtbot.waitUntil(lambda: w.voice is not None, timeout=5000)
+    assert w.session is not None and w.session.state == "running"
+    assert len(made) == 1 and w.cue_director is not None and w.cue_director.voice is made[0]
+    assert w.controller is not None
+    w.controller.stop()
+    w.open_routine_path(user_dir / "tiny.yaml")
+    assert w.start_session()
+    assert w.controller is not None and w.controller.starting
+    assert w.voice is made[0]  # the same engine, there before the first cue
+    qtbot.waitUntil(lambda: w.session is not None and w.session.state == "running", timeout=5000)
+    assert len(made) == 1
