@@ -78,7 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     pl = sub.add_parser("plan", help="show a routine's timeline")
-    pl.add_argument("routine", type=Path, metavar="ROUTINE", help="the routine file")
+    pl.add_argument(
+        "routine",
+        type=Path,
+        metavar="ROUTINE",
+        help="the routine: a file, or a library routine's file or name ('Desk break')",
+    )
     pl.add_argument("--json", action="store_true", help="print the steps as JSON")
 
     sub.add_parser("schema", help="print the routine JSON Schema")
@@ -128,7 +133,11 @@ def build_gui_parser() -> argparse.ArgumentParser:
         + " (docs/exit-codes.md)",
     )
     g.add_argument(
-        "routine", nargs="?", type=Path, metavar="ROUTINE", help="open this routine file"
+        "routine",
+        nargs="?",
+        type=Path,
+        metavar="ROUTINE",
+        help="open this routine: a file, or a library routine's file or name ('Desk break')",
     )
     g.add_argument("-V", "--version", action="store_true", help="print the version and exit")
     _add_db(g)
@@ -223,7 +232,16 @@ def _main(argv: Sequence[str] | None) -> int:
 
         print(f"hiptimer {__version__}")
         return 0
-    from hiptimer.environment import EXIT_NO_DISPLAY, HEADLESS_HINT, display_problem
+    from hiptimer.environment import EXIT_NO_DISPLAY, EXIT_USAGE, HEADLESS_HINT, display_problem
+
+    if gargs.routine is not None:  # a name from the library, not only a path
+        from hiptimer import library
+
+        try:
+            gargs.routine = library.resolve_routine(gargs.routine, gargs.routines or [])
+        except library.RoutineNotFound as e:
+            print(f"hiptimer: {e}", file=sys.stderr)
+            return EXIT_USAGE
 
     problem = display_problem()  # Qt would abort with a core dump: say it first
     if problem is not None:

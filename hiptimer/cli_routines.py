@@ -237,7 +237,13 @@ def _plan_table(plan: Plan) -> list[str]:
 
 
 def cmd_plan(path: Path, as_json: bool) -> int:
-    """The routine's timeline as a table or JSON; a broken routine: errors on stderr, 1."""
+    """The routine's timeline as a table or JSON; a broken routine: errors on stderr, 1.
+    ``path`` that is not a file names a library routine (file stem or name)."""
+    try:
+        path = library.resolve_routine(path)
+    except library.RoutineNotFound as e:
+        _err(f"hiptimer plan: {e}")
+        return 1
     try:
         routine = load_routine(path)
         plan = compile_plan(routine)

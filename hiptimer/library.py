@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -134,6 +135,51 @@ def library_paths(extra_dirs: Sequence[Path] = ()) -> list[Path]:
         pass  # an unwritable app data folder must not hide the bundled routines
     out.extend(extra_dirs)
     return out
+
+
+class RoutineNotFound(LookupError):
+    """A ROUTINE argument that is neither a file nor a routine in the library."""
+
+
+def _looks_like_path(arg: str) -> bool:
+    return os.sep in arg or (os.altsep is not None and os.altsep in arg)
+
+
+def resolve_routine(arg: Path, extra_dirs: Sequence[Path] = ()) -> Path:
+    """The routine file a command-line ROUTINE names: an existing path as given;
+    otherwise the library routine (bundled, the user's folder, ``extra_dirs``)
+    whose file stem or routine name matches, case-insensitively (``desk-break``,
+    ``"Desk break"``). A stem match wins over a name match, and the user's folder
+    over the bundled routines. A path with a folder in it is returned as given,
+    so its own "cannot read the file" error still names it.
+
+    Raises :class:`RoutineNotFound` with the close matches (did you mean) when
+    nothing matches."""
+    text = str(arg)
+    if os.path.lexists(arg) or _looks_like_path(text):
+        return arg
+    want = text.casefold()
+    stem = os.path.splitext(text)[0].casefold() if arg.suffix.lower() in ROUTINE_SUFFIXES else want
+    files = expand(library_paths(extra_dirs))
+    for f in reversed(files):  # later roots (the user's) shadow the bundled ones
+        if f.stem.casefold() == stem:
+            return f
+    entries = [load_entry(f, with_duration=False) for f in files]
+    for e in reversed(entries):
+        if e.routine is not None and e.routine.name.casefold() == want:
+            return e.path
+    labels: dict[str, str] = {}
+    for e in entries:
+        labels.setdefault(e.path.stem.casefold(), e.path.stem)
+        if e.routine is not None:
+            labels.setdefault(e.routine.name.casefold(), e.routine.name)
+    close = difflib.get_close_matches(want, list(labels), n=4, cutoff=0.6)
+    msg = f"{text}: no such file, and no routine in the library has that name or file name"
+    if close:
+        msg += "; did you mean: " + ", ".join(repr(labels[c]) for c in close) + "?"
+    else:
+        msg += " (hiptimer list shows them)"
+    raise RoutineNotFound(msg)
 
 
 def scan_batches(

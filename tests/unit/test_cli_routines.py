@@ -207,6 +207,88 @@ def test_plan_broken_routine(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert err.splitlines()[0].startswith(f"{f}:4:11: ")
 
 
+@pytest.mark.parametrize("arg", ["desk-break", "Desk break", "DESK BREAK", "desk-break.yaml"])
+def test_plan_resolves_a_library_routine_by_stem_or_name(
+    arg: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no file of that name here: the library answers
+    assert main(["plan", arg, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "Desk break"
+
+
+def test_plan_resolves_the_user_folder_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hiptimer.paths import user_routines_dir
+
+    mine = user_routines_dir()
+    shutil.copy(EXAMPLE, mine / "my-file.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["plan", "hip FLEXOR release", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "Hip flexor release"
+    assert main(["plan", "my-file", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "Hip flexor release"
+
+
+def test_plan_unknown_routine_suggests_close_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["plan", "desk-brake"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "desk-brake" in err and "did you mean" in err and "desk-break" in err.lower()
+    assert "cannot read the file" not in err
+
+
+def test_plan_existing_path_wins_over_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLE, tmp_path / "desk-break")  # a file here named like a bundled routine
+    assert main(["plan", "desk-break", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "Hip flexor release"
+
+
+def _gui_routine(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[object]]:
+    """Run the app's command line with the window swapped for a recorder of its ROUTINE."""
+    import sys
+    import types
+
+    import hiptimer.environment
+
+    seen: list[object] = []
+
+    def run(args: object) -> int:
+        seen.append(getattr(args, "routine", None))
+        return 0
+
+    fake = types.ModuleType("hiptimer.qt.app")
+    fake.run = run  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "hiptimer.qt.app", fake)
+    monkeypatch.setattr(hiptimer.environment, "display_problem", lambda *a: None)
+    return main(argv), seen
+
+
+def test_app_routine_argument_resolves_a_library_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _gui_routine(["Desk break"], monkeypatch) == (0, [routines_dir() / "desk-break.yaml"])
+    here = tmp_path / "x.yaml"
+    here.write_text(BROKEN)
+    assert _gui_routine(["x.yaml"], monkeypatch) == (0, [Path("x.yaml")])  # a path: as given
+
+
+def test_app_unknown_routine_is_a_usage_error_with_suggestions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _gui_routine(["desk brak"], monkeypatch) == (2, [])
+    err = capsys.readouterr().err
+    assert "desk brak" in err and "did you mean" in err and "'Desk break'" in err
+
+
 # ---------------------------------------------------------------- schema
 
 
