@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from hiptimer import library
+from hiptimer.display import dose_text
 from hiptimer.durations import format_seconds
 from hiptimer.loader import RoutineError, RoutineErrors, load_routine
 from hiptimer.pictures import exercise_picture, step_picture, step_side
@@ -316,8 +317,11 @@ def cmd_catalogue(as_json: bool) -> int:
 
 
 def dose_label(ex: Exercise) -> str:
-    """``30s``, ``8–10 breaths``, ``10 reps × 3s``, ``10 min``."""
+    """``30s``, ``8–10 breaths``, ``10 reps × 3s``, ``10 min``; reps that hold as the
+    player says them (``5–7 reps × 5–10s hold``), not by their longest rep's length."""
     d = ex.dose
+    if d.phases:
+        return dose_text(ex)
     if d.kind == "reps":
         tempo = f" × {format_seconds(d.tempo)}" if d.tempo is not None else " (self-paced)"
         return f"{d.text} reps{tempo}"

@@ -287,6 +287,24 @@ def test_cli_catalogue_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(out) == 1 + len(catalogue.bundled().entries)
 
 
+def test_cli_catalogue_dose_of_held_reps_says_the_hold(capsys: pytest.CaptureFixture[str]) -> None:
+    """Bird dog holds each rep 5–10 s: the table once said "× 10s" (the rep's longest
+    length), and the bridge's two 5-breath phases read "× 50s". Held reps now read as
+    the player shows them (display.dose_text), the range and the phases intact."""
+    from hiptimer.display import dose_text
+
+    assert main(["catalogue"]) == 0
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "5–7 reps × 5–10s" in rows["bird-dog"]
+    assert "× 10s" not in rows["bird-dog"]
+    assert "8 reps of Lift 5 breaths, Hover 5 breaths" in rows["bridge-with-one-leg-extended"]
+    assert "50s" not in rows["bridge-with-one-leg-extended"]
+    held = [e for e in catalogue.bundled().entries if e.exercise.dose.phases]
+    assert held, "the bundled catalogue has reps that hold"
+    for e in held:
+        assert f"  {dose_text(e.exercise)}  " in rows[e.id]
+
+
 def test_cli_catalogue_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalogue", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
