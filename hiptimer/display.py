@@ -45,9 +45,11 @@ __all__ = [
     "dose_summary",
     "dose_text",
     "exercise_card",
+    "finished_badge",
     "format_countdown",
     "headline",
     "next_text",
+    "outcome",
     "side_word",
     "speech_for",
     "spoken_duration",
@@ -56,6 +58,9 @@ __all__ = [
 ]
 
 DisplayKind = Literal["prep", "work", "set_rest", "switch", "rest", "finished"]
+
+#: How a session ended: every exercise done, ended with some left, or stopped.
+Outcome = Literal["complete", "finished", "stopped"]
 
 #: How many steps :attr:`DisplayState.upcoming` lists by default.
 UPCOMING = 5
@@ -143,6 +148,7 @@ class DisplayState:
     progress: float  # 0..1 of the plan behind us
     banner: str  # "PAUSED — press Space", "Press Space to start", ""
     phase: str = ""  # reps with named phases: the part under way ("Hover"), else ""
+    outcome: Outcome | None = None  # at the end: how it ended (see headline), else None
 
 
 # ---------------------------------------------------------------- text rules
@@ -366,14 +372,28 @@ def upcoming_steps(
     return tuple(out)
 
 
+def outcome(summary: SessionSummary, exercises: int) -> Outcome:
+    """How it ended: "complete" only when every exercise was done; "stopped" when
+    the session was stopped; else "finished" (it ran to the end, some skipped)."""
+    if summary.status == "completed" and summary.exercises_done == exercises:
+        return "complete"
+    return "stopped" if summary.status == "stopped" else "finished"
+
+
+def finished_badge(how: Outcome) -> str:
+    """The end screen's badge: a tick only for a complete session."""
+    return "DONE ✓" if how == "complete" else how.upper()
+
+
 def headline(summary: SessionSummary, exercises: int) -> str:
     """The summary's headline, saying what happened: "Session complete" only
     when every exercise was done; otherwise "Finished: 4 of 6 exercises done"
     (or "Stopped: ..." when the session was stopped)."""
     done = summary.exercises_done
-    if summary.status == "completed" and done == exercises:
+    how = outcome(summary, exercises)
+    if how == "complete":
         return "Session complete"
-    verb = "Stopped" if summary.status == "stopped" else "Finished"
+    verb = "Stopped" if how == "stopped" else "Finished"
     noun = "exercise" if exercises == 1 else "exercises"
     return f"{verb}: {done} of {exercises} {noun} done"
 
@@ -474,16 +494,18 @@ def display_state(
     remaining = session.session_remaining()
     est = "~" if plan.has_estimates else ""
     if step is None:
+        summary = session.summary()
+        exercises = len(plan.routine.exercises)
         return DisplayState(
             state=session.state,
             kind="finished",
             step_index=None,
-            title=headline(session.summary(), len(plan.routine.exercises)),
+            title=headline(summary, exercises),
             exercise=None,
             side=None,
             side_caption="",
             countdown_s=None,
-            countdown_text="0",
+            countdown_text="",  # no "0" left on the end screen: the headline says it
             countdown_caption="",
             countdown_fraction=0.0,
             self_paced=False,
@@ -501,6 +523,7 @@ def display_state(
             time_left_text=f"{est}{format_clock(remaining)} left",
             progress=session.progress(),
             banner=_banner(session.state, pause_reason),
+            outcome=outcome(summary, exercises),
         )
     shown, shown_side = _shown_exercise(plan, step)
     if step.kind == "rest":

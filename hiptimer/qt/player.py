@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hiptimer.display import DisplayState, display_state, side_word
+from hiptimer.display import DisplayState, display_state, finished_badge, side_word
 from hiptimer.events import (
     BreathPhase,
     Event,
@@ -494,8 +494,12 @@ class PlayerWidget(LaidOutScreen):
         state = d.state
         c = self._colors()
         color = phase_color(d.kind, self._theme)
+        badge = phase_label(d.kind)
+        if d.outcome is not None and d.outcome != "complete":  # the end, with work left undone
+            color = phase_color("paused", self._theme)  # grey, not the green of "done"
+            badge = finished_badge(d.outcome)
 
-        self.badge.set_text_if_changed(phase_label(d.kind))
+        self.badge.set_text_if_changed(badge)
         sheet = (
             f"background: {color.name()}; color: {c['bg']}; border-radius: 10px; padding: 0 0.4em;"
         )
@@ -505,7 +509,7 @@ class PlayerWidget(LaidOutScreen):
             self._fit_name()
 
         self.dial.set_state(
-            d.countdown_text,
+            d.title if d.outcome is not None else d.countdown_text,  # the end: what happened
             d.countdown_fraction,
             color,
             dimmed=state == "paused",

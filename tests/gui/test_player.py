@@ -16,6 +16,7 @@ from hiptimer.qt.controller import SessionController
 from hiptimer.qt.player import PlayerWidget
 from hiptimer.qt.presenter import PresenterWidget
 from hiptimer.qt.summary import SummaryWidget
+from hiptimer.qt.widgets import phase_color
 from hiptimer.routine import Dose, Exercise, Routine, Timings
 
 T = Timings(prep=5, rest=10, set_rest=30, switch=5, breath=4, countdown=3)
@@ -312,6 +313,29 @@ def test_buttons_drive_the_session(hip: Rig) -> None:
     p.stop_button.click()
     assert hip.session.state == "finished"
     assert not p.next_button.isEnabled()
+
+
+def test_end_screen_badge_follows_the_headline(hip: Rig) -> None:
+    """Stopped with nothing done: no green "DONE ✓" over a huge "0"."""
+    p = hip.player
+    done_green = phase_color("finished").name()
+    p.play_button.click()
+    p.stop_button.click()
+    assert hip.session.state == "finished"
+    assert p.badge.text() == "STOPPED"
+    assert done_green not in p.badge.styleSheet()
+    assert p.dial.text == "Stopped: 0 of 2 exercises done"
+    assert p.dial.text == p.name_label.text()
+
+
+def test_end_screen_of_a_complete_session_says_done(hip: Rig) -> None:
+    p = hip.player
+    p.play_button.click()
+    hip.at(500.0)
+    assert hip.session.state == "finished"
+    assert p.badge.text() == "DONE ✓"
+    assert phase_color("finished").name() in p.badge.styleSheet()
+    assert p.dial.text == "Session complete"
 
 
 def test_nothing_repaints_while_paused(hip: Rig) -> None:

@@ -263,6 +263,32 @@ def test_finished_headline_is_honest() -> None:
     assert display_state(s2).title == "Stopped: 0 of 2 exercises done"
 
 
+def test_finished_state_names_its_outcome_and_shows_no_zero() -> None:
+    """The end screen once read "DONE ✓" over a huge "0" even with nothing done:
+    its badge now follows the headline, and no countdown digit is left on it."""
+    plan = _plan(PELVIC, KNEE)
+    s, clock = run_to(plan, "work", nth=len([x for x in plan.steps if x.is_work]) - 1)
+    clock.advance(20.0)
+    s.tick()
+    d = display_state(s)
+    assert (d.outcome, display.finished_badge(d.outcome)) == ("complete", "DONE ✓")
+    assert d.countdown_text == "" and d.countdown_s is None
+
+    s2 = Session(plan, FakeClock())
+    s2.start()
+    s2.stop()
+    d2 = display_state(s2)
+    assert d2.title == "Stopped: 0 of 2 exercises done"
+    assert (d2.outcome, display.finished_badge(d2.outcome)) == ("stopped", "STOPPED")
+    assert d2.countdown_text == ""
+
+    summary = display.SessionSummary(60.0, 4, 2, 0, "completed")
+    assert display.outcome(summary, 6) == "finished"
+    assert display.finished_badge("finished") == "FINISHED"
+    assert display.outcome(dataclasses.replace(summary, exercises_done=6), 6) == "complete"
+    assert display_state(run_to(plan, "work")[0]).outcome is None  # only the end has one
+
+
 def test_headline_counts_exercises() -> None:
     summary = display.SessionSummary(60.0, 4, 2, 0, "completed")
     assert display.headline(summary, 6) == "Finished: 4 of 6 exercises done"
