@@ -236,6 +236,13 @@ class _Buttons(QWidget):
 # ---------------------------------------------------------------------------
 
 
+def phase_badge(d: DisplayState, theme: str) -> tuple[str, QColor]:
+    """The phase badge's text and colour: at the end, the honest outcome (grey unless done)."""
+    if d.outcome is not None and d.outcome != "complete":  # the end, with work left undone
+        return finished_badge(d.outcome), phase_color("paused", theme)  # not done's green
+    return phase_label(d.kind), phase_color(d.kind, theme)
+
+
 class PlayerWidget(LaidOutScreen):
     """The clean view: readable from the back of a studio."""
 
@@ -493,12 +500,7 @@ class PlayerWidget(LaidOutScreen):
         d = self.display()
         state = d.state
         c = self._colors()
-        color = phase_color(d.kind, self._theme)
-        badge = phase_label(d.kind)
-        if d.outcome is not None and d.outcome != "complete":  # the end, with work left undone
-            color = phase_color("paused", self._theme)  # grey, not the green of "done"
-            badge = finished_badge(d.outcome)
-
+        badge, color = phase_badge(d, self._theme)
         self.badge.set_text_if_changed(badge)
         sheet = (
             f"background: {color.name()}; color: {c['bg']}; border-radius: 10px; padding: 0 0.4em;"

@@ -28,7 +28,13 @@ from hiptimer.plan import format_clock
 from hiptimer.qt import theme as _theme
 from hiptimer.qt.controller import SessionController
 from hiptimer.qt.picture import thumbnail
-from hiptimer.qt.player import PLAYER_COLORS, PlayerWidget, _Buttons, bind_session_keys
+from hiptimer.qt.player import (
+    PLAYER_COLORS,
+    PlayerWidget,
+    _Buttons,
+    bind_session_keys,
+    phase_badge,
+)
 from hiptimer.qt.widgets import (
     FitLabel,
     LaidOutScreen,
@@ -312,9 +318,9 @@ class PresenterWidget(LaidOutScreen):
         s = self._controller.session
         d = display_state(s, upcoming=UPCOMING)
         self._state = d
-        color = phase_color(d.kind, self._theme)
+        badge, color = phase_badge(d, self._theme)
         changed = False
-        changed |= self.badge.set_text_if_changed(phase_label(d.kind))
+        changed |= self.badge.set_text_if_changed(badge)
         sheet = f"background: {color.name()}; color: #000000; border-radius: 6px;"
         if self.badge.styleSheet() != sheet:
             self.badge.setStyleSheet(sheet)

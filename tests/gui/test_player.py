@@ -338,6 +338,19 @@ def test_end_screen_of_a_complete_session_says_done(hip: Rig) -> None:
     assert p.dial.text == "Session complete"
 
 
+def test_presenter_badge_follows_the_headline_too(hip: Rig, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The trainer's console must not say "DONE ✓" when the class stopped with work left."""
+    w = PresenterWidget(hip.controller)
+    qtbot.addWidget(w)
+    w.show()
+    hip.player.play_button.click()
+    hip.player.stop_button.click()
+    hip.controller.poll()
+    assert hip.session.state == "finished"
+    assert w.badge.text() == "STOPPED"
+    assert phase_color("finished").name() not in w.badge.styleSheet()
+
+
 def test_nothing_repaints_while_paused(hip: Rig) -> None:
     hip.key(Qt.Key.Key_Space)
     hip.at(3.2)
