@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 import hiptimer
+from hiptimer.libindex import file_key as file_key
 from hiptimer.library import LibraryEntry
 
 FORMAT = 1
@@ -46,14 +47,6 @@ def _code_stamp() -> tuple[object, ...]:
         except OSError:
             stamp.append((name, None))
     return tuple(stamp)
-
-
-def file_key(path: Path) -> _Key | None:
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (st.st_size, st.st_mtime_ns)
 
 
 class ParseCache:

@@ -23,19 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# isort: off
-import hiptimer.display  # noqa: F401  (the overview's step describer)
-
-# The domain modules the first window needs are imported BEFORE PySide6: once PySide6
-# is loaded, its import hook reads the source of every module imported after it
-# (looking for ``__feature__``), which costs startup time (benchmarks/startup.py).
-import hiptimer.plan  # noqa: F401
-import hiptimer.routine  # noqa: F401
-import hiptimer.safety  # noqa: F401
-from hiptimer.clock import Clock, MonotonicClock
-
-# isort: on
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -60,7 +48,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from hiptimer.qt.library import LibraryItem, LibraryPage, OverviewPage
+from hiptimer.clock import Clock, MonotonicClock
+from hiptimer.qt.library import LibraryItem, LibraryPage
 from hiptimer.qt.settings import APPLICATION, AUDIO_BACKENDS, ORGANIZATION, THEMES, Settings
 from hiptimer.qt.studio import (
     AUTO,
@@ -75,11 +64,14 @@ from hiptimer.qt.theme import apply_theme, surface
 
 if TYPE_CHECKING:
     from hiptimer.engine import Session
+    from hiptimer.libindex import SavedIndex
     from hiptimer.plan import Plan
     from hiptimer.qt.controller import SessionController
     from hiptimer.qt.cues import CueDirector, CuePlayer, SpeechProbe, Voice
     from hiptimer.qt.editor import RoutineActions
-    from hiptimer.qt.history import HistoryWindow, RateSessionDialog, WeeklyGoalWidget
+    from hiptimer.qt.goal import WeeklyGoalWidget
+    from hiptimer.qt.history import HistoryWindow, RateSessionDialog
+    from hiptimer.qt.overview import OverviewPage
     from hiptimer.qt.player import PlayerWidget
     from hiptimer.qt.presenter import PresenterWidget
     from hiptimer.routine import Routine
@@ -97,6 +89,11 @@ ESC_AGAIN_TEXT = "Esc again to end the session"
 ESC_AGAIN_MS = 3000
 #: Routine files (outside the bundled ones) watched one by one for edits; folders always.
 WATCH_FILES_MAX = 2000
+#: Rows from the library's index shown before the first paint: all of them up to
+#: PREFILL_ALL_ROWS, else a screenful and the rest on the next turn of the event loop
+#: (10,000 routines do not delay the first paint).
+PREFILL_ALL_ROWS = 2000
+PREFILL_ROWS = 300
 #: --quit-on-finish waits for the last cue to ring out, but never longer than this.
 QUIT_TAIL_MAX_S = 3.0
 
@@ -236,6 +233,8 @@ class MainWindow(QMainWindow):
         self._store_tried = False
         self._history_window: HistoryWindow | None = None
         self._goal_widget: WeeklyGoalWidget | None = None
+        #: The goal shown is remembered for the next start (the app, not tests' windows).
+        self._goal_cache = False
         self._was_maximized = False
         self._chrome_hidden = False
         self._closing = False
@@ -255,7 +254,7 @@ class MainWindow(QMainWindow):
 
         # pages
         self.library = LibraryPage()
-        self.overview = OverviewPage()
+        self._overview: OverviewPage | None = None  # built when first shown
         self.player_page = QWidget()
         self._player_layout = QVBoxLayout(self.player_page)
         self._player_layout.setContentsMargins(0, 0, 0, 0)
@@ -268,9 +267,8 @@ class MainWindow(QMainWindow):
         summary_row.addLayout(self._summary_layout, 3)
         summary_row.addLayout(self._rating_layout, 2)
         self.stack = QStackedWidget()
-        self._pages = {
+        self._pages: dict[str, QWidget] = {
             "library": self.library,
-            "overview": self.overview,
             "player": self.player_page,
             "summary": self.summary_page,
         }
@@ -289,8 +287,6 @@ class MainWindow(QMainWindow):
         self.library.routine_activated.connect(self._on_library_routine_activated)
         self.library.history_requested.connect(self.show_history)
         self.library.edit_requested.connect(self._on_library_edit_requested)
-        self.overview.back_requested.connect(self.show_library)
-        self.overview.start_requested.connect(self.start_session)
 
         self._window_done_shortcuts: list[QShortcut] = []
         self._cli_choice = self._resolve_cli_screen()
@@ -319,6 +315,9 @@ class MainWindow(QMainWindow):
         self._watcher: Any = None
         self._scan_gen = 0
         self._scan_first = True
+        self._library_ready = False
+        self._prefill_rest: SavedIndex | None = None
+        self._prefill_from = 0
         self._scan_items: list[LibraryItem] = []
         self._scan_plans: dict[Path, Plan] = {}
         self._overview_path: Path | None = None
@@ -345,7 +344,7 @@ class MainWindow(QMainWindow):
         if self._routine_actions is None:
             from hiptimer.qt.editor import RoutineActions
 
-            self._routine_actions = RoutineActions(self, self._file_menu)
+            self._routine_actions = RoutineActions(self, self._file_menu, self._routine_menu)
         return self._routine_actions
 
     def _build_menus(self) -> None:
@@ -363,10 +362,12 @@ class MainWindow(QMainWindow):
         quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         quit_action.triggered.connect(self.quit)
         self.quit_action = quit_action
-        # New, Edit, Duplicate, Delete: built on the first turn of the event loop (or
-        # when first used): importing the editor is not on the way to the first paint
+        # New, Edit, Duplicate, Delete: the menu is here from the start, its actions are
+        # built once the window has painted (or when first used): importing the editor
+        # is not on the way to the first paint
         self._file_menu = file_menu
-        QTimer.singleShot(0, self._ensure_routine_actions)
+        self._routine_menu = mb.addMenu("&Routine")
+        AfterFirstPaint(self, self._ensure_routine_actions)
 
         view = mb.addMenu("&View")
         self.history_action = view.addAction("&History")
@@ -602,7 +603,23 @@ class MainWindow(QMainWindow):
     def current_page(self) -> str:
         return self._page
 
+    @property
+    def overview(self) -> OverviewPage:
+        """The routine's overview page (built when first needed: it imports the display
+        model and the pictures, which the first window does without)."""
+        if self._overview is None:
+            from hiptimer.qt.overview import OverviewPage
+
+            page = self._overview = OverviewPage()
+            page.back_requested.connect(self.show_library)
+            page.start_requested.connect(self.start_session)
+            self._pages["overview"] = page
+            self.stack.insertWidget(1, page)
+        return self._overview
+
     def _set_page(self, name: str) -> None:
+        if name == "overview":
+            self.overview  # noqa: B018 (built on first use)
         self._page = name
         self.clicker_start_action.setEnabled(name == "overview")
         self.clicker_done_action.setEnabled(name == "summary")
@@ -634,31 +651,58 @@ class MainWindow(QMainWindow):
         self.library.set_loading(False)
 
     # -- the library, scanned in the background and following the disk -------------
+    def prefill_library(self) -> bool:
+        """Show the routine list saved by the last scan (``hiptimer.libindex``) at
+        once, before the first paint: the first rows now, the rest on the next
+        turn of the event loop (:meth:`scan_library` adds them), and the weekly
+        goal as remembered. True if the rows were shown."""
+        from hiptimer import libindex
+        from hiptimer.libfiles import library_paths
+
+        self._goal_cache = True
+        self._show_remembered_goal()
+        saved = libindex.load(libindex.default_path(), library_paths(self.options.routines))
+        if not saved:
+            return False
+        # a moderate library entirely (nothing changes on screen after the first paint);
+        # a huge one a screenful first, the rest on the next turn of the event loop
+        first = len(saved) if len(saved) <= PREFILL_ALL_ROWS else PREFILL_ROWS
+        self.library.add_items(LibraryItem.from_index(r) for r in saved.rows(0, first))
+        self._prefill_rest = saved if first < len(saved) else None
+        self._prefill_from = first
+        self.library.set_loading(False)
+        self._scan_first = False  # the scan checks these rows; only what changed repaints
+        return True
+
     def scan_library(self) -> None:
-        """Scan the routine folders on a worker thread (with the parse cache). The
-        first scan shows rows as they load; a rescan (a folder changed) swaps the
-        list when it is complete. Afterwards the folders are watched."""
-        from hiptimer import library
+        """Scan the routine folders on a worker thread (with the library's index
+        and the parse cache). The first scan of a library never seen shows rows as
+        they load; a rescan (or the first scan after :meth:`prefill_library`)
+        changes the list when it is complete, and only if it differs. Afterwards
+        the folders are watched."""
+        from hiptimer import libindex
+        from hiptimer.libfiles import library_paths
         from hiptimer.qt.scan import FolderWatcher, LibraryScanner
 
+        if self._prefill_rest is not None:
+            rest, self._prefill_rest = self._prefill_rest, None
+            self.library.add_items(LibraryItem.from_index(r) for r in rest.rows(self._prefill_from))
         if self._scanner is None:
             extra = self.options.routines
-            self._scanner = LibraryScanner(lambda: library.library_paths(extra), self)
+            self._scanner = LibraryScanner(
+                lambda: library_paths(extra), self, index_path=libindex.default_path()
+            )
             self._scanner.batch.connect(self._on_scan_batch)
             self._scanner.finished.connect(self._on_scan_finished)
             self._watcher = FolderWatcher(self)
             self._watcher.changed.connect(self.scan_library)
         self._scan_items, self._scan_plans = [], {}
-        self._scan_gen = self._scanner.start()
+        self._scan_gen = self._scanner.start(self.library.items())
 
-    def _on_scan_batch(self, gen: int, batch: tuple[list[Any], dict[Path, Plan]]) -> None:
+    def _on_scan_batch(self, gen: int, batch: tuple[list[LibraryItem], dict[Path, Plan]]) -> None:
         if gen != self._scan_gen:
             return
-        from hiptimer.resources import routines_dir
-
-        entries, plans = batch
-        bundled_dir = routines_dir()
-        items = [_to_library_item(e, bundled_dir) for e in entries]
+        items, plans = batch
         if self._scan_first:
             first_rows = not self.library.items()
             self.library.add_items(items, plans)
@@ -671,19 +715,21 @@ class MainWindow(QMainWindow):
     def _on_scan_finished(self, gen: int) -> None:
         if gen != self._scan_gen:
             return
-        from hiptimer import library
+        from hiptimer.libfiles import library_paths
 
         if self._scan_first:
             self._scan_first = False
             self.library.set_loading(False)
-            _bench(LIBRARY_MARKER)
         else:
-            self.library.set_items(self._scan_items, self._scan_plans)
+            self.library.update_items(self._scan_items, self._scan_plans)
             self._scan_items, self._scan_plans = [], {}
+        if not self._library_ready:
+            self._library_ready = True
+            _bench(LIBRARY_MARKER)
         own = [i.path for i in self.library.items() if not i.bundled][:WATCH_FILES_MAX]
         if self._overview_path is not None:
             own.append(self._overview_path)
-        self._watcher.watch(library.library_paths(self.options.routines), own)
+        self._watcher.watch(library_paths(self.options.routines), own)
         self._reload_open_overview()
 
     def _reload_open_overview(self) -> None:
@@ -735,7 +781,9 @@ class MainWindow(QMainWindow):
         self.overview.start_button.setFocus()
 
     def _on_library_routine_activated(self, item: LibraryItem) -> None:
-        if item.routine is not None:
+        if item.routine is None:  # a row from the library's index: read the file now
+            self.open_routine_path(item.path)
+        else:
             from hiptimer.parsecache import file_key
 
             self.show_overview(item.routine, self.library.plan_for(item))
@@ -837,7 +885,7 @@ class MainWindow(QMainWindow):
         self.show_message(message)
 
     def _refresh_goal(self) -> None:
-        from hiptimer.qt.history import WeeklyGoalWidget
+        from hiptimer.qt.goal import WeeklyGoalWidget
 
         if self._store is None:
             return
@@ -848,8 +896,54 @@ class MainWindow(QMainWindow):
                 days=self.settings.weekly_goal_days,
             )
             self.library.set_goal_widget(self._goal_widget)
-        else:
+        else:  # perhaps shown from the remembered state: now from the log
+            self._goal_widget.store = self._store
             self._goal_widget.refresh()
+        self._remember_goal()
+
+    def _goal_key(self) -> list[object] | None:
+        from datetime import date
+
+        from hiptimer import goalcache, paths
+
+        try:
+            db = self.options.db or paths.default_db_path(create=False)
+        except OSError:
+            return None
+        return goalcache.key(
+            Path(db),
+            date.today(),
+            self.settings.weekly_goal_minutes,
+            self.settings.weekly_goal_days,
+        )
+
+    def _remember_goal(self) -> None:
+        """Save the goal as shown now, for the next start's first paint."""
+        from hiptimer import goalcache
+
+        widget = self._goal_widget
+        if widget is None or widget.store is None or not self._goal_cache:
+            return
+        key = self._goal_key()
+        if key is not None:
+            goalcache.save(goalcache.default_path(), key, widget.state())
+
+    def _show_remembered_goal(self) -> None:
+        """Before the first paint: the goal as shown at the last exit, if the log,
+        the day and the goal are unchanged since (else it shows once the log is read)."""
+        from hiptimer import goalcache
+        from hiptimer.qt.goal import WeeklyGoalWidget
+
+        key = self._goal_key()
+        state = goalcache.load(goalcache.default_path(), key) if key is not None else None
+        if state is not None and self._goal_widget is None:
+            self._goal_widget = WeeklyGoalWidget(
+                None,
+                minutes=self.settings.weekly_goal_minutes,
+                days=self.settings.weekly_goal_days,
+                state=state,
+            )
+            self.library.set_goal_widget(self._goal_widget)
 
     def _set_goal(self, *, minutes: int | None = None, days: int | None = None) -> None:
         if minutes is not None:
@@ -1392,8 +1486,8 @@ class MainWindow(QMainWindow):
                     fn(name)
                 w.update()
         self.library.set_items(self.library.items())
-        if self.overview.routine is not None:
-            self.overview.set_routine(self.overview.routine, self.overview.plan)
+        if self._overview is not None and self._overview.routine is not None:
+            self._overview.set_routine(self._overview.routine, self._overview.plan)
 
     def _on_theme_action_triggered(self) -> None:
         act = self.sender()
@@ -1476,11 +1570,37 @@ class MainWindow(QMainWindow):
                 self._store.close()
             except Exception:  # closing must never fail the exit
                 pass
+            self._remember_goal()  # the log's files as closed: the next start matches them
         self.settings.sync()
         event.accept()
         app = QApplication.instance()
         if app is not None:
             QTimer.singleShot(0, app.quit)
+
+
+class AfterFirstPaint(QObject):
+    """Calls ``then`` once, on the turn of the event loop after ``widget`` first
+    paints, or after ``fallback_ms`` if it does not (a window opened hidden)."""
+
+    def __init__(
+        self, widget: QWidget, then: Callable[[], object], fallback_ms: int = 1000
+    ) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._then: Callable[[], object] | None = then
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self._widget.removeEventFilter(self)
+            then()
 
 
 def _bench(marker: str, *, last: bool = False) -> None:
@@ -1541,16 +1661,23 @@ def run(args: argparse.Namespace) -> int:
             "hiptimer: warning: --start needs a ROUTINE file; showing the library", file=sys.stderr
         )
     stopped_by = _watch_signals(window)
+    window.prefill_library()
     window.show()
-    # Nothing slow on this thread before the first paint: the routines are scanned
-    # and the log is opened on worker threads and show up when ready; the speech
-    # engine is probed when the first session (or the Sound menu) needs it.
     QTimer.singleShot(0, lambda: _bench(STARTUP_MARKER))
-    window.scan_library()
-    # an interrupted session is offered (or --resume resumed) once the log is open
-    window.open_store_in_background(
-        then_offer_resume=options.resume or not (options.start and options.routine is not None)
-    )
+
+    # Nothing slow on this thread, and no worker competing with it for the
+    # interpreter, before the first paint: once the window has painted, the
+    # routines are checked against the index on a worker thread and the log is
+    # opened on another; the speech engine is probed when the first session (or
+    # the Sound menu) needs it.
+    def after_first_paint() -> None:
+        window.scan_library()
+        # an interrupted session is offered (or --resume resumed) once the log is open
+        window.open_store_in_background(
+            then_offer_resume=options.resume or not (options.start and options.routine is not None)
+        )
+
+    AfterFirstPaint(window, after_first_paint)
     code = int(app.exec())
     return 128 + stopped_by[0] if stopped_by else (window.exit_code or code)
 

@@ -1157,12 +1157,15 @@ class _Window(Protocol):
 class RoutineActions(QObject):
     """New, Edit, Duplicate and Delete for routines, and File › Open routines folder."""
 
-    def __init__(self, window: QMainWindow, file_menu: QMenu | None = None) -> None:
+    def __init__(
+        self, window: QMainWindow, file_menu: QMenu | None = None, menu: QMenu | None = None
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.editors: dict[Path | None, RoutineEditor] = {}
         self._trashed: list[tuple[Path, Path]] = []  # (original, where it went)
-        menu = window.menuBar().addMenu("&Routine")
+        if menu is None:
+            menu = window.menuBar().addMenu("&Routine")
         self.new_action = menu.addAction("&New routine")
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self.new_routine)

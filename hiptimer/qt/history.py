@@ -45,7 +45,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -60,14 +59,13 @@ from hiptimer.history import (
     Activity,
     Summary,
     WeeklyGoal,
-    WeekProgress,
     format_minutes,
     local_tz,
-    progress_of_days,
     summarize,
     week_start,
     write_csv,
 )
+from hiptimer.qt.goal import WeeklyGoalWidget as WeeklyGoalWidget
 from hiptimer.qt.summary import seconds_text
 from hiptimer.store import SessionRecord, Store, StoreError
 
@@ -653,83 +651,3 @@ class RateSessionDialog(QDialog):
     def accept(self) -> None:
         if self.save():
             super().accept()
-
-
-class WeeklyGoalWidget(QWidget):
-    """This week's progress towards the goal, compact, for the library window."""
-
-    def __init__(
-        self,
-        store: Store | None = None,
-        *,
-        minutes: float = 30,
-        days: int = 5,
-        tz: tzinfo | None = None,
-        today: date | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.goal = WeeklyGoal(minutes_per_day=float(minutes), days_per_week=int(days))
-        self.tz = tz or local_tz()
-        self._fixed_today = today
-        self._records: Sequence[Activity] | None = None
-        self.progress_value: WeekProgress | None = None
-        self.label = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setTextVisible(False)
-        self.bar.setMaximumHeight(8)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        self.refresh()
-
-    @property
-    def today(self) -> date:
-        return self._fixed_today or datetime.now(self.tz).date()
-
-    def set_goal(self, minutes: float, days: int) -> None:
-        self.goal = WeeklyGoal(minutes_per_day=float(minutes), days_per_week=int(days))
-        self.refresh()
-
-    def set_records(self, records: Sequence[Activity]) -> None:
-        """Show progress from these sessions instead of the store."""
-        self._records = records
-        self.refresh()
-
-    def refresh(self) -> None:
-        today = self.today
-        records: Sequence[Activity]
-        if self._records is not None:
-            records = self._records
-        elif self.store is not None:
-            try:
-                # a day of margin: ``since`` compares the date as recorded (its own offset)
-                records = self.store.rows(since=week_start(today) - timedelta(days=1))
-            except StoreError as e:
-                self.label.setText("Weekly goal: unavailable")
-                self.setToolTip(str(e))
-                return
-        else:
-            records = []
-        days: dict[date, float] = {}
-        for r in records:
-            if r.is_rehearsal:
-                continue
-            d = r.started_at.astimezone(self.tz).date()
-            days[d] = days.get(d, 0.0) + r.active_s / 60
-        p = self.progress_value = progress_of_days(days, today, self.goal)
-        self.bar.setRange(0, p.days_goal)
-        self.bar.setValue(min(p.days_met, p.days_goal))
-        tick = " ✓" if p.met else ""
-        self.label.setText(
-            f"This week: {p.days_met}/{p.days_goal} days of {self.goal.minutes_per_day:g} min"
-            f" · {p.minutes:.0f} min{tick}"
-        )
-        self.setToolTip(
-            f"Goal: {self.goal.minutes_per_day:g} minutes on {self.goal.days_per_week} days a week"
-            f" ({p.minutes:.0f} of {p.minutes_goal:.0f} minutes so far)"
-        )
-        self.setAccessibleName(self.label.text())

@@ -1,54 +1,47 @@
-"""The routine library and a routine's overview (the first two pages of the app).
+"""The routine library, the app's first page.
 
 The library lists the bundled and the user's routines (name, duration,
 exercises, tags) with a search box. A routine that does not load is listed
 too, under its file name, with each located error (``path:line:col:
 message``) in red beneath it; it cannot be started. Opening a good routine
-shows its overview: description, the safety note, every step with its
-offset and duration, the total, and Start.
+shows its overview (``hiptimer.qt.overview``). The page imports no parser and
+no display model: its first rows come from the library's index.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
-    QIcon,
     QKeySequence,
     QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from hiptimer.display import describe_step
-from hiptimer.pictures import exercise_picture
-from hiptimer.plan import Plan, Step, compile_plan, format_clock
-from hiptimer.qt.picture import thumbnail
-from hiptimer.qt.theme import PHASE_LABELS, current_theme, phase_color, surface
-from hiptimer.routine import Routine
-from hiptimer.safety import SAFETY_NOTE
+from hiptimer.libindex import FileKey, IndexRow, RowInfo, row_info
+from hiptimer.qt.theme import current_theme, surface
 
-#: The exercise pictures in the overview's step list.
-THUMB_SIZE = QSize(88, 52)
+if TYPE_CHECKING:
+    from hiptimer.plan import Plan
+    from hiptimer.routine import Routine
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 #: Where an error row keeps its full ``path:line:col: message``.
@@ -63,31 +56,50 @@ def short_error(path: Path, error: str) -> str:
 
 @dataclass(frozen=True)
 class LibraryItem:
-    """One row of the library: a routine that loaded, or a file that did not."""
+    """One row of the library: a routine that loaded, or a file that did not.
+
+    A row read from the library's index (``hiptimer.libindex``) has its ``info``
+    but no ``routine`` until it is opened (the file is read then)."""
 
     path: Path
     routine: Routine | None
     errors: tuple[str, ...]  # "path:line:col: message", empty when the routine loaded
     bundled: bool = False
+    info: RowInfo | None = None
+    key: FileKey | None = None
 
     @property
     def ok(self) -> bool:
-        return self.routine is not None and not self.errors
+        return not self.errors and (self.routine is not None or self.info is not None)
 
     @property
     def title(self) -> str:
+        if self.info is not None:
+            return self.info.name
         return self.routine.name if self.routine is not None else self.path.name
 
     def search_text(self) -> str:
+        i = self.info
+        if i is not None:
+            return " ".join((i.name, i.description, *i.tags, self.path.name)).lower()
         r = self.routine
         if r is None:
             return self.path.name.lower()
         return " ".join((r.name, r.description, *r.tags, self.path.name)).lower()
 
+    def index_row(self) -> IndexRow | None:
+        """This row as the index saves it (None before its file was stat'ed)."""
+        if self.key is None or (self.info is None and not self.errors):
+            return None
+        return IndexRow(str(self.path), self.key, self.bundled, self.info, self.errors)
 
-def duration_text(plan: Plan) -> str:
-    """Total time, with ``~`` when self-paced reps make it an estimate."""
-    return ("~" if plan.has_estimates else "") + format_clock(plan.duration_s)
+    @classmethod
+    def from_index(cls, row: IndexRow) -> LibraryItem:
+        return cls(Path(row.path), None, row.errors, row.bundled, row.info, row.key)
+
+    def shows_as(self) -> tuple[object, ...]:
+        """What the row shows: two items that show the same need no repaint."""
+        return (self.path, self.bundled, self.info, self.errors)
 
 
 class LibraryPage(QWidget):
@@ -103,6 +115,7 @@ class LibraryPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[LibraryItem] = []
+        self._by_path: dict[Path, LibraryItem] = {}
         self._plans: dict[Path, Plan] = {}
         self._any_shown = False
 
@@ -204,10 +217,26 @@ class LibraryPage(QWidget):
     ) -> None:
         """Show exactly ``items`` (the rows before are dropped)."""
         current = self.current_item()
+        self.tree.clear()  # before the rows' items go: clearing changes the current row
         self._items = []
+        self._by_path.clear()
         self._plans.clear()
-        self.tree.clear()
         self.add_items(items, plans, keep=current.path if current is not None else None)
+
+    def update_items(
+        self, items: Sequence[LibraryItem], plans: dict[Path, Plan] | None = None
+    ) -> bool:
+        """Show ``items``, touching the screen only if a row looks different (a
+        rescan that found nothing new repaints nothing). True if the rows changed."""
+        if [i.shows_as() for i in items] != [i.shows_as() for i in self._items]:
+            self.set_items(items, plans)
+            return True
+        self._items = list(items)
+        self._by_path = {i.path: i for i in self._items}
+        self._plans = {p: plan for p, plan in self._plans.items() if p in self._by_path}
+        for path, plan in (plans or {}).items():
+            self._plans[path] = plan
+        return False
 
     def add_items(
         self,
@@ -218,32 +247,42 @@ class LibraryPage(QWidget):
     ) -> None:
         """Append rows (the background scan sends them in batches). ``plans``
         are the good routines' plans when the caller compiled them already."""
-        new = list(items)
+        new: list[LibraryItem] = []
+        for item in items:
+            if item.info is None and item.routine is not None and not item.errors:
+                from hiptimer.plan import compile_plan
+
+                plan = (plans or {}).get(item.path) or compile_plan(item.routine)
+                self._plans[item.path] = plan
+                item = replace(item, info=row_info(item.routine, plan))
+            elif plans and item.path in plans:
+                self._plans[item.path] = plans[item.path]
+            new.append(item)
+            self._by_path[item.path] = item
         self._items.extend(new)
         error_color = QColor(surface(current_theme(), "error"))
         # Edit or Duplicate on a bundled routine makes the user's copy under its name
         # (the scan sends the bundled routines first)
-        bundled_names = {i.routine.name for i in self._items if i.bundled and i.routine}
+        bundled_names = {i.info.name for i in self._items if i.bundled and i.info is not None}
         rows: list[QTreeWidgetItem] = []
         for item in new:
-            row = QTreeWidgetItem()
-            row.setData(0, Qt.ItemDataRole.UserRole, item)
-            if item.ok and item.routine is not None:
-                plan = (plans or {}).get(item.path) or compile_plan(item.routine)
-                self._plans[item.path] = plan
-                copy = not item.bundled and item.routine.name in bundled_names
-                row.setText(0, item.routine.name + (" (your copy)" if copy else ""))
-                row.setText(1, duration_text(plan))
-                row.setText(2, str(len(item.routine.exercises)))
-                row.setText(3, ", ".join(item.routine.tags))
-                row.setToolTip(0, item.routine.description or str(item.path))
+            key = str(item.path)
+            info = item.info
+            if item.ok and info is not None:
+                copy = not item.bundled and info.name in bundled_names
+                name = info.name + (" (your copy)" if copy else "")
+                row = QTreeWidgetItem(
+                    [name, info.duration, str(info.exercises), ", ".join(info.tags)]
+                )
+                row.setData(0, Qt.ItemDataRole.UserRole, key)
+                row.setToolTip(0, info.description or key)
                 row.setTextAlignment(1, _RIGHT)
                 row.setTextAlignment(2, _RIGHT)
             else:
-                row.setText(0, f"⚠ {item.path.name}")
-                row.setText(1, "—")
-                row.setText(2, "—")
-                row.setText(3, "cannot start: fix the file")
+                row = QTreeWidgetItem(
+                    [f"⚠ {item.path.name}", "—", "—", "cannot start: fix the file"]
+                )
+                row.setData(0, Qt.ItemDataRole.UserRole, key)
                 row.setForeground(0, error_color)
                 row.setForeground(3, error_color)
                 row.setToolTip(0, "\n".join(item.errors))
@@ -254,7 +293,7 @@ class LibraryPage(QWidget):
                     child.setData(0, _FULL_ERROR, err)
                     child.setForeground(0, error_color)
                     child.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                    child.setData(0, Qt.ItemDataRole.UserRole, item)
+                    child.setData(0, Qt.ItemDataRole.UserRole, key)
                     row.addChild(child)
             rows.append(row)
         self.tree.addTopLevelItems(rows)
@@ -279,7 +318,13 @@ class LibraryPage(QWidget):
         return list(self._items)
 
     def plan_for(self, item: LibraryItem) -> Plan | None:
-        return self._plans.get(item.path)
+        """The routine's plan (compiled when first asked); None before it is read."""
+        plan = self._plans.get(item.path)
+        if plan is None and item.routine is not None and not item.errors:
+            from hiptimer.plan import compile_plan
+
+            plan = self._plans[item.path] = compile_plan(item.routine)
+        return plan
 
     def visible_titles(self) -> list[str]:
         """Titles of the rows the search lets through (for tests and the screen reader)."""
@@ -364,11 +409,8 @@ class LibraryPage(QWidget):
                 return row
         return None
 
-    @staticmethod
-    def _item_of(row: QTreeWidgetItem) -> LibraryItem:
-        item = row.data(0, Qt.ItemDataRole.UserRole)
-        assert isinstance(item, LibraryItem)
-        return item
+    def _item_of(self, row: QTreeWidgetItem) -> LibraryItem:
+        return self._by_path[Path(str(row.data(0, Qt.ItemDataRole.UserRole)))]
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         """The keyboard starts on the list, not in the search box (first in the tab
@@ -395,8 +437,8 @@ class LibraryPage(QWidget):
         self.folder_button.setEnabled(item is not None)
         if item is None:
             self.detail.setText("")
-        elif item.ok and item.routine is not None:
-            self.detail.setText(item.routine.description or str(item.path))
+        elif item.ok and item.info is not None:
+            self.detail.setText(item.info.description or str(item.path))
         else:
             n = len(item.errors)
             self.detail.setText(
@@ -422,172 +464,3 @@ class LibraryPage(QWidget):
         item = self.current_item()
         if item is not None and item.ok:
             self.routine_activated.emit(item)
-
-
-class OverviewPage(QWidget):
-    """One routine before it starts: description, safety note, steps, total, Start."""
-
-    start_requested = Signal()
-    back_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._routine: Routine | None = None
-        self._plan: Plan | None = None
-
-        self.title = QLabel()
-        self.title.setProperty("role", "title")
-        self.title.setWordWrap(True)
-        self.meta = QLabel()
-        self.meta.setProperty("role", "muted")
-        self.description = QLabel()
-        self.description.setWordWrap(True)
-        # The trainer's private notes (``coach:``): here and in the presenter view only.
-        self.coach = QLabel()
-        self.coach.setWordWrap(True)
-        self.coach.setProperty("role", "muted")
-        self.coach.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.coach.hide()
-        self.safety = QLabel(SAFETY_NOTE)
-        self.safety.setWordWrap(True)
-        self.safety.setFrameShape(QFrame.Shape.StyledPanel)
-        self.safety.setContentsMargins(10, 8, 10, 8)
-        self.errors = QLabel()
-        self.errors.setWordWrap(True)
-        self.errors.setProperty("role", "error")
-        self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.errors_scroll = QScrollArea()
-        self.errors_scroll.setWidget(self.errors)
-        self.errors_scroll.setWidgetResizable(True)
-        self.errors_scroll.hide()
-
-        self.steps = QTreeWidget()
-        self.steps.setObjectName("steps")
-        self.steps.setColumnCount(4)
-        self.steps.setHeaderLabels(["Starts at", "Length", "Phase", "Step"])
-        self.steps.setRootIsDecorated(False)
-        self.steps.setAlternatingRowColors(True)
-        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        h = self.steps.header()
-        for col in (0, 1, 2):
-            h.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        h.setStretchLastSection(True)
-        self.steps.setIconSize(THUMB_SIZE)  # each work row shows its exercise's picture
-
-        self.total = QLabel()
-        self.total.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        self.back_button = QPushButton("← Library")
-        self.back_button.clicked.connect(self.back_requested)
-        self.start_button = QPushButton("Start  ▶")
-        self.start_button.setProperty("primary", True)
-        self.start_button.setMinimumHeight(44)
-        self.start_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
-        self.start_button.clicked.connect(self.start_requested)
-
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.back_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.total)
-        bottom.addSpacing(16)
-        bottom.addWidget(self.start_button)
-
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(24, 20, 24, 20)
-        lay.setSpacing(10)
-        lay.addWidget(self.title)
-        lay.addWidget(self.meta)
-        lay.addWidget(self.description)
-        lay.addWidget(self.coach)
-        lay.addWidget(self.safety)
-        lay.addWidget(self.errors_scroll, 1)
-        lay.addWidget(self.steps, 1)
-        lay.addLayout(bottom)
-
-    @property
-    def routine(self) -> Routine | None:
-        return self._routine
-
-    @property
-    def plan(self) -> Plan | None:
-        return self._plan
-
-    def set_routine(self, routine: Routine, plan: Plan | None = None) -> None:
-        self._routine = routine
-        self._plan = plan = plan or compile_plan(routine)
-        self.title.setText(routine.name)
-        n = len(routine.exercises)
-        tags = f"  ·  {', '.join(routine.tags)}" if routine.tags else ""
-        self.meta.setText(f"{n} exercise{'s' if n != 1 else ''}{tags}")
-        self.description.setText(routine.description)
-        self.description.setVisible(bool(routine.description))
-        notes = [f"{ex.name}: {ex.coach}" for ex in routine.exercises if ex.coach]
-        self.coach.setText(
-            "Coach notes (not shown on the projector)\n" + "\n".join(f"•  {n}" for n in notes)
-            if notes
-            else ""
-        )
-        self.coach.setVisible(bool(notes))
-        self.safety.show()
-        self.errors_scroll.hide()
-        self.steps.show()
-        self._fill_steps(plan.steps)
-        est = " (estimate: self-paced reps count 3 s each)" if plan.has_estimates else ""
-        self.total.setText(f"Total {duration_text(plan)}{est}")
-        self.start_button.setEnabled(bool(plan.steps))
-        self.start_button.show()
-
-    def set_errors(self, path: Path, errors: Sequence[str]) -> None:
-        """A routine that does not load: show where and why; Start is not offered."""
-        self._routine = None
-        self._plan = None
-        self.title.setText(path.name)
-        n = len(errors)
-        self.meta.setText(f"{n} error{'s' if n != 1 else ''}: fix the file, then open it again")
-        self.description.hide()
-        self.coach.hide()
-        self.safety.hide()
-        self.steps.hide()
-        self.errors.setText("\n".join(errors))
-        self.errors_scroll.show()
-        self.total.setText("")
-        self.start_button.setEnabled(False)
-        self.start_button.hide()
-
-    def _fill_steps(self, steps: Sequence[Step]) -> None:
-        self.steps.clear()
-        dpr = self.devicePixelRatioF()
-        theme = current_theme()
-        for step in steps:
-            label, symbol = PHASE_LABELS.get(step.kind, (step.kind, ""))
-            length = (
-                format_clock(step.duration_s)
-                if step.duration_s is not None
-                else f"~{format_clock(step.estimate_s)}"
-            )
-            row = QTreeWidgetItem(
-                [format_clock(step.start_s), length, f"{symbol} {label}", describe_step(step)]
-            )
-            row.setForeground(2, phase_color(theme, step.kind))
-            for col in (0, 1):
-                row.setTextAlignment(
-                    col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                )
-            if step.kind == "work":
-                f = row.font(3)
-                f.setBold(True)
-                row.setFont(3, f)
-                ref = exercise_picture(step.exercise)
-                if ref is not None:
-                    pix = thumbnail(ref, THUMB_SIZE, ref.mirrored(step.side), dpr)
-                    row.setIcon(3, QIcon(pix))
-            self.steps.addTopLevelItem(row)
-
-    def step_rows(self) -> list[tuple[str, str, str]]:
-        """(starts at, length, step) per row, for tests."""
-        out = []
-        for i in range(self.steps.topLevelItemCount()):
-            row = self.steps.topLevelItem(i)
-            if row is not None:
-                out.append((row.text(0), row.text(1), row.text(3)))
-        return out

@@ -1,10 +1,12 @@
 """The library scan off the GUI thread, and the library following the disk.
 
-:class:`LibraryScanner` parses the routine folders on a worker thread (with
-the parse cache, ``hiptimer.parsecache``), compiles each good routine's plan
-there too, and sends the rows to the GUI thread in batches (``batch``), so the
-window paints at once and fills as files load. A newer scan supersedes an
-older one still running (its batches are dropped).
+:class:`LibraryScanner` checks the routine folders on a worker thread: a
+file unchanged since its row was made keeps its row, the others are parsed
+(with the parse cache, ``hiptimer.parsecache``) and their plans compiled there
+too. Rows go to the GUI thread in batches (``batch``), so a first-ever start
+fills the list as files load, and are saved as the library's index
+(``hiptimer.libindex``) that the next start shows before its first paint. A
+newer scan supersedes an older one still running (its batches are dropped).
 
 :class:`FolderWatcher` watches the routine folders (and the files in them)
 with ``QFileSystemWatcher`` and says, debounced, that something changed, so
@@ -16,11 +18,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from hiptimer import library
+from hiptimer.libindex import FileKey
 from hiptimer.plan import Plan, compile_plan
+from hiptimer.qt.library import LibraryItem
+
+if TYPE_CHECKING:
+    from hiptimer.parsecache import ParseCache
 
 #: Rows per batch: small enough for the first rows to show at once, large
 #: enough that 10,000 routines do not make 10,000 turns of the event loop.
@@ -30,10 +38,15 @@ DEBOUNCE_MS = 250
 
 
 class LibraryScanner(QObject):
-    """Scans ``paths()`` on a worker thread; ``batch(generation, (entries, plans))``
-    then ``finished(generation)`` arrive on the GUI thread."""
+    """Scans ``paths()`` on a worker thread; ``batch(generation, (items, plans))``
+    then ``finished(generation)`` arrive on the GUI thread.
 
-    #: generation, ([LibraryEntry], {Path: Plan}): one Python object, so the plans'
+    ``start(known)`` takes the rows on screen: a file whose size and mtime are
+    what its row was made from keeps that row (it is not read again); the others
+    are parsed (through the parse cache). The rows found are saved to the
+    library's index (``index_path``) for the next start when anything changed."""
+
+    #: generation, ([LibraryItem], {Path: Plan}): one Python object, so the plans'
     #: Path keys are not turned into a QVariantMap (which keeps string keys only)
     batch = Signal(int, object)
     finished = Signal(int)
@@ -44,23 +57,29 @@ class LibraryScanner(QObject):
         parent: QObject | None = None,
         *,
         use_cache: bool = True,
+        index_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._paths = paths
         self._use_cache = use_cache
+        self._index_path = index_path
         self._lock = threading.Lock()
         self.generation = 0
         self.running = False
 
-    def start(self) -> int:
+    def start(self, known: Sequence[LibraryItem] = ()) -> int:
         """Start a scan (superseding any running one); returns its generation."""
         with self._lock:
             self.generation += 1
             gen = self.generation
         self.running = True
         paths = list(self._paths())
+        by_path = {str(i.path): i for i in known if i.key is not None}
         threading.Thread(
-            target=self._work, args=(gen, paths), name="hiptimer-library-scan", daemon=True
+            target=self._work,
+            args=(gen, paths, by_path),
+            name="hiptimer-library-scan",
+            daemon=True,
         ).start()
         return gen
 
@@ -68,28 +87,73 @@ class LibraryScanner(QObject):
         with self._lock:
             return gen == self.generation
 
-    def _work(self, gen: int, paths: list[Path]) -> None:
-        cache = None
-        if self._use_cache:
-            from hiptimer.parsecache import default_cache
+    def _work(self, gen: int, paths: list[Path], known: dict[str, LibraryItem]) -> None:
+        from hiptimer import libindex, library
+        from hiptimer.resources import routines_dir
 
-            cache = default_cache().load()
+        bundled_dir = routines_dir()
+        cache: ParseCache | None = None
+        changed = False
+        found: list[LibraryItem] = []
         try:
-            for entries in library.scan_batches(paths, cache, batch=BATCH):
+            files = library.expand(paths)
+            items: list[LibraryItem] = []
+            plans: dict[Path, Plan] = {}
+            for f in files:
                 if not self._current(gen):
                     return
-                plans: dict[Path, Plan] = {}
-                for e in entries:
-                    if e.routine is not None and not e.errors:
-                        try:
-                            plans[e.path] = compile_plan(e.routine)
-                        except Exception:  # the page compiles it again and shows why
-                            pass
-                self.batch.emit(gen, (entries, plans))
+                key = libindex.file_key(f)
+                item = known.get(str(f))
+                if item is None or key is None or item.key != key:
+                    changed = True
+                    if cache is None and self._use_cache:
+                        from hiptimer.parsecache import default_cache
+
+                        cache = default_cache().load()
+                    item, plan = _read(f, key, cache, f.parent == bundled_dir)
+                    if plan is not None:
+                        plans[f] = plan
+                items.append(item)
+                if len(items) >= BATCH:
+                    self.batch.emit(gen, (items, plans))
+                    found += items
+                    items, plans = [], {}
+            if items:
+                self.batch.emit(gen, (items, plans))
+                found += items
             if cache is not None and self._current(gen):
+                cache.keep_only({str(f) for f in files})
                 cache.save()
+            if (changed or len(found) != len(known)) and self._current(gen):
+                rows = [r for i in found if (r := i.index_row()) is not None]
+                libindex.save(self._index_path, paths, rows)
         finally:
             self.finished.emit(gen)
+
+
+def _read(
+    f: Path, key: FileKey | None, cache: ParseCache | None, bundled: bool
+) -> tuple[LibraryItem, Plan | None]:
+    """Parse one routine file (or take it from the parse cache) into its row."""
+    from hiptimer import library
+    from hiptimer.libindex import row_info
+
+    entry = cache.get(f, key) if cache is not None else None
+    if entry is None:
+        entry = library.load_entry(f)
+        if cache is not None:
+            cache.put(f, key, entry)
+    errors = tuple(str(e) for e in entry.errors)
+    plan = None
+    info = None
+    if entry.routine is not None and not errors:
+        try:
+            plan = compile_plan(entry.routine)
+            info = row_info(entry.routine, plan)
+        except Exception:  # the page compiles it again and shows why
+            pass
+    item = LibraryItem(f, entry.routine, errors, bundled, info, key)
+    return item, plan
 
 
 class FolderWatcher(QObject):

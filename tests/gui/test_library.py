@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from hiptimer import loader
 from hiptimer.plan import compile_plan
-from hiptimer.qt.library import LibraryItem, LibraryPage, OverviewPage
+from hiptimer.qt.library import LibraryItem, LibraryPage
+from hiptimer.qt.overview import OverviewPage
 from hiptimer.resources import routines_dir
 from hiptimer.safety import SAFETY_NOTE
 

@@ -103,3 +103,86 @@ def test_the_log_opens_in_the_background_and_a_session_waits_for_it(
     assert store is not None and window.store is store
     qtbot.wait(50)  # the queued "opened" signal changes nothing more
     assert window.store is store
+
+
+def _second_window(tmp_path: Path, qtbot: QtBot) -> MainWindow:
+    """The next start: same folders, data and cache (the fixture's environment)."""
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    opts = AppOptions(routines=[tmp_path / "mine"], db=tmp_path / "log.sqlite3")
+    w = MainWindow(opts, settings, scan_later=True)
+    qtbot.addWidget(w)
+    return w
+
+
+def test_the_next_start_shows_the_list_from_the_index_before_any_scan(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window.scan_library()
+    qtbot.waitUntil(lambda: window._library_ready, timeout=5000)
+    first = window.library.visible_titles()
+    assert "Alpha" in first and "broken.yaml" in first
+
+    nxt = _second_window(tmp_path, qtbot)
+    assert nxt.library.visible_titles() == []
+    assert nxt.prefill_library()  # no scan, no parse: the rows as they were
+    assert nxt.library.visible_titles() == first
+    assert nxt.library.error_lines() == window.library.error_lines()
+    alpha = next(i for i in nxt.library.items() if i.title == "Alpha")
+    assert alpha.routine is None and alpha.ok  # read when opened
+    nxt.library.select_title("Alpha")
+    nxt.library.open_button.click()
+    assert nxt.current_page() == "overview" and nxt.overview.title.text() == "Alpha"
+
+    # the check after the first paint finds nothing changed: the rows stay as built
+    nxt.show_library()
+    marker = nxt.library.tree.topLevelItem(0)
+    assert marker is not None
+    marker.setData(0, 0x0100 + 7, "kept")
+    nxt.scan_library()
+    qtbot.waitUntil(lambda: nxt._library_ready, timeout=5000)
+    row0 = nxt.library.tree.topLevelItem(0)
+    assert row0 is not None and row0.data(0, 0x0100 + 7) == "kept"
+
+
+def test_a_file_changed_since_the_index_is_read_again(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window.scan_library()
+    qtbot.waitUntil(lambda: window._library_ready, timeout=5000)
+    (tmp_path / "mine" / "a.yaml").write_text(ROUTINE.format(name="Alpha v2"), encoding="utf-8")
+    (tmp_path / "mine" / "c.yaml").write_text(ROUTINE.format(name="Charlie"), encoding="utf-8")
+
+    nxt = _second_window(tmp_path, qtbot)
+    nxt.prefill_library()
+    assert "Alpha" in nxt.library.visible_titles()  # as it was: not read before the paint
+    nxt.scan_library()
+    qtbot.waitUntil(lambda: nxt._library_ready, timeout=5000)
+    titles = nxt.library.visible_titles()
+    assert "Alpha v2" in titles and "Charlie" in titles and "Alpha" not in titles
+
+
+def test_the_weekly_goal_is_painted_as_remembered_when_the_log_is_unchanged(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window.prefill_library()  # as the app starts: remembers the goal it shows
+    window.open_store_in_background()
+    qtbot.waitUntil(lambda: window._goal_widget is not None, timeout=5000)
+    shown = window._goal_widget.state() if window._goal_widget else None
+    window.close_now()  # the log closed: its files as the next start finds them
+
+    nxt = _second_window(tmp_path, qtbot)
+    nxt.prefill_library()
+    goal = nxt._goal_widget
+    assert goal is not None and goal.store is None  # from memory, the log not read
+    assert goal.state() == shown
+    nxt.open_store_in_background()
+    qtbot.waitUntil(lambda: goal.store is not None, timeout=5000)
+    assert nxt._goal_widget is goal and goal.state() == shown  # the same widget, same text
+
+    # the log changed since (another process wrote to it): not shown from memory
+    nxt.close_now()
+    with open(tmp_path / "log.sqlite3", "ab") as f:
+        f.write(b"\0")
+    third = _second_window(tmp_path, qtbot)
+    third.prefill_library()
+    assert third._goal_widget is None
