@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import cast
 
-from hiptimer.history import format_minutes, write_csv
-from hiptimer.store import SessionRecord, SessionRow, Store, StoreError
+from hiptimer.history import format_minutes, log_csv, write_csv
+from hiptimer.store import SessionRow, Store, StoreError
 from hiptimer.terminal import printable
 
 
@@ -23,27 +22,44 @@ def _parse_since(text: str) -> date:
         ) from None
 
 
-def _table(records: Sequence[SessionRecord | SessionRow]) -> str:
-    head = ("ID", "Started", "Routine", "Status", "Active", "Speed", "Effort", "Pain")
-    rows = [head]
-    for r in records:
+_HEAD = ("ID", "Started", "Routine", "Status", "Active", "Speed", "Effort", "Pain")
+
+
+def _table(records: Sequence[SessionRow]) -> str:
+    """Columns padded to their widest cell, two spaces apart, no trailing spaces."""
+    rows = [_HEAD]
+    names: dict[str, str] = {}  # routine names and speeds repeat: format each once
+    speeds: dict[float, str] = {}
+    for sid, routine, status, started, active, speed, effort, pain, _worked in records:
+        name = names.get(routine)
+        if name is None:
+            name = names[routine] = printable(routine if len(routine) <= 40 else routine[:39] + "…")
+        speed_text = speeds.get(speed)
+        if speed_text is None:
+            speed_text = speeds[speed] = f"{speed:g}x"
         rows.append(
             (
-                str(r.id),
-                r.started_at.strftime("%Y-%m-%d %H:%M"),
-                printable(r.routine if len(r.routine) <= 40 else r.routine[:39] + "…"),
-                r.status,
-                format_minutes(r.active_s),
-                f"{r.speed:g}x",
-                "" if r.effort is None else str(r.effort),
-                "" if r.pain is None else str(r.pain),
+                str(sid),
+                _minute_text(started),
+                name,
+                status,
+                format_minutes(active),
+                speed_text,
+                "" if effort is None else str(effort),
+                "" if pain is None else str(pain),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    return "\n".join(lines)
+    widths = [max(map(len, column)) for column in zip(*rows, strict=True)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)  # each cell ljust to its column
+    return "\n".join([line.format(*row).rstrip() for row in rows])
+
+
+def _minute_text(d: datetime) -> str:
+    """``d.strftime("%Y-%m-%d %H:%M")`` in a third of the time (a year before 1000
+    is left to strftime, which does not pad it)."""
+    if d.year < 1000:
+        return d.strftime("%Y-%m-%d %H:%M")
+    return "%d-%02d-%02d %02d:%02d" % (d.year, d.month, d.day, d.hour, d.minute)  # noqa: UP031
 
 
 def _write_json_list(texts: list[str], chunk: int = 2000) -> None:
@@ -79,19 +95,21 @@ def cmd_history(
         return 0
     try:
         with Store.open(db, readonly=True) as store:
-            records: Sequence[SessionRecord | SessionRow]
+            records: Sequence[SessionRow] = []
+            csv_chunks: list[str] = []
+            shown = 0
             if as_json:
                 texts = store.sessions_json(since=since_date, include_rehearsals=include_all)
-                records = []
             elif as_csv:
-                records = store.sessions(since=since_date, include_rehearsals=include_all)
+                csv_chunks, shown = log_csv(store, since=since_date, include_rehearsals=include_all)
             else:  # the table shows no exercises: the rows without them are far cheaper
                 records = store.rows(
                     since=since_date, include_rehearsals=include_all, check_exercises=True
                 )
+                shown = len(records)
             hidden = (
                 0
-                if as_json or records or include_all
+                if as_json or shown or include_all
                 else len(store.rows(since=since_date, include_rehearsals=True))
             )
             problems = store.problems()
@@ -105,7 +123,8 @@ def cmd_history(
             # one object per line inside the list: valid JSON, and friendly to grep
             _write_json_list(texts)
         elif as_csv:
-            write_csv(cast(list[SessionRecord], records), sys.stdout)
+            for chunk in csv_chunks:
+                sys.stdout.write(chunk)
         elif not records:
             what = "no sessions" + (f" since {since_date}" if since_date else " yet")
             print(what + (f" ({hidden} rehearsals: use --all)" if hidden else ""))

@@ -26,9 +26,10 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TextIO
+from typing import Any, TextIO, cast
 
-from hiptimer.store import SESSION_FIELDS, SessionRecord, SessionRow
+from hiptimer.results import ExerciseResult
+from hiptimer.store import SESSION_FIELDS, SessionRecord, SessionRow, Store, exercises_from_json
 from hiptimer.terminal import csv_cell
 
 Activity = SessionRecord | SessionRow
@@ -218,12 +219,13 @@ CSV_HEADER = ("id", *SESSION_FIELDS)
 
 def exercises_summary(r: SessionRecord) -> str:
     """One cell: ``Name (left): done 2 sets; Other: skipped``."""
-    parts = []
-    for e in r.exercises:
-        name = f"{e.name} ({e.side})" if e.side else e.name
-        sets = f" {e.sets_done} set{'s' if e.sets_done != 1 else ''}" if e.sets_done else ""
-        parts.append(f"{name}: {e.status}{sets}")
-    return "; ".join(parts)
+    return "; ".join(map(_exercise_part, r.exercises))
+
+
+def _exercise_part(e: ExerciseResult) -> str:
+    name = f"{e.name} ({e.side})" if e.side else e.name
+    sets = f" {e.sets_done} set{'s' if e.sets_done != 1 else ''}" if e.sets_done else ""
+    return f"{name}: {e.status}{sets}"
 
 
 def write_csv(records: Iterable[SessionRecord], out: TextIO) -> int:
@@ -257,6 +259,153 @@ def write_csv(records: Iterable[SessionRecord], out: TextIO) -> int:
         )
         n += 1
     return n
+
+
+def log_csv(
+    store: Store, *, since: date | None = None, include_rehearsals: bool = False
+) -> tuple[list[str], int]:
+    """The log's sessions as :func:`write_csv` writes them, header first: (chunks of
+    CSV text, rows). The same bytes, without a record object per session.
+
+    A row whose every column is what HipTimer writes (text where text belongs, an
+    ISO date, numbers, exercises as the store writes them) is formatted from its
+    columns directly, with each exercise's part of the summary computed once per
+    distinct exercise text (sessions of a routine repeat them); any other row goes
+    through :meth:`Store.checked_record` and :func:`write_csv`, so it is written,
+    or skipped and reported, exactly as there.
+    """
+    rows, live = store.raw_sessions(since=since, include_rehearsals=include_rehearsals)
+    parts = _ExerciseParts()
+    cells: dict[str, str] = {}
+    lines = [_CSV_HEADER_LINE]
+    chunks: list[str] = []
+    n = 0
+    for r in rows:
+        line = _plain_csv_line(r, live, parts, cells)
+        if line is None:
+            rec = store.checked_record(r, live)
+            if rec is None:
+                continue
+            line = csv_text([rec]).partition("\r\n")[2]  # without its header
+        lines.append(line)
+        n += 1
+        if len(lines) >= 4096:
+            chunks.append("".join(lines))
+            lines.clear()
+    chunks.append("".join(lines))
+    return chunks, n
+
+
+_CSV_HEADER_LINE = ",".join(CSV_HEADER) + "\r\n"
+
+
+def _csv_field(text: str) -> str:
+    """A field as the csv module writes it (RFC 4180, minimal quoting, CRLF lines)."""
+    if '"' in text or "," in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _text_cell(text: str, cache: dict[str, str]) -> str:
+    """``csv_cell`` then quoting, remembered (names and paths repeat)."""
+    cell = cache.get(text)
+    if cell is None:
+        cell = cache[text] = _csv_field(csv_cell(text))
+    return cell
+
+
+def _iso_text(text: str) -> str:
+    """``datetime.fromisoformat(text).isoformat()`` (raising as it does), without the
+    round trip for the form HipTimer writes, ``2025-01-31T07:00:00+01:00``, which it
+    gives back unchanged (but ``-00:00``, which comes back as ``+00:00``)."""
+    parsed = datetime.fromisoformat(text)
+    if len(text) == 25:
+        marks = text[4::3]  # the separators' places
+        if marks == "--T::+:" or (marks == "--T::-:" and not text.endswith("-00:00")):
+            return text
+    return parsed.isoformat()
+
+
+class _ExerciseParts(dict[str, str | None]):
+    """The summary part (see :func:`exercises_summary`) of one exercise, by its JSON
+    object's text after ``{"name":``; None when the store would refuse it."""
+
+    def __missing__(self, key: str) -> str | None:
+        try:
+            (e,) = exercises_from_json('[{"name":' + key + "}]")
+            part: str | None = _exercise_part(e)
+        except Exception:  # noqa: BLE001 - the checked path says what (or raises as before)
+            part = None
+        self[key] = part
+        return part
+
+
+_ITEM = '},{"name":'
+
+
+def _exercises_cell(text: str, parts: _ExerciseParts) -> str | None:
+    """:func:`exercises_summary` of the ``exercises`` column as the store writes it,
+    ``[{"name":...},{"name":...}]``, or None for any other text.
+
+    ``},{"name":`` cannot occur inside a JSON string (its quote would be escaped),
+    so splitting there cuts between objects; and a cut inside a nested list would
+    leave a piece that is not an object by itself, which makes the row fall back.
+    """
+    if not text or text == "[]":
+        return ""
+    if not (text.startswith('[{"name":') and text.endswith("}]")):
+        return None
+    got = list(map(parts.__getitem__, text[9:-2].split(_ITEM)))
+    if None in got:
+        return None
+    return "; ".join(cast(list[str], got))
+
+
+_STATUS_SET = frozenset(("running", "completed", "stopped", "interrupted"))
+
+
+def _plain_csv_line(
+    r: Sequence[Any], live: set[str], parts: _ExerciseParts, cells: dict[str, str]
+) -> str | None:
+    """One session's CSV line from its columns (``store._COLUMNS``), or None when a
+    column is not what HipTimer writes (then the checked path decides)."""
+    (sid, routine, path, rhash, status, started, ended, active, speed, effort, pain, note, ex) = r[
+        :13
+    ]
+    if status == "running" and str(r[13]) not in live:
+        status = "interrupted"
+        ended = r[14] or started
+    if not (
+        type(status) is str
+        and status in _STATUS_SET
+        and type(routine) is str
+        and (path is None or type(path) is str)
+        and type(rhash) is str
+        and type(started) is str
+        and (not ended or type(ended) is str)
+        and type(active) is float
+        and type(speed) is float
+        and (effort is None or type(effort) is int)
+        and (pain is None or type(pain) is int)
+        and type(note) is str
+        and type(ex) is str
+        and type(sid) is int
+    ):
+        return None
+    summary = _exercises_cell(ex, parts)
+    if summary is None:
+        return None
+    try:
+        start_text = _iso_text(started)
+        end_text = _iso_text(ended) if ended else ""
+    except ValueError:
+        return None
+    return (
+        f"{sid},{_text_cell(routine, cells)},{_text_cell(path or '', cells)},"
+        f"{_csv_field(rhash)},{status},{start_text},{end_text},{active:.1f},{speed:g},"
+        f"{'' if effort is None else effort},{'' if pain is None else pain},"
+        f"{_csv_field(csv_cell(note))},{_csv_field(csv_cell(summary))}\r\n"
+    )
 
 
 def csv_text(records: Iterable[SessionRecord]) -> str:

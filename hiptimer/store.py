@@ -28,6 +28,7 @@ import os
 import sqlite3
 import stat
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -294,7 +295,7 @@ _PARSED: dict[str, tuple[ExerciseResult, ...]] = {}
 _PARSED_MAX = 4096
 
 
-def _exercises_from_json(text: str) -> tuple[ExerciseResult, ...]:
+def exercises_from_json(text: str) -> tuple[ExerciseResult, ...]:
     hit = _PARSED.get(text)
     if hit is not None:
         return hit
@@ -440,6 +441,8 @@ class Store:
         self.bad_rows: dict[int, str] = {}
         #: background=True: the thread the session recorder's writes go through
         self.writer: LogWriter[Store] | None = None
+        #: read-only on a file: what a second connection opens (see :meth:`_in_background`)
+        self._reader_uri: str | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -539,12 +542,10 @@ class Store:
         # it as immutable (SQLite then creates no -wal/-shm of its own). Otherwise a
         # plain read-only connection shares the existing ones with the running app.
         quiet = not any(p.exists() for p in _sidecars(path))
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if quiet else "")
+        mem_conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if quiet else ""),
-                uri=True,
-                isolation_level=None,
-            )
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
         except sqlite3.Error as e:
             raise StoreError(f"cannot read the session log {path}: {_reason(e)}") from e
         try:
@@ -558,7 +559,7 @@ class Store:
                 mem = sqlite3.connect(":memory:", isolation_level=None)
                 conn.backup(mem)
                 conn.close()
-                conn = mem
+                conn = mem_conn = mem
                 migrate(conn)
         except StoreError:
             conn.close()
@@ -572,6 +573,8 @@ class Store:
             )
             raise StoreError(f"the session log {path} {what}: {_reason(e)}") from e
         store = cls(conn, path, readonly=True)
+        if conn is not mem_conn:
+            store._reader_uri = uri
         return store
 
     def close(self, timeout: float = 3.0) -> bool:
@@ -847,6 +850,23 @@ class Store:
                 out.append(rec)
         return out
 
+    def raw_sessions(
+        self,
+        *,
+        since: date | None = None,
+        include_rehearsals: bool = False,
+    ) -> tuple[list[Any], set[str]]:
+        """What :meth:`sessions` reads: its rows' columns as SQLite gives them, newest
+        first, and the owners still running. For an exporter that formats plain rows
+        itself and passes any other to :meth:`checked_record`, so both say the same."""
+        live = self._live_owners()
+        return self._select(_COLUMNS, since, include_rehearsals, None), live
+
+    def checked_record(self, row: Sequence[Any], live: set[str]) -> SessionRecord | None:
+        """One :meth:`raw_sessions` row as :meth:`sessions` returns it, or None when
+        it skips the row (recorded in :meth:`problems`)."""
+        return self._checked_record(row, live)
+
     def session(self, session_id: int) -> SessionRecord | None:
         try:
             row = self._conn.execute(
@@ -873,14 +893,31 @@ class Store:
         out: list[SessionRow] = []
         parse = datetime.fromisoformat
         columns = _ROW_COLUMNS
+        not_list: dict[int, Any] = {}  # id -> exercises that are not a JSON list
         if check_exercises and _has_json1(self._conn):
-            columns += (
-                ", CASE WHEN json_valid(exercises) AND json_type(exercises) = 'array'"
+            bad = (
+                "CASE WHEN json_valid(exercises) AND json_type(exercises) = 'array'"
                 " THEN NULL ELSE exercises END"
             )
-        for r in self._select(columns, since, include_rehearsals, limit):
+            # SQLite parses every row's exercises on a second core while this one reads
+            # the rest (when it cannot, both in this query)
+            wait = self._in_background(
+                *self._select_sql(f"id, {bad} AS bad", since, include_rehearsals, limit),
+                keep="bad IS NOT NULL",
+            )
+            if wait is None:
+                columns += f", {bad}"
+        else:
+            wait = None
+        rows = self._select(columns, since, include_rehearsals, limit)
+        if wait is not None:
+            not_list = {int(i): text for i, text in wait()}
+        for r in rows:
             if len(r) > 10 and r[10] is not None:
                 self._bad(int(r[0]), _row_problem((r[10],), ("exercises",)))
+                continue
+            if not_list and r[0] in not_list:
+                self._bad(int(r[0]), _row_problem((not_list[r[0]],), ("exercises",)))
                 continue
             status = r[2]
             if status == "running" and r[9] not in live:
@@ -923,26 +960,30 @@ class Store:
         live = sorted(self._live_owners())
         marks = ",".join("?" * len(live))
         dead = "status = 'running'" + (f" AND owner NOT IN ({marks})" if live else "")
-        q = "json_quote"
-        cols = (
-            "'{\"id\":' || id"
-            f" || ',\"routine\":' || {q}(routine)"
-            f" || ',\"routine_path\":' || {q}(routine_path)"
-            f" || ',\"status\":' || {q}(CASE WHEN {dead} THEN 'interrupted' ELSE status END)"
-            f" || ',\"started_at\":' || {q}(started_at)"
-            f" || ',\"ended_at\":' || {q}(CASE WHEN {dead}"
-            " THEN COALESCE(updated_at, started_at) ELSE ended_at END)"
-            f" || ',\"active_s\":' || {q}(round(active_s, 3))"
-            f" || ',\"speed\":' || {q}(speed)"
-            f" || ',\"effort\":' || {q}(effort)"
-            f" || ',\"pain\":' || {q}(pain)"
-            f" || ',\"note\":' || {q}(note)"
-            " || ',\"exercises\":' || exercises || '}'"
+        # json_object quotes as json_quote does and writes no spaces, in one buffer
+        # (a chain of || copies the text once per piece); the exercises column
+        # already holds the output objects and is spliced in as it is
+        obj = (
+            "rtrim(json_object('id', id, 'routine', routine, 'routine_path', routine_path,"
+            f" 'status', CASE WHEN {dead} THEN 'interrupted' ELSE status END,"
+            " 'started_at', started_at,"
+            f" 'ended_at', CASE WHEN {dead}"
+            " THEN COALESCE(updated_at, started_at) ELSE ended_at END,"
+            " 'active_s', round(active_s, 3), 'speed', speed, 'effort', effort, 'pain', pain,"
+            " 'note', note), '}') || ',\"exercises\":' || exercises || '}'"
         )
-        rows = self._select(
-            f"{cols}, {_SQL_ROW_OK}", since, include_rehearsals, limit, params=[*live, *live]
-        )
-        if not all(r[1] for r in rows):
+        # NULL for a row SQLite cannot vouch for (its check is false or NULL)
+        texts: list[str | None] = [
+            r[0]
+            for r in self._select(
+                f"CASE WHEN {_SQL_ROW_OK} THEN {obj} END",
+                since,
+                include_rehearsals,
+                limit,
+                params=[*live, *live],
+            )
+        ]
+        if None in texts:
             # rare: a row SQLite cannot vouch for would make the output invalid JSON;
             # the checked path says which rows and why, and skips them
             return [
@@ -951,7 +992,7 @@ class Store:
                     since=since, include_rehearsals=include_rehearsals, limit=limit
                 )
             ]
-        return [r[0] for r in rows]
+        return cast(list[str], texts)
 
     def problems(self) -> list[str]:
         """Rows skipped by the reads so far, one sentence each (which row, what is wrong)."""
@@ -996,16 +1037,15 @@ class Store:
             raise self._read_error(e) from e
         return {str(o[0]) for o in owners if owner_alive(str(o[0]))}
 
-    def _select(
+    def _select_sql(
         self,
         columns: str,
         since: date | None,
         include_rehearsals: bool,
         limit: int | None,
         params: list[Any] | None = None,
-        where: str | None = None,
-    ) -> list[Any]:
-        conds: list[str] = [where] if where else []
+    ) -> tuple[str, list[Any]]:
+        conds: list[str] = []
         args: list[Any] = list(params or [])
         if since is not None:
             # the index narrows it (a day's margin covers every UTC offset), the
@@ -1022,10 +1062,62 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             args.append(int(limit))
+        return sql, args
+
+    def _select(
+        self,
+        columns: str,
+        since: date | None,
+        include_rehearsals: bool,
+        limit: int | None,
+        params: list[Any] | None = None,
+    ) -> list[Any]:
+        sql, args = self._select_sql(columns, since, include_rehearsals, limit, params)
         try:
             return self._conn.execute(sql, args).fetchall()
         except sqlite3.Error as e:
             raise self._read_error(e) from e
+
+    def _in_background(
+        self, sql: str, args: list[Any], *, keep: str
+    ) -> Callable[[], list[Any]] | None:
+        """Start ``sql``'s rows that satisfy ``keep`` on a
+        second read-only connection in a thread, and return the function that waits
+        for them; None when there is no file to open again (an upgraded copy in memory).
+
+        SQLite runs without Python's lock, so this read takes a second core while the
+        caller reads on the first. The two reads may see the log a write apart when
+        the app is writing meanwhile: the app writes only rows that pass the checks
+        done this way.
+        """
+        uri = self._reader_uri
+        if uri is None:
+            return None
+        query = f"SELECT * FROM ({sql}) WHERE {keep}"
+        found: list[Any] = []
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+                try:
+                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                    found.extend(conn.execute(query, args).fetchall())
+                finally:
+                    conn.close()
+            except (sqlite3.Error, OSError) as e:
+                failed.append(e)
+
+        thread = threading.Thread(target=run, name="hiptimer-log-check", daemon=True)
+        thread.start()
+
+        def wait() -> list[Any]:
+            thread.join()
+            if failed:
+                raise self._read_error(failed[0]) from failed[0]
+            return found
+
+        return wait
 
     def _record(self, r: Any, live: set[str]) -> SessionRecord:
         status = str(r[4])
@@ -1046,7 +1138,7 @@ class Store:
             effort=None if r[9] is None else int(r[9]),
             pain=None if r[10] is None else int(r[10]),
             note=str(r[11] or ""),
-            exercises=_exercises_from_json(r[12]),
+            exercises=exercises_from_json(r[12]),
         )
 
 
@@ -1116,7 +1208,7 @@ def _field_problem(name: str, v: object) -> str | None:
         if not isinstance(v, str):
             return f"exercises {_shown(v)} is not JSON text"
         try:
-            _exercises_from_json(v)
+            exercises_from_json(v)
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
             return f"exercises {_shown(v)} is not the list of results HipTimer writes"
         return None
