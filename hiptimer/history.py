@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, TextIO, cast
+from typing import Any, TextIO
 
 from hiptimer.results import ExerciseResult
-from hiptimer.store import SESSION_FIELDS, SessionRecord, SessionRow, Store, exercises_from_json
+from hiptimer.store import SESSION_FIELDS, SessionRecord, SessionRow, Store
 from hiptimer.terminal import csv_cell
 
 Activity = SessionRecord | SessionRow
@@ -223,9 +224,14 @@ def exercises_summary(r: SessionRecord) -> str:
 
 
 def _exercise_part(e: ExerciseResult) -> str:
-    name = f"{e.name} ({e.side})" if e.side else e.name
-    sets = f" {e.sets_done} set{'s' if e.sets_done != 1 else ''}" if e.sets_done else ""
-    return f"{name}: {e.status}{sets}"
+    return _part(e.name, e.side, e.status, e.sets_done)
+
+
+def _part(name: str, side: object, status: object, sets_done: int) -> str:
+    """``Name (left): done 2 sets`` (the side and status as the log has them)."""
+    named = f"{name} ({side})" if side else name
+    sets = f" {sets_done} set{'s' if sets_done != 1 else ''}" if sets_done else ""
+    return f"{named}: {status}{sets}"
 
 
 def write_csv(records: Iterable[SessionRecord], out: TextIO) -> int:
@@ -306,20 +312,13 @@ def _csv_field(text: str) -> str:
     return text
 
 
-def _text_cell(text: str, cache: dict[str, str]) -> str:
-    """``csv_cell`` then quoting, remembered (names and paths repeat)."""
-    cell = cache.get(text)
-    if cell is None:
-        cell = cache[text] = _csv_field(csv_cell(text))
-    return cell
-
-
 def _iso_text(text: str) -> str:
     """``datetime.fromisoformat(text).isoformat()`` (raising as it does), without the
     round trip for the form HipTimer writes, ``2025-01-31T07:00:00+01:00``, which it
-    gives back unchanged (but ``-00:00``, which comes back as ``+00:00``)."""
+    gives back unchanged (but ``-00:00``, which comes back as ``+00:00``, and an
+    offset of 60 minutes or more: ``+01:60`` is ``+02:00``)."""
     parsed = datetime.fromisoformat(text)
-    if len(text) == 25:
+    if len(text) == 25 and text[23] < "6":  # (an offset's 60 minutes or more are carried)
         marks = text[4::3]  # the separators' places
         if marks == "--T::+:" or (marks == "--T::-:" and not text.endswith("-00:00")):
             return text
@@ -331,13 +330,30 @@ class _ExerciseParts(dict[str, str | None]):
     object's text after ``{"name":``; None when the store would refuse it."""
 
     def __missing__(self, key: str) -> str | None:
+        if len(self) >= 200_000:  # a log of ever different exercises: bounded memory
+            self.clear()
         try:
-            (e,) = exercises_from_json('[{"name":' + key + "}]")
-            part: str | None = _exercise_part(e)
+            (obj,) = json.loads('[{"name":' + key + "}]")
+            part: str | None = _part_of_object(obj)
         except Exception:  # noqa: BLE001 - the checked path says what (or raises as before)
             part = None
         self[key] = part
         return part
+
+
+def _part_of_object(d: Any) -> str:
+    """``_exercise_part`` of the result :func:`hiptimer.store.exercises_from_json`
+    makes of one JSON object, raising where it raises: the same lookups and
+    conversions, without building the result (a third of the time)."""
+    name = str(d["name"])
+    side = d.get("side")
+    status = d["status"]
+    sets_done = int(d["sets_done"])
+    for x in d.get("sets", ()):
+        int(x["set"])
+        x["status"]  # noqa: B018 - looked up as the store does, so a missing one refuses
+        float(x["seconds"])
+    return _part(name, side, status, sets_done)
 
 
 _ITEM = '},{"name":'
@@ -355,10 +371,10 @@ def _exercises_cell(text: str, parts: _ExerciseParts) -> str | None:
         return ""
     if not (text.startswith('[{"name":') and text.endswith("}]")):
         return None
-    got = list(map(parts.__getitem__, text[9:-2].split(_ITEM)))
-    if None in got:
+    try:  # a None part (an exercise the store refuses) makes join raise
+        return "; ".join(map(parts.__getitem__, text[9:-2].split(_ITEM)))  # type: ignore[arg-type]
+    except TypeError:
         return None
-    return "; ".join(cast(list[str], got))
 
 
 _STATUS_SET = frozenset(("running", "completed", "stopped", "interrupted"))
@@ -400,11 +416,21 @@ def _plain_csv_line(
         end_text = _iso_text(ended) if ended else ""
     except ValueError:
         return None
+    # text cells repeat (names, paths, notes, a routine version's hash): each made once;
+    # the hash is not a formula guard's business (write_csv writes it as it is)
+    routine_cell = cells.get(routine)
+    if routine_cell is None:
+        routine_cell = cells[routine] = _csv_field(csv_cell(routine))
+    path_cell = cells.get(path or "")
+    if path_cell is None:
+        path_cell = cells[path or ""] = _csv_field(csv_cell(path or ""))
+    note_cell = cells.get(note)
+    if note_cell is None:
+        note_cell = cells[note] = _csv_field(csv_cell(note))
     return (
-        f"{sid},{_text_cell(routine, cells)},{_text_cell(path or '', cells)},"
-        f"{_csv_field(rhash)},{status},{start_text},{end_text},{active:.1f},{speed:g},"
-        f"{'' if effort is None else effort},{'' if pain is None else pain},"
-        f"{_csv_field(csv_cell(note))},{_csv_field(csv_cell(summary))}\r\n"
+        f"{sid},{routine_cell},{path_cell},{_csv_field(rhash)},{status},{start_text},"
+        f"{end_text},{active:.1f},{speed:g},{'' if effort is None else effort},"
+        f"{'' if pain is None else pain},{note_cell},{_csv_field(csv_cell(summary))}\r\n"
     )
 
 

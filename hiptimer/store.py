@@ -28,7 +28,6 @@ import os
 import sqlite3
 import stat
 import sys
-import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -417,6 +416,15 @@ _COLUMNS = (
 )
 
 
+#: _COLUMNS with the owner and last write only where they are read (a running session):
+#: two strings fewer per row of a long export.
+_RAW_COLUMNS = _COLUMNS.replace(
+    "owner, updated_at",
+    "CASE WHEN status = 'running' THEN owner END, CASE WHEN status = 'running' THEN updated_at END",
+)
+assert _RAW_COLUMNS != _COLUMNS
+
+
 def _errcode(e: BaseException) -> int:
     return int(getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF
 
@@ -441,8 +449,6 @@ class Store:
         self.bad_rows: dict[int, str] = {}
         #: background=True: the thread the session recorder's writes go through
         self.writer: LogWriter[Store] | None = None
-        #: read-only on a file: what a second connection opens (see :meth:`_in_background`)
-        self._reader_uri: str | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -527,6 +533,11 @@ class Store:
                 "CREATE INDEX IF NOT EXISTS sessions_running"
                 " ON sessions (owner) WHERE status = 'running'"
             )
+            for name, where in FLAG_INDEXES:  # once, on a log that does not have them yet
+                with contextlib.suppress(sqlite3.OperationalError):  # no JSON functions
+                    conn.execute(
+                        f"CREATE INDEX IF NOT EXISTS {name} ON sessions (id) WHERE {where}"
+                    )
         except BaseException:
             conn.close()
             raise
@@ -543,7 +554,6 @@ class Store:
         # plain read-only connection shares the existing ones with the running app.
         quiet = not any(p.exists() for p in _sidecars(path))
         uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if quiet else "")
-        mem_conn: sqlite3.Connection | None = None
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None)
         except sqlite3.Error as e:
@@ -559,7 +569,7 @@ class Store:
                 mem = sqlite3.connect(":memory:", isolation_level=None)
                 conn.backup(mem)
                 conn.close()
-                conn = mem_conn = mem
+                conn = mem
                 migrate(conn)
         except StoreError:
             conn.close()
@@ -573,8 +583,6 @@ class Store:
             )
             raise StoreError(f"the session log {path} {what}: {_reason(e)}") from e
         store = cls(conn, path, readonly=True)
-        if conn is not mem_conn:
-            store._reader_uri = uri
         return store
 
     def close(self, timeout: float = 3.0) -> bool:
@@ -860,7 +868,7 @@ class Store:
         first, and the owners still running. For an exporter that formats plain rows
         itself and passes any other to :meth:`checked_record`, so both say the same."""
         live = self._live_owners()
-        return self._select(_COLUMNS, since, include_rehearsals, None), live
+        return self._select(_RAW_COLUMNS, since, include_rehearsals, None), live
 
     def checked_record(self, row: Sequence[Any], live: set[str]) -> SessionRecord | None:
         """One :meth:`raw_sessions` row as :meth:`sessions` returns it, or None when
@@ -895,24 +903,12 @@ class Store:
         columns = _ROW_COLUMNS
         not_list: dict[int, Any] = {}  # id -> exercises that are not a JSON list
         if check_exercises and _has_json1(self._conn):
-            bad = (
-                "CASE WHEN json_valid(exercises) AND json_type(exercises) = 'array'"
-                " THEN NULL ELSE exercises END"
-            )
-            # SQLite parses every row's exercises on a second core while this one reads
-            # the rest (when it cannot, both in this query)
-            wait = self._in_background(
-                *self._select_sql(f"id, {bad} AS bad", since, include_rehearsals, limit),
-                keep="bad IS NOT NULL",
-            )
-            if wait is None:
-                columns += f", {bad}"
-        else:
-            wait = None
-        rows = self._select(columns, since, include_rehearsals, limit)
-        if wait is not None:
-            not_list = {int(i): text for i, text in wait()}
-        for r in rows:
+            flagged = self._flagged(_NOT_A_LIST_INDEX, _NOT_A_LIST, f"id, {_NOT_A_LIST_VALUE}")
+            if flagged is None:  # no index (a log this version's app has not opened)
+                columns += f", {_NOT_A_LIST_VALUE}"
+            else:
+                not_list = {int(i): text for i, text in flagged}
+        for r in self._select(columns, since, include_rehearsals, limit):
             if len(r) > 10 and r[10] is not None:
                 self._bad(int(r[0]), _row_problem((r[10],), ("exercises",)))
                 continue
@@ -973,10 +969,13 @@ class Store:
             " 'note', note), '}') || ',\"exercises\":' || exercises || '}'"
         )
         # NULL for a row SQLite cannot vouch for (its check is false or NULL)
+        # the exercises' JSON is checked by the index when it has no row (json_valid
+        # is most of the check's cost), else row by row with the rest
+        check = _SQL_ROW_OK if self._flagged(_NOT_JSON_INDEX, _NOT_JSON) != [] else _SQL_FIELDS_OK
         texts: list[str | None] = [
             r[0]
             for r in self._select(
-                f"CASE WHEN {_SQL_ROW_OK} THEN {obj} END",
+                f"CASE WHEN {check} THEN {obj} END",
                 since,
                 include_rehearsals,
                 limit,
@@ -1037,6 +1036,16 @@ class Store:
             raise self._read_error(e) from e
         return {str(o[0]) for o in owners if owner_alive(str(o[0]))}
 
+    def _flagged(self, index: str, where: str, columns: str = "id") -> list[Any] | None:
+        """The rows in a partial index of rows a check flags (see :data:`FLAG_INDEXES`),
+        or None when the log has no such index (or it cannot answer this check)."""
+        try:
+            return self._conn.execute(
+                f"SELECT {columns} FROM sessions INDEXED BY {index} WHERE {where}"
+            ).fetchall()
+        except sqlite3.Error:
+            return None
+
     def _select_sql(
         self,
         columns: str,
@@ -1077,47 +1086,6 @@ class Store:
             return self._conn.execute(sql, args).fetchall()
         except sqlite3.Error as e:
             raise self._read_error(e) from e
-
-    def _in_background(
-        self, sql: str, args: list[Any], *, keep: str
-    ) -> Callable[[], list[Any]] | None:
-        """Start ``sql``'s rows that satisfy ``keep`` on a
-        second read-only connection in a thread, and return the function that waits
-        for them; None when there is no file to open again (an upgraded copy in memory).
-
-        SQLite runs without Python's lock, so this read takes a second core while the
-        caller reads on the first. The two reads may see the log a write apart when
-        the app is writing meanwhile: the app writes only rows that pass the checks
-        done this way.
-        """
-        uri = self._reader_uri
-        if uri is None:
-            return None
-        query = f"SELECT * FROM ({sql}) WHERE {keep}"
-        found: list[Any] = []
-        failed: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-                try:
-                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                    found.extend(conn.execute(query, args).fetchall())
-                finally:
-                    conn.close()
-            except (sqlite3.Error, OSError) as e:
-                failed.append(e)
-
-        thread = threading.Thread(target=run, name="hiptimer-log-check", daemon=True)
-        thread.start()
-
-        def wait() -> list[Any]:
-            thread.join()
-            if failed:
-                raise self._read_error(failed[0]) from failed[0]
-            return found
-
-        return wait
 
     def _record(self, r: Any, live: set[str]) -> SessionRecord:
         status = str(r[4])
@@ -1163,8 +1131,9 @@ SESSION_FIELDS = (
 )
 _RESUME_FIELDS = ("routine", "started_at", "speed")
 _ROW_FIELDS = ("routine", "status", "started_at", "active_s", "speed", "effort", "pain")
-#: What SQLite can check of a row before ``history --json`` splices it into its output.
-_SQL_ROW_OK = (
+#: What SQLite can check of a row before ``history --json`` splices it into its output:
+#: its fields, then (most of the cost) its exercises.
+_SQL_FIELDS_OK = (
     "typeof(routine) = 'text' AND status IN ('running', 'completed', 'stopped', 'interrupted')"
     " AND typeof(started_at) = 'text' AND julianday(started_at) IS NOT NULL"
     " AND (ended_at IS NULL OR (typeof(ended_at) = 'text' AND julianday(ended_at) IS NOT NULL))"
@@ -1173,8 +1142,24 @@ _SQL_ROW_OK = (
     " AND (pain IS NULL OR typeof(pain) = 'integer')"
     " AND (routine_path IS NULL OR typeof(routine_path) = 'text')"
     " AND typeof(note) = 'text'"
-    " AND json_valid(exercises)"  # spliced into the output as it is: must be JSON
 )
+_SQL_ROW_OK = _SQL_FIELDS_OK + " AND json_valid(exercises)"  # spliced in as it is: must be JSON
+
+#: Rows whose exercises are not JSON, or not a JSON list, as reads check them.
+_NOT_JSON = "json_valid(exercises) IS NOT 1"
+_NOT_A_LIST_VALUE = (
+    "CASE WHEN json_valid(exercises) AND json_type(exercises) = 'array'"
+    " THEN NULL ELSE exercises END"
+)
+_NOT_A_LIST = f"({_NOT_A_LIST_VALUE}) IS NOT NULL"
+_NOT_JSON_INDEX = "sessions_not_json"
+_NOT_A_LIST_INDEX = "sessions_not_a_list"
+#: Partial indexes of the rows those checks flag: SQLite keeps them as rows are written
+#: (a parse of the row's exercises, microseconds), so a read of 100,000 rows asks a
+#: nearly empty index instead of parsing every row's exercises again. A read uses an
+#: index only for the very expression it was made with: a changed check needs a new
+#: index name. A log the app has not opened since they came is checked row by row.
+FLAG_INDEXES = ((_NOT_JSON_INDEX, _NOT_JSON), (_NOT_A_LIST_INDEX, _NOT_A_LIST))
 
 
 def _opt_int(v: object) -> bool:

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from hiptimer.store import Store
+from hiptimer.history import csv_text, log_csv
+from hiptimer.store import FLAG_INDEXES, Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "history-output"
 SESSIONS = 200
@@ -203,12 +204,24 @@ CASES = {
 
 
 def build_logs(folder: Path) -> dict[str, Path]:
+    """The two logs, and each without the indexes the app adds (``NAME-bare``): a log
+    this version's app has not opened yet, which reads check row by row."""
     clean = folder / "clean.sqlite3"
     build_log(clean)
     broken = folder / "broken.sqlite3"
     shutil.copyfile(clean, broken)
     break_rows(broken)
-    return {"clean": clean, "broken": broken}
+    logs = {"clean": clean, "broken": broken}
+    for name, path in list(logs.items()):
+        bare = folder / f"{name}-bare.sqlite3"
+        shutil.copyfile(path, bare)
+        conn = sqlite3.connect(bare)
+        for index, _where in FLAG_INDEXES:
+            conn.execute(f"DROP INDEX {index}")
+        conn.commit()
+        conn.close()
+        logs[f"{name}-bare"] = bare
+    return logs
 
 
 def run_history(db: Path, args: tuple[str, ...]) -> tuple[bytes, bytes]:
@@ -235,6 +248,33 @@ def test_output_is_byte_for_byte_as_recorded(case: str, logs: dict[str, Path]) -
     out, err = run_history(logs[log], args)
     assert out == (FIXTURES / f"{case}.out").read_bytes()
     assert err == (FIXTURES / f"{case}.err").read_bytes()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", ["table-all", "json-all", "broken-table", "broken-json"])
+def test_without_the_apps_indexes_the_output_is_the_same(case: str, logs: dict[str, Path]) -> None:
+    log, args = CASES[case]
+    out, err = run_history(logs[f"{log}-bare"], args)
+    assert out == (FIXTURES / f"{case}.out").read_bytes()
+    assert err == (FIXTURES / f"{case}.err").read_bytes()
+
+
+@pytest.mark.parametrize("log", ["clean", "broken"])
+@pytest.mark.parametrize("everything", [False, True])
+def test_the_csv_shortcut_writes_what_write_csv_writes(
+    log: str, everything: bool, logs: dict[str, Path]
+) -> None:
+    """log_csv against the reference it stands in for (write_csv over the records),
+    rows skipped and problems reported included."""
+    with Store.open(logs[log], readonly=True) as store:
+        chunks, n = log_csv(store, include_rehearsals=everything)
+        problems = store.problems()
+    with Store.open(logs[log], readonly=True) as store:
+        records = store.sessions(include_rehearsals=everything)
+        assert "".join(chunks) == csv_text(records)
+        assert n == len(records)
+        assert problems == store.problems()
+    assert (log == "broken") == bool(problems)
 
 
 def test_the_log_is_as_hostile_as_it_claims(logs: dict[str, Path]) -> None:
@@ -277,3 +317,21 @@ if __name__ == "__main__":
     if sys.argv[1:] != ["--record"]:
         raise SystemExit(__doc__)
     record()
+
+
+def test_the_app_indexes_the_rows_reads_would_refuse(tmp_path: Path) -> None:
+    """Opening a log in app mode adds the partial indexes; SQLite keeps them as rows
+    are written, and a read-only store finds the flagged rows through them."""
+    from hiptimer.store import _NOT_A_LIST, _NOT_A_LIST_INDEX, _NOT_JSON, _NOT_JSON_INDEX
+
+    path = tmp_path / "log.sqlite3"
+    build_log(path, n=5)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE sessions SET exercises = 'nope' WHERE id = 2")
+    conn.execute("UPDATE sessions SET exercises = '{}' WHERE id = 4")
+    conn.commit()
+    conn.close()
+    with Store.open(path, readonly=True) as store:
+        assert store._flagged(_NOT_JSON_INDEX, _NOT_JSON) == [(2,)]
+        assert store._flagged(_NOT_A_LIST_INDEX, _NOT_A_LIST) == [(2,), (4,)]
+        assert store._flagged("no_such_index", _NOT_JSON) is None
