@@ -356,6 +356,7 @@ class PlayerWidget(LaidOutScreen):
         if on == self._blanked:
             return
         self._blanked = on
+        self.pacer.set_covered(on)  # nothing moves under the black screen
         if on:
             self.blank_overlay.setGeometry(self.rect())
             self.blank_overlay.raise_()

@@ -11,14 +11,20 @@ motion.
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QEasingCurve,
     QEvent,
     QObject,
+    QPoint,
     QPointF,
+    QRect,
     QRectF,
     Qt,
+    QTimer,
     QVariantAnimation,
     Signal,
 )
@@ -26,12 +32,15 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QHideEvent,
     QPainter,
     QPainterPath,
     QPaintEvent,
     QPen,
+    QPixmap,
     QResizeEvent,
     QShowEvent,
+    QWindow,
 )
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -389,20 +398,85 @@ class CountdownDial(QWidget):
 
 
 # ---------------------------------------------------------------------------
+# Seen or not: motion stops where nobody can see it
+# ---------------------------------------------------------------------------
+
+
+def on_screen(widget: QWidget) -> bool:
+    """``widget`` is shown and its window is neither hidden nor minimised."""
+    if not widget.isVisible():
+        return False
+    handle = widget.window().windowHandle()
+    return handle is None or handle.visibility() not in (
+        QWindow.Visibility.Hidden,
+        QWindow.Visibility.Minimized,
+    )
+
+
+class WindowWatch(QObject):
+    """Calls ``changed()`` whenever the window ``widget`` sits in is minimised, hidden or
+    brought back (Qt tells a child widget nothing when its window is minimised).
+    Call :meth:`attach` from the widget's ``showEvent`` (the window exists by then)."""
+
+    def __init__(self, widget: QWidget, changed: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._changed = changed
+        self._window: QWindow | None = None
+
+    def attach(self) -> None:
+        handle = self._widget.window().windowHandle()
+        if handle is None or handle is self._window:
+            return
+        if self._window is not None:
+            self._window.visibilityChanged.disconnect(self._on_visibility_changed)
+        self._window = handle
+        handle.visibilityChanged.connect(self._on_visibility_changed)
+
+    def _on_visibility_changed(self, _visibility: QWindow.Visibility) -> None:
+        self._changed()
+
+
+# ---------------------------------------------------------------------------
 # BreathPacer
 # ---------------------------------------------------------------------------
 
 PACER_MIN = 0.35  # circle radius (share of the largest) at the end of an exhale
 PACER_MAX = 1.0  # at the end of an inhale
+#: The pacer's frames: one whenever the circle's edge has moved a whole pixel, never
+#: more than this many a second (a slow breath needs no more to read as smooth motion).
+PACER_MAX_FPS = 20
+PACER_FILL_ALPHA = 0.85  # the circle over the guide
+PACER_GUIDE_ALPHA = 0.35  # the dashed outer guide
+
+
+def _over(color: QColor, alpha: float, background: QColor) -> QColor:
+    """``color`` at ``alpha`` over an opaque ``background``, as one opaque colour (an
+    opaque fill is drawn 2-3 times faster than a translucent one, and looks the same)."""
+    return QColor.fromRgbF(
+        color.redF() * alpha + background.redF() * (1 - alpha),
+        color.greenF() * alpha + background.greenF() * (1 - alpha),
+        color.blueF() * alpha + background.blueF() * (1 - alpha),
+    )
 
 
 class BreathPacer(QWidget):
     """A circle that grows while breathing in and shrinks while breathing out.
 
     Driven by the engine: :meth:`sync` takes the engine's phase, breath number
-    and fraction of the phase already gone, and animates the rest of the phase
-    over its real duration. Under reduced motion the circle just switches
-    between its two sizes.
+    and fraction of the phase already gone, and moves the circle through the rest
+    of the phase over its real duration. Under reduced motion the circle just
+    switches between its two sizes.
+
+    What it costs: the circle's radius is a function of the time since the last
+    :meth:`sync`, so a single-shot timer is aimed at the instant the edge will
+    have moved one whole pixel (at most :data:`PACER_MAX_FPS` frames a second;
+    fewer where the eased breath turns). Each frame repaints only the square the
+    circle covers; the dashed guide and the arrow are drawn once into pixmaps and
+    the circle is an opaque disc over an opaque background. No frames at all while
+    the window is hidden or minimised, or while something covers the pacer
+    (:meth:`set_covered`: the blanked screen); the circle picks up where the
+    breath is when it shows again.
     """
 
     phase_changed = Signal(str)
@@ -418,11 +492,24 @@ class BreathPacer(QWidget):
         self._text_color = QColor("#ffffff")
         self._background: QColor | None = None
         self._painted_px = -1.0  # circle radius last painted, in pixels
+        self._asked_px = -1.0  # circle radius of the last frame asked for, in pixels
         self._reduced_motion = False
-        self._anim = QVariantAnimation(self)
-        self._anim.setEasingCurve(QEasingCurve.Type.Linear)
-        self._anim.valueChanged.connect(self._on_anim_value_changed)
-        self.paint_count = 0
+        self._covered = False
+        # the motion: from fraction _from at monotonic _t0, to the phase's end _left_s later
+        self._moving = False
+        self._t0 = 0.0
+        self._from = 0.0
+        self._left_s = 0.0
+        #: Real seconds, monotonic; tests put a fake clock here to step through frames.
+        self.clock: Callable[[], float] = time.monotonic
+        self._timer = QTimer(self)  # coarse: a frame a few ms late is never seen
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._window_watch = WindowWatch(self, self._resume_or_rest)
+        self._layers: _PacerLayers | None = None
+        self._layers_phase: str | None = None
+        self.paint_count = 0  # paint events, for tests
+        self.frame_count = 0  # frames asked for while moving, for tests
 
     # -- state ---------------------------------------------------------------
     @property
@@ -453,19 +540,38 @@ class BreathPacer(QWidget):
         return self._value
 
     @property
+    def moving(self) -> bool:
+        """The circle is on its way through a running phase (whether or not it is seen)."""
+        return self._moving
+
+    @property
+    def phase_left_ms(self) -> int:
+        """Real milliseconds of the phase left at the last :meth:`sync` (0: not moving)."""
+        return int(round(self._left_s * 1000)) if self._moving else 0
+
+    @property
     def animating(self) -> bool:
-        return self._anim.state() == QVariantAnimation.State.Running
+        """Frames are being drawn: moving, and seen."""
+        return self._timer.isActive()
 
     def set_reduced_motion(self, on: bool) -> None:
         self._reduced_motion = on
-        if on and self.animating:
-            self._anim.stop()
+        if on and self._moving:
+            self._moving = False
+            self._timer.stop()
             self._set_value(self.target)
+
+    def set_covered(self, on: bool) -> None:
+        """Something opaque lies over the pacer (the blanked screen): no frames."""
+        if on != self._covered:
+            self._covered = on
+            self._resume_or_rest()
 
     def set_colors(self, color: QColor, text: QColor, background: QColor | None = None) -> None:
         new = (QColor(color), QColor(text), QColor(background) if background is not None else None)
         if new != (self._color, self._text_color, self._background):
             self._color, self._text_color, self._background = new
+            self._layers = None
             # an opaque pacer repaints alone, not the player behind it
             self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, background is not None)
             self.update()
@@ -477,6 +583,15 @@ class BreathPacer(QWidget):
         eased = 0.5 - 0.5 * math.cos(math.pi * f)
         span = PACER_MAX - PACER_MIN
         return PACER_MIN + span * eased if phase == "inhale" else PACER_MAX - span * eased
+
+    @staticmethod
+    def fraction_at(phase: str, value: float) -> float:
+        """The inverse of :meth:`value_at`: the fraction of ``phase`` at which the
+        radius share is ``value`` (clamped to 0..1)."""
+        span = PACER_MAX - PACER_MIN
+        eased = (value - PACER_MIN) / span if phase == "inhale" else (PACER_MAX - value) / span
+        eased = min(1.0, max(0.0, eased))
+        return math.acos(1.0 - 2.0 * eased) / math.pi
 
     def sync(
         self,
@@ -492,7 +607,12 @@ class BreathPacer(QWidget):
         self._phase, self._breath, self._of = phase, breath, of
         if changed:
             self.phase_changed.emit(self.phase_text)
-        self._anim.stop()
+        if phase != self._layers_phase:
+            self._layers_phase = phase
+            self._layers = None  # the arrow
+            self.update()
+        self._moving = False
+        self._timer.stop()
         if phase is None:
             self._set_value(PACER_MIN)
             return
@@ -500,72 +620,187 @@ class BreathPacer(QWidget):
             self._set_value(self.target)
             return
         now_value = self.value_at(phase, fraction)
-        left_ms = int(max(0.0, 1.0 - fraction) * phase_real_s * 1000)
-        if not running or left_ms <= 0:
+        left_s = max(0.0, 1.0 - fraction) * phase_real_s
+        if not running or left_s <= 0:
             self._set_value(now_value if running or fraction < 1 else self.target)
             return
-        # animate the rest of the phase with the same ease the engine's fraction maps to
-        steps = 24
-        self._anim.setStartValue(now_value)
-        self._anim.setEndValue(self.target)
-        for i in range(1, steps):
-            t = i / steps
-            self._anim.setKeyValueAt(t, self.value_at(phase, fraction + (1 - fraction) * t))
-        self._anim.setDuration(left_ms)
+        # move through the rest of the phase with the same ease the engine's fraction maps to
+        self._moving = True
+        self._t0, self._from, self._left_s = self.clock(), fraction, left_s
         self._set_value(now_value)
-        self._anim.start()
+        if self._seen():
+            self._schedule_next_frame()
 
     def stop(self) -> None:
-        self._anim.stop()
+        self._moving = False
+        self._timer.stop()
 
-    def _on_anim_value_changed(self, v: object) -> None:
-        if isinstance(v, float | int):
-            self._set_value(float(v))
+    # -- frames --------------------------------------------------------------
+    def _seen(self) -> bool:
+        """Drawn on a screen: shown, its window neither hidden nor minimised, not covered."""
+        return not self._covered and on_screen(self)
+
+    def _resume_or_rest(self) -> None:
+        if self._moving and self._seen():
+            self._on_timer_timeout()  # the circle where the breath is now, then the next frame
+        else:
+            self._timer.stop()
+
+    def _fraction_now(self) -> float:
+        if self._left_s <= 0:
+            return 1.0
+        gone = (self.clock() - self._t0) / self._left_s
+        return self._from + (1.0 - self._from) * min(1.0, max(0.0, gone))
+
+    def _on_timer_timeout(self) -> None:
+        phase = self._phase
+        if not self._moving or phase is None:
+            return
+        f = self._fraction_now()
+        self._set_value(self.value_at(phase, f))
+        if f >= 1.0:
+            self._moving = False  # the phase is over: the engine's next sync moves on
+            return
+        self._schedule_next_frame()
+
+    def _schedule_next_frame(self) -> None:
+        """Aim the timer at the instant the edge will have moved one more whole pixel,
+        never sooner than a frame at :data:`PACER_MAX_FPS`."""
+        phase = self._phase
+        full = self._full_radius()
+        wait_s = 1.0 / PACER_MAX_FPS
+        if phase is not None and full > 0 and self._from < 1.0:
+            step = 1.0 if phase == "inhale" else -1.0
+            f_next = self.fraction_at(phase, (self._asked_px + step) / full)
+            t_next = self._t0 + (f_next - self._from) / (1.0 - self._from) * self._left_s
+            wait_s = max(wait_s, t_next - self.clock())
+        self._timer.start(max(1, math.ceil(wait_s * 1000)))
 
     def _full_radius(self) -> float:
         return min(self.width(), self.height()) / 2 * 0.96
+
+    def _disc_rect(self, px: float) -> QRect:
+        """The pixels a circle of radius ``px`` may touch (antialiasing included)."""
+        c = QPointF(self.width() / 2, self.height() / 2)
+        r = px + 2
+        return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r).toAlignedRect()
 
     def _set_value(self, v: float) -> None:
         if abs(v - self._value) <= 1e-6:
             return
         self._value = v
-        # repaint only when the circle moved by a whole pixel (or reached its end)
+        # repaint only when the circle moved by a whole pixel (or reached its end),
+        # and only the square the larger of the two circles covers
         px = self._full_radius() * v
-        if abs(px - self._painted_px) >= 1.0 or v in (PACER_MIN, PACER_MAX):
-            self.update()
+        if abs(px - self._asked_px) >= 1.0 or v in (PACER_MIN, PACER_MAX):
+            old = self._asked_px
+            self._asked_px = px
+            if self._moving:
+                self.frame_count += 1
+            if old < 0 or self._phase is None:
+                self.update()
+            else:
+                self.update(self._disc_rect(max(old, px)))
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        self.paint_count += 1
-        p = QPainter(self)
-        if self._background is not None:
-            p.fillRect(event.rect(), self._background)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        side = min(self.width(), self.height())
-        c = QPointF(self.width() / 2, self.height() / 2)
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._asked_px = -1.0
+        self._layers = None
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._window_watch.attach()
+        self._resume_or_rest()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        super().hideEvent(event)
+        self._timer.stop()
+
+    # -- painting ------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.DevicePixelRatioChange):
+            self._layers = None
+
+    def _build_layers(self, dpr: float) -> _PacerLayers:
+        """What every frame draws the same, drawn once per size, colour, font and phase:
+        the background with the dashed outer guide (where an inhale ends), and the arrow
+        that says which way the circle goes, inside the smallest circle."""
+        w, h = self.width(), self.height()
+        side = min(w, h)
+        c = QPointF(w / 2, h / 2)
         full = self._full_radius()
-        self._painted_px = full * self._value
-        # the outer guide: where an inhale ends
+        static = QPixmap(max(1, math.ceil(w * dpr)), max(1, math.ceil(h * dpr)))
+        static.setDevicePixelRatio(dpr)
+        bg = self._background
+        static.fill(bg if bg is not None else QColor(Qt.GlobalColor.transparent))
+        p = QPainter(static)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         guide = QColor(self._color)
-        guide.setAlphaF(0.35)
+        guide.setAlphaF(PACER_GUIDE_ALPHA)
         p.setPen(QPen(guide, max(2.0, side * 0.012), Qt.PenStyle.DashLine))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawEllipse(c, full, full)
-        if self._phase is not None:
+        p.end()
+        if bg is not None:  # the same colour as the translucent fill over it, opaque
+            fill = _over(self._color, PACER_FILL_ALPHA, bg)
+        else:
             fill = QColor(self._color)
-            fill.setAlphaF(0.85)
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(fill)
-            r = full * self._value
-            p.drawEllipse(c, r, r)
-            # an arrow that says which way the circle goes, inside the smallest circle
+            fill.setAlphaF(PACER_FILL_ALPHA)
+        half = math.ceil(full * PACER_MIN) + 2
+        at = QPoint(int(w / 2) - half, int(h / 2) - half)
+        arrow = QPixmap(max(1, math.ceil(2 * half * dpr)), max(1, math.ceil(2 * half * dpr)))
+        arrow.setDevicePixelRatio(dpr)
+        arrow.fill(QColor(Qt.GlobalColor.transparent))
+        if self._phase is not None:
+            p = QPainter(arrow)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
             f = QFont(self.font())
             f.setBold(True)
             f.setPixelSize(max(1, int(full * PACER_MIN * 0.9)))
             p.setFont(f)
             p.setPen(self._text_color)
-            arrow = "▲" if self._phase == "inhale" else "▼"
-            p.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, arrow)
+            # centred on the widget exactly as if drawn on it (the pixmap sits at ``at``)
+            p.drawText(
+                QRectF(-at.x(), -at.y(), w, h),
+                Qt.AlignmentFlag.AlignCenter,
+                "▲" if self._phase == "inhale" else "▼",
+            )
+            p.end()
+        return _PacerLayers(dpr, static, fill, arrow, at, c, full)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        self.paint_count += 1
+        dpr = self.devicePixelRatioF()
+        layers = self._layers
+        if layers is None or layers.dpr != dpr:
+            layers = self._layers = self._build_layers(dpr)
+        p = QPainter(self)
+        rect = event.rect()
+        source = QRectF(rect.x() * dpr, rect.y() * dpr, rect.width() * dpr, rect.height() * dpr)
+        p.drawPixmap(QRectF(rect), layers.static, source)
+        r = layers.full * self._value
+        self._painted_px = r
+        if self._phase is not None:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(layers.fill)
+            p.drawEllipse(layers.center, r, r)
+            p.drawPixmap(layers.arrow_at, layers.arrow)
         p.end()
+
+
+@dataclass(frozen=True)
+class _PacerLayers:
+    """The pacer's parts that stay the same from frame to frame."""
+
+    dpr: float
+    static: QPixmap  # background and dashed guide
+    fill: QColor  # the circle's colour
+    arrow: QPixmap
+    arrow_at: QPoint
+    center: QPointF
+    full: float  # the largest circle's radius
 
 
 # ---------------------------------------------------------------------------

@@ -68,6 +68,8 @@ def test_dial_digits_fill_the_ring_and_stay_inside(qtbot) -> None:  # type: igno
 def test_pacer_values_and_sync(qtbot) -> None:  # type: ignore[no-untyped-def]
     p = BreathPacer()
     qtbot.addWidget(p)
+    p.resize(200, 200)
+    p.show()
     assert BreathPacer.value_at("inhale", 0.0) == pytest.approx(PACER_MIN)
     assert BreathPacer.value_at("inhale", 1.0) == pytest.approx(PACER_MAX)
     assert BreathPacer.value_at("exhale", 0.0) == pytest.approx(PACER_MAX)
@@ -76,9 +78,9 @@ def test_pacer_values_and_sync(qtbot) -> None:  # type: ignore[no-untyped-def]
     p.phase_changed.connect(phases.append)
     p.sync("inhale", 1, 5, 0.0, 2.5, running=True)
     assert p.animating and p.target == PACER_MAX
-    assert p._anim.duration() == 2500
+    assert p.phase_left_ms == 2500
     p.sync("inhale", 1, 5, 0.6, 2.5, running=True)  # a late tick: only the rest of the phase
-    assert p._anim.duration() == 1000
+    assert p.phase_left_ms == 1000
     assert p.value == pytest.approx(BreathPacer.value_at("inhale", 0.6))
     p.sync("exhale", 1, 5, 0.0, 2.5, running=False)
     assert not p.animating and p.value == pytest.approx(PACER_MAX)
