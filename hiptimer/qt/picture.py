@@ -40,6 +40,7 @@ from PySide6.QtCore import QByteArray, QPoint, QPointF, QRectF, QSize, Qt, QTime
 from PySide6.QtGui import (
     QBitmap,
     QColor,
+    QHideEvent,
     QImage,
     QImageReader,
     QMovie,
@@ -50,6 +51,7 @@ from PySide6.QtGui import (
     QPixmap,
     QRegion,
     QResizeEvent,
+    QShowEvent,
 )
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -61,6 +63,9 @@ log = logging.getLogger(__name__)
 
 #: Frames a second while a figure moves (slow exercise movements need no more).
 FPS = 20
+#: Polls a second while only the breath swells the pose: a swell step is 0.2 % of the
+#: figure's size, and a slow breath takes several of them a second at most.
+BREATH_FPS = 10
 #: Blend steps between two key poses; frames are cached per step.
 STEPS = 24
 #: Decoded image memory allowed per picture (QImageReader's allocation limit), MiB.
@@ -159,6 +164,7 @@ class PictureView(QWidget):
         self._status: Status = "empty"
         self._problem = ""
         self._reduced_motion = False
+        self._covered = False
         self._playing = True
         self._progress: tuple[float, bool] | None = None
         self._source: MotionSource | None = None
@@ -175,6 +181,7 @@ class PictureView(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(int(1000 / FPS))
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._minimised = False  # its window is (Qt sends a spontaneous hide event)
         self.setMinimumSize(24, 24)
 
     # ------------------------------------------------------------------ API
@@ -238,6 +245,13 @@ class PictureView(QWidget):
         self._sync_movie()
         self._sync_timer()
         self._show_frame()
+
+    def set_covered(self, on: bool) -> None:
+        """Something opaque lies over the picture (the blanked screen): nothing moves."""
+        if on != self._covered:
+            self._covered = on
+            self._sync_movie()
+            self._sync_timer()
 
     def set_placeholder_color(self, color: QColor | str) -> None:
         self._placeholder_color = QColor(color)
@@ -388,10 +402,17 @@ class PictureView(QWidget):
         wanted = (self._source is not None and len(self._keys) > 1) or (
             self._breath_source is not None and bool(self._keys)
         )
-        return wanted and self._playing and not self._reduced_motion and self.isVisible()
+        return wanted and self._playing and not self._reduced_motion and self._seen()
+
+    def _seen(self) -> bool:
+        """Drawn on a screen: shown, its window neither hidden nor minimised, not covered."""
+        return not self._covered and not self._minimised and self.isVisible()
 
     def _sync_timer(self) -> None:
         if self._moving():
+            fps = FPS if self._source is not None and len(self._keys) > 1 else BREATH_FPS
+            if self._timer.interval() != int(1000 / fps):
+                self._timer.setInterval(int(1000 / fps))
             if not self._timer.isActive():
                 self._timer.start()
             self._on_timer_timeout()
@@ -436,7 +457,7 @@ class PictureView(QWidget):
             movie.setPaused(False)
             movie.stop()
             movie.jumpToFrame(0)
-        elif self._playing and self.isVisible():
+        elif self._playing and self._seen():
             if movie.state() == QMovie.MovieState.Paused:
                 movie.setPaused(False)
             elif movie.state() == QMovie.MovieState.NotRunning:
@@ -449,13 +470,16 @@ class PictureView(QWidget):
         self.update()
 
     # -------------------------------------------------------------- events
-    def showEvent(self, event: object) -> None:  # noqa: N802
-        super().showEvent(event)  # type: ignore[arg-type]
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._minimised = False
         self._sync_movie()
         self._sync_timer()
 
-    def hideEvent(self, event: object) -> None:  # noqa: N802
-        super().hideEvent(event)  # type: ignore[arg-type]
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        super().hideEvent(event)
+        # a minimised window's widgets get a spontaneous hide and stay isVisible()
+        self._minimised = event.spontaneous()
         self._sync_timer()
         if self._movie is not None and self._movie.state() == QMovie.MovieState.Running:
             self._movie.setPaused(True)

@@ -357,6 +357,7 @@ class PlayerWidget(LaidOutScreen):
             return
         self._blanked = on
         self.pacer.set_covered(on)  # nothing moves under the black screen
+        self.picture.set_covered(on)
         if on:
             self.blank_overlay.setGeometry(self.rect())
             self.blank_overlay.raise_()

@@ -40,7 +40,6 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
     QShowEvent,
-    QWindow,
 )
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -398,46 +397,6 @@ class CountdownDial(QWidget):
 
 
 # ---------------------------------------------------------------------------
-# Seen or not: motion stops where nobody can see it
-# ---------------------------------------------------------------------------
-
-
-def on_screen(widget: QWidget) -> bool:
-    """``widget`` is shown and its window is neither hidden nor minimised."""
-    if not widget.isVisible():
-        return False
-    handle = widget.window().windowHandle()
-    return handle is None or handle.visibility() not in (
-        QWindow.Visibility.Hidden,
-        QWindow.Visibility.Minimized,
-    )
-
-
-class WindowWatch(QObject):
-    """Calls ``changed()`` whenever the window ``widget`` sits in is minimised, hidden or
-    brought back (Qt tells a child widget nothing when its window is minimised).
-    Call :meth:`attach` from the widget's ``showEvent`` (the window exists by then)."""
-
-    def __init__(self, widget: QWidget, changed: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._widget = widget
-        self._changed = changed
-        self._window: QWindow | None = None
-
-    def attach(self) -> None:
-        handle = self._widget.window().windowHandle()
-        if handle is None or handle is self._window:
-            return
-        if self._window is not None:
-            self._window.visibilityChanged.disconnect(self._on_visibility_changed)
-        self._window = handle
-        handle.visibilityChanged.connect(self._on_visibility_changed)
-
-    def _on_visibility_changed(self, _visibility: QWindow.Visibility) -> None:
-        self._changed()
-
-
-# ---------------------------------------------------------------------------
 # BreathPacer
 # ---------------------------------------------------------------------------
 
@@ -505,7 +464,7 @@ class BreathPacer(QWidget):
         self._timer = QTimer(self)  # coarse: a frame a few ms late is never seen
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
-        self._window_watch = WindowWatch(self, self._resume_or_rest)
+        self._minimised = False  # its window is (Qt sends a spontaneous hide event)
         self._layers: _PacerLayers | None = None
         self._layers_phase: str | None = None
         self.paint_count = 0  # paint events, for tests
@@ -638,7 +597,7 @@ class BreathPacer(QWidget):
     # -- frames --------------------------------------------------------------
     def _seen(self) -> bool:
         """Drawn on a screen: shown, its window neither hidden nor minimised, not covered."""
-        return not self._covered and on_screen(self)
+        return not self._covered and not self._minimised and self.isVisible()
 
     def _resume_or_rest(self) -> None:
         if self._moving and self._seen():
@@ -686,7 +645,7 @@ class BreathPacer(QWidget):
         return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r).toAlignedRect()
 
     def _set_value(self, v: float) -> None:
-        if abs(v - self._value) <= 1e-6:
+        if abs(v - self._value) <= 1e-6 and self._asked_px >= 0:
             return
         self._value = v
         # repaint only when the circle moved by a whole pixel (or reached its end),
@@ -709,11 +668,13 @@ class BreathPacer(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        self._window_watch.attach()
+        self._minimised = False
         self._resume_or_rest()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         super().hideEvent(event)
+        # a minimised window's widgets get a spontaneous hide and stay isVisible()
+        self._minimised = event.spontaneous()
         self._timer.stop()
 
     # -- painting ------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hiptimer.clock import FakeClock
@@ -522,3 +522,69 @@ def test_a_set_cut_short_within_its_first_second_says_so() -> None:
     assert status_line(quick).endswith("set 1: under 1 s")
     held = ExerciseResult("Pigeon", "left", "partial", 0, (SetResult(1, "partial", 12.4),))
     assert status_line(held).endswith("set 1: 12 s")
+
+
+class _PaintCounter(QObject):
+    """Counts paint events of every widget in the application, by widget."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints: dict[str, int] = {}
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            name = type(watched).__name__
+            self.paints[name] = self.paints.get(name, 0) + 1
+        return False
+
+
+def test_a_plain_hold_repaints_at_most_once_a_second(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Ten seconds of a plain hold, woken as the app wakes it (at the controller's
+    wake-up instants): the dial repaints once per displayed second, and nothing moves
+    in between (no pacer, no frame timers)."""
+    rig = Rig(qtbot, [hold("Pigeon", 60)])
+    rig.key(Qt.Key.Key_Space)
+    rig.at(6.0)
+    qtbot.waitUntil(lambda: not rig.player.flash_overlay.active, timeout=2000)
+    QApplication.processEvents()
+    counter = _PaintCounter()
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(counter)
+    wakeups = 0
+    try:
+        while True:
+            target = rig.controller.wakeup_target
+            assert target is not None
+            if target > 1000.0 + 16.0:
+                break
+            rig.clock.advance(target - rig.clock.now())
+            rig.controller.poll()
+            wakeups += 1
+            QApplication.processEvents()
+    finally:
+        app.removeEventFilter(counter)
+    assert wakeups <= 10
+    assert 9 <= counter.paints.get("CountdownDial", 0) <= 11, counter.paints
+    assert counter.paints.get("BreathPacer", 0) == 0, counter.paints
+    assert not rig.player.pacer.animating and not rig.player.picture.animating
+
+
+def test_a_breath_hold_stops_moving_while_blanked_or_hidden(qtbot) -> None:  # type: ignore[no-untyped-def]
+    rig = Rig(qtbot, [breaths("Fold", 6, 6)])
+    p = rig.player
+    rig.key(Qt.Key.Key_Space)
+    rig.at(5.5)
+    assert p.pacer.animating
+    rig.key(Qt.Key.Key_B)  # the class's screen goes black
+    assert p.blanked and not p.pacer.animating
+    rig.at(7.5)  # the next phase: still nothing moves under the black screen
+    assert p.pacer.phase == "exhale" and not p.pacer.animating
+    rig.key(Qt.Key.Key_B)
+    assert p.pacer.animating
+    p.hide()
+    rig.at(9.5)
+    assert not p.pacer.animating
+    p.show()
+    qtbot.waitExposed(p)
+    assert p.pacer.animating

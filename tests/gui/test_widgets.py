@@ -108,3 +108,119 @@ def test_overlays_cover_their_parent(qtbot) -> None:  # type: ignore[no-untyped-
     blank.show()
     assert blank.geometry() == parent.rect()
     assert blank.findChildren(QWidget) == []  # nothing written on a blank screen
+
+
+class _Steps:
+    """A fake clock for the pacer's frames: tests move it to each frame the pacer asks for."""
+
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _shown_pacer(qtbot, size: tuple[int, int] = (400, 400)) -> tuple[BreathPacer, _Steps]:  # type: ignore[no-untyped-def]
+    p = BreathPacer()
+    qtbot.addWidget(p)
+    p.resize(*size)
+    p.set_colors(QColor("#3ecf6e"), QColor("#0b0d10"), QColor("#0b0d10"))
+    p.show()
+    qtbot.waitExposed(p)
+    clock = _Steps()
+    p.clock = clock
+    return p, clock
+
+
+def test_pacer_frames_move_a_pixel_at_most_20_a_second(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Through a whole inhale, stepped frame by frame as the pacer asks: every frame
+    moves the edge at least a pixel (none wasted), none comes sooner than 1/20 s after
+    the last, no gap is long enough to look stuck, and the phase ends at full size."""
+    p, clock = _shown_pacer(qtbot)
+    full = min(p.width(), p.height()) / 2 * 0.96
+    phase_s = 2.5
+    p.sync("inhale", 1, 5, 0.0, phase_s, running=True)
+    start = clock.t
+    radii = [p.value * full]
+    times = [clock.t]
+    while p.animating:
+        clock.t += p._timer.interval() / 1000
+        p._timer.stop()
+        p._on_timer_timeout()
+        radii.append(p.value * full)
+        times.append(clock.t)
+        assert len(radii) < 500
+    assert p.value == PACER_MAX
+    assert clock.t - start == pytest.approx(phase_s, abs=0.06)
+    frames = len(radii) - 1
+    assert frames <= phase_s * 20 + 1
+    steps = [b - a for a, b in zip(radii, radii[1:], strict=False)]
+    assert all(s >= 1.0 - 1e-6 for s in steps[:-1]), ("a frame that moved under a pixel", steps)
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert min(gaps) >= 1 / 20 - 1e-3
+    # the eased breath is slow at its turns and quick in its middle: frames follow it
+    assert max(gaps) > 2 * min(gaps)
+    assert max(steps) < (PACER_MAX - PACER_MIN) * full / 8, "jumps too big to read as motion"
+
+
+def test_pacer_repaints_only_the_circle_and_draws_its_parts_once(qtbot) -> None:  # type: ignore[no-untyped-def]
+    p, clock = _shown_pacer(qtbot, (300, 500))
+    rects = []
+    real_paint = p.paintEvent
+
+    def paint(event) -> None:  # type: ignore[no-untyped-def]
+        rects.append(event.rect())
+        real_paint(event)
+
+    p.paintEvent = paint  # type: ignore[method-assign]
+    p.sync("exhale", 1, 5, 0.5, 2.0, running=True)
+    QApplication.processEvents()
+    layers = p._layers
+    assert layers is not None
+    rects.clear()
+    clock.t += 0.2
+    p._on_timer_timeout()
+    p.repaint(p._disc_rect(p.value * layers.full))  # as the event loop would
+    QApplication.processEvents()
+    assert rects, "the frame was not painted"
+    full = min(p.width(), p.height()) / 2 * 0.96
+    for r in rects:
+        assert r.width() <= 2 * full * 0.85 and r.height() < p.height() / 2
+    assert p._layers is layers, "the guide and the arrow were drawn again"
+    p.sync("inhale", 2, 5, 0.0, 2.0, running=True)
+    QApplication.processEvents()
+    assert p._layers is not layers, "the arrow did not turn with the phase"
+
+
+def test_pacer_stops_while_unseen_and_picks_up_where_the_breath_is(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(400, 400)
+    p = BreathPacer(window)
+    p.setGeometry(0, 0, 400, 400)
+    clock = _Steps()
+    p.clock = clock
+    window.show()
+    qtbot.waitExposed(window)
+    p.sync("inhale", 1, 5, 0.0, 2.0, running=True)
+    assert p.animating
+    # minimised: the window still "isVisible", but nobody sees the pacer
+    window.showMinimized()
+    qtbot.waitUntil(lambda: not p.animating, timeout=2000)
+    assert p.moving
+    p.sync("inhale", 1, 5, 0.0, 2.0, running=True)  # the engine moves on meanwhile
+    assert not p.animating and p.moving
+    clock.t += 1.0  # half the inhale went by unseen
+    window.showNormal()
+    qtbot.waitUntil(lambda: p.animating, timeout=2000)
+    assert p.value == pytest.approx(BreathPacer.value_at("inhale", 0.5))
+    # hidden
+    window.hide()
+    assert not p.animating
+    window.show()
+    assert p.animating
+    # covered (the blanked screen)
+    p.set_covered(True)
+    assert not p.animating and p.moving
+    p.set_covered(False)
+    assert p.animating
