@@ -61,6 +61,7 @@ from hiptimer.history import (
     WeeklyGoal,
     format_minutes,
     local_tz,
+    log_csv,
     summarize,
     week_start,
     write_csv,
@@ -526,14 +527,16 @@ class HistoryWindow(QWidget):
     def export_csv(self, path: Path) -> int:
         """Write the sessions shown (rehearsals only if shown) to ``path``; rows written."""
         rehearsals = self.rehearsals_box.isChecked()
-        if self.store is not None:
-            records = self.store.sessions(include_rehearsals=rehearsals)
-        else:
-            records = [
-                r
-                for r in sorted(self._records, key=lambda r: (r.started_at, r.id), reverse=True)
-                if rehearsals or not r.is_rehearsal
-            ]
+        if self.store is not None:  # what write_csv writes of the log, without the records
+            chunks, n = log_csv(self.store, include_rehearsals=rehearsals)
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.writelines(chunks)
+            return n
+        records = [
+            r
+            for r in sorted(self._records, key=lambda r: (r.started_at, r.id), reverse=True)
+            if rehearsals or not r.is_rehearsal
+        ]
         with open(path, "w", encoding="utf-8", newline="") as f:
             return write_csv(records, f)
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from hiptimer.history import CSV_HEADER
+from hiptimer.history import CSV_HEADER, csv_text
 from hiptimer.qt.history import HistoryWindow, RateSessionDialog, WeeklyGoalWidget
 from hiptimer.results import ExerciseResult
 from hiptimer.routine import Routine
@@ -156,6 +156,17 @@ def test_window_over_a_store_and_rating(
     rec = store.sessions()[0]
     assert (rec.effort, rec.pain, rec.note) == (7, 0, "easy")
     assert w.model.data(w.model.index(0, 4)) == "7"
+    store.close()
+
+
+def test_export_csv_over_a_store_writes_what_write_csv_writes(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    w = window(qtbot, store)
+    out = tmp_path / "x.csv"
+    assert w.export_csv(out) == 2
+    assert out.read_bytes() == csv_text(store.sessions()).encode()
+    assert b"Lunge (right): partial 1 set\r\n" in out.read_bytes()
     store.close()
 
 
