@@ -29,6 +29,11 @@ repeat each other exactly would be faster to print.
   BEGIN IMMEDIATE transaction, WAL, synchronous=NORMAL), on the big log.
   Goal: median < 5 ms.
 
+The log has been opened by the app (``Store.open``), so it has the indexes the
+app adds (see ``store.FLAG_INDEXES``); ``--without-indexes`` drops them, as in a
+log this version's app has not opened yet, which the table and JSON then check
+row by row.
+
 ``--cli-only`` leaves out the last two; ``--without-sets`` writes no record of
 each set (the log this script made when issue 14 was measured: exercises text a
 third the size). The code timed is the ``hiptimer`` that ``python -m hiptimer``
@@ -334,6 +339,11 @@ def main() -> int:
     ap.add_argument("--writes", type=int, default=300)
     ap.add_argument("--cli-only", action="store_true", help="only the history command's figures")
     ap.add_argument(
+        "--without-indexes",
+        action="store_true",
+        help="drop the indexes the app adds when it opens a log (a log it has not opened yet)",
+    )
+    ap.add_argument(
         "--without-sets",
         action="store_true",
         help="no record of each set in the log (as when issue 14 was measured)",
@@ -353,9 +363,18 @@ def main() -> int:
         db = Path(tmp) / "bench.sqlite3"
         t0 = time.perf_counter()
         generate(db, args.sessions, with_sets=not args.without_sets)
+        if args.without_indexes:
+            import sqlite3
+
+            conn = sqlite3.connect(db)
+            for name in ("sessions_not_json", "sessions_not_a_list"):  # store.FLAG_INDEXES
+                conn.execute(f"DROP INDEX IF EXISTS {name}")
+            conn.commit()
+            conn.close()
         print(
             f"generated {args.sessions:,} sessions"
             + (" without set records" if args.without_sets else "")
+            + (", the app's indexes dropped" if args.without_indexes else "")
             + f" in {time.perf_counter() - t0:.1f} s"
             f" ({db.stat().st_size / 1e6:.0f} MB)"
         )
