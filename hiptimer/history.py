@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, TextIO
@@ -325,6 +325,11 @@ def _iso_text(text: str) -> str:
     return parsed.isoformat()
 
 
+#: The C scanner json.loads calls (an attribute the stubs do not declare): one JSON value
+#: from an index, and where it ends.
+_scan_json: Callable[[str, int], tuple[Any, int]] = vars(json.JSONDecoder())["scan_once"]
+
+
 class _ExerciseParts(dict[str, str | None]):
     """The summary part (see :func:`exercises_summary`) of one exercise, by its JSON
     object's text after ``{"name":``; None when the store would refuse it."""
@@ -332,9 +337,11 @@ class _ExerciseParts(dict[str, str | None]):
     def __missing__(self, key: str) -> str | None:
         if len(self) >= 200_000:  # a log of ever different exercises: bounded memory
             self.clear()
+        text = '{"name":' + key + "}"
         try:
-            (obj,) = json.loads('[{"name":' + key + "}]")
-            part: str | None = _part_of_object(obj)
+            # json.loads without its Python layers: one value, and nothing after it
+            obj, end = _scan_json(text, 0)
+            part: str | None = _part_of_object(obj) if end == len(text) else None
         except Exception:  # noqa: BLE001 - the checked path says what (or raises as before)
             part = None
         self[key] = part
