@@ -12,9 +12,12 @@ no client, is subtracted to give its EXTRA work. Context switches per second
 (voluntary + involuntary, every thread of the app) count the wake-ups.
 
 Configurations, in turns, ``--runs`` times: the qt backend in "open" mode
-(cues written ahead into one long-buffered stream: the default), in "gaps"
+(cues written ahead into one long-buffered stream, PulseAudio asked for a
+long buffer too: the default), the same with Qt's own PulseAudio buffer
+("open-qtbuf", HIPTIMER_CUE_SERVER_MS=0: 21 ms, how it was before), in "gaps"
 mode (the stream closed between cues) and ``--audio-backend none`` (the
 reference: the same window with no sound at all). Prints median, min and max.
+``--plain`` leaves out the breath hold.
 
 Leaves out: the X server's and the compositor's work (Xvfb has no GPU), the
 voice (HIPTIMER_NO_VOICE=1: a speech engine only works while it speaks), the
@@ -83,11 +86,18 @@ def pulse_pid() -> int | None:
 
 
 def measure(
-    routine: Path, backend: str, mode: str, settle: float, seconds: float, tmp: Path
+    routine: Path,
+    backend: str,
+    mode: str,
+    settle: float,
+    seconds: float,
+    tmp: Path,
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[float, float, float]:
     """(app % of a core, sound server % of a core, app context switches a second)."""
     env = dict(os.environ)
     env["HIPTIMER_CUE_MODE"] = mode
+    env.update(extra_env or {})
     env["HIPTIMER_NO_VOICE"] = "1"
     env["XDG_CONFIG_HOME"] = str(tmp / "config")
     env["XDG_DATA_HOME"] = str(tmp / "data")
@@ -129,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=30.0, help="measured window")
     ap.add_argument("--settle", type=float, default=5.0, help="seconds after launch left out")
+    ap.add_argument("--plain", action="store_true", help="the plain hold only")
     args = ap.parse_args(argv)
     server = pulse_pid()
     if server is None:
@@ -139,13 +150,18 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("DISPLAY"):
         print("cpu_hold: no DISPLAY: run it under X (Xvfb)", file=sys.stderr)
         return 2
-    configs = [
-        ("hold", "qt", "open"),
-        ("hold", "qt", "gaps"),
-        ("hold", "none", "open"),
-        ("breaths", "qt", "open"),
-        ("breaths", "none", "open"),
+    qtbuf = {"HIPTIMER_CUE_SERVER_MS": "0"}
+    # (routine, backend, mode, label suffix, extra environment)
+    configs: list[tuple[str, str, str, str, dict[str, str]]] = [
+        ("hold", "qt", "open", "/open", {}),
+        ("hold", "qt", "open", "/open-qtbuf", qtbuf),
+        ("hold", "qt", "gaps", "/gaps", {}),
+        ("hold", "none", "open", "", {}),
+        ("breaths", "qt", "open", "/open", {}),
+        ("breaths", "none", "open", "", {}),
     ]
+    if args.plain:
+        configs = [c for c in configs if c[0] == "hold"]
     app: dict[str, list[float]] = {}
     srv: dict[str, list[float]] = {}
     ctx: dict[str, list[float]] = {}
@@ -158,16 +174,16 @@ def main(argv: list[str] | None = None) -> int:
             s0, t0 = cpu_s(server), time.monotonic()
             time.sleep(min(10.0, args.seconds))
             idle.append(100 * (cpu_s(server) - s0) / (time.monotonic() - t0))
-            for routine, backend, mode in configs:
-                key = f"{routine} {backend}" + (f"/{mode}" if backend == "qt" else "")
+            for routine, backend, mode, suffix, extra in configs:
+                key = f"{routine} {backend}{suffix}"
                 a, s, c = measure(
-                    tmp / f"{routine}.yaml", backend, mode, args.settle, args.seconds, tmp
+                    tmp / f"{routine}.yaml", backend, mode, args.settle, args.seconds, tmp, extra
                 )
                 app.setdefault(key, []).append(a)
                 srv.setdefault(key, []).append(s)
                 ctx.setdefault(key, []).append(c)
                 print(
-                    f"run {i + 1} {key:18s} app {a:5.2f}%  sound server {s:5.2f}%  "
+                    f"run {i + 1} {key:22s} app {a:5.2f}%  sound server {s:5.2f}%  "
                     f"switches {c:6.1f}/s",
                     flush=True,
                 )
@@ -177,10 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     for key in app:
         extra = [max(0.0, s - base) for s in srv[key]]
         total = [a + e for a, e in zip(app[key], extra, strict=True)]
-        print(f"{key:18s} app          {stats(app[key])}")
-        print(f"{'':18s} server extra {stats(extra)}")
-        print(f"{'':18s} together     {stats(total)}")
-        print(f"{'':18s} switches     {stats(ctx[key], '/s')}")
+        print(f"{key:22s} app          {stats(app[key])}")
+        print(f"{'':22s} server extra {stats(extra)}")
+        print(f"{'':22s} together     {stats(total)}")
+        print(f"{'':22s} switches     {stats(ctx[key], '/s')}")
     return 0
 
 

@@ -89,6 +89,8 @@ class Result:
     abs_latency_s: float | None = None  # L in wall terms (approx., recorder start estimated)
     onsets: list[float] = field(default_factory=list)
     added_latency_s: list[float] = field(default_factory=list)  # playsound vs Qt reference
+    clock_offset_s: float | None = None  # first cue heard - the session clock's start (approx.)
+    restarts: int = 0  # streams the qt backend reopened mid-session
 
     @property
     def missing(self) -> list[Cue]:
@@ -105,10 +107,16 @@ class Result:
             f"backend {self.backend}, warm-up {'on' if self.warm_up else 'off'}: "
             f"{len(self.cues)} cues, {len(self.onsets)} onsets, "
             + (
-                f"output latency about {self.abs_latency_s * 1000:.0f} ms"
+                f"launch to first cue about {self.abs_latency_s * 1000:.0f} ms"
                 if self.abs_latency_s is not None
                 else ""
             )
+            + (
+                f", first cue {self.clock_offset_s * 1000:+.0f} ms after the clock's start"
+                if self.clock_offset_s is not None
+                else ""
+            )
+            + f", {self.restarts} stream restart(s)"
         ]
         for c in self.cues:
             err = "MISSING" if c.error_s is None else f"{c.error_s * 1000:+7.1f} ms"
@@ -236,6 +244,35 @@ def detect_onsets(
     return out
 
 
+def onset_offsets(gain: float, threshold: int = THRESHOLD) -> dict[str, float]:
+    """Seconds from the start of each built-in cue sound to its first sample that
+    crosses ``threshold`` once scaled by ``gain``: where :func:`detect_onsets` finds
+    a cue that starts exactly on its instant (taken out of every cue's error)."""
+    from hiptimer.cues import CUE_NAMES
+    from hiptimer.qt.cues import decode_wav
+    from hiptimer.resources import sounds_dir
+
+    out: dict[str, float] = {}
+    for cue in CUE_NAMES:
+        samples = decode_wav(sounds_dir() / f"{cue}.wav")
+        first = next((i for i, v in enumerate(samples) if abs(v * gain) >= threshold), 0)
+        out[cue] = first / RATE
+    return out
+
+
+def qt_gain(volume: float = 0.8) -> float:
+    """The linear gain the qt backend applies at the default volume setting (0.8)."""
+    from hiptimer.qt.cues import _QtAudio
+
+    return float(
+        _QtAudio.convertVolume(
+            volume,
+            _QtAudio.VolumeScale.LogarithmicVolumeScale,
+            _QtAudio.VolumeScale.LinearVolumeScale,
+        )
+    )
+
+
 def align(
     planned: list[float], onsets: list[float], tolerance: float = 0.04
 ) -> tuple[float, list[float | None]]:
@@ -289,10 +326,14 @@ def run(
     routine_text: str = ROUTINE,
     match_s: float = 0.04,
     log: Callable[[str], None] = lambda _m: None,
+    extra_env: dict[str, str] | None = None,
+    label: str | None = None,
 ) -> Result:
     """Run ``hiptimer ROUTINE --start --quit-on-finish`` as a user would and
     measure the recording of every cue it sounds (an onset more than
-    ``max(4 * match_s, 0.15)`` s off its place counts as missing)."""
+    ``max(4 * match_s, 0.15)`` s off its place counts as missing). Each onset is
+    taken back by the cue sound's own time to cross the threshold, so a cue that
+    starts exactly on its instant has an error of 0."""
     tmp = Path(tempfile.mkdtemp(prefix="hiptimer-cues-"))
     routine = tmp / "cue-timing.yaml"
     routine.write_text(routine_text, encoding="utf-8")
@@ -303,6 +344,8 @@ def run(
     env["HIPTIMER_NO_VOICE"] = "1"  # speech would land in the same recording
     env["XDG_CONFIG_HOME"] = str(tmp / "config")
     env["XDG_DATA_HOME"] = str(tmp / "data")
+    env["HIPTIMER_DEBUG_CUES"] = "1"  # the clock's start instant and any stream restarts
+    env.update(extra_env or {})
     cmd = [
         sys.executable, "-m", "hiptimer", str(routine), "--start", "--quit-on-finish",
         "--audio-backend", backend, "--db", str(tmp / "log.sqlite3"),
@@ -324,14 +367,22 @@ def run(
         shutil.rmtree(tmp, ignore_errors=True)
     onsets = detect_onsets(samples)
     log(f"{len(samples) / RATE:.2f} s recorded, onsets at {[round(o, 3) for o in onsets]}")
-    latency, matched = align([c.planned for c in cues], onsets, tolerance=match_s)
-    for c, m in zip(cues, matched, strict=True):
+    lead = onset_offsets(qt_gain() if backend == "qt" else 1.0)
+    starts = [c.planned + lead.get(c.name, 0.0) for c in cues]  # where each onset belongs
+    latency, matched = align(starts, onsets, tolerance=match_s)
+    for c, st, m in zip(cues, starts, matched, strict=True):
         c.onset = m
-        c.error_s = None if m is None else m - c.planned - latency
+        c.error_s = None if m is None else m - st - latency
     # the launch-to-first-cue time (start-up, stream and the clock's wait included)
     abs_latency = None if rec.t0 is None else rec.t0 + latency - t_launch
-    return Result(f"{backend}/{mode}" if backend == "qt" else backend, True, cues, latency,
-                  abs_latency, onsets)  # fmt: skip
+    clock = [ln for ln in proc.stderr.splitlines() if ln.startswith("cues: the clock starts at")]
+    offset = None
+    if clock and rec.t0 is not None:
+        offset = rec.t0 + latency - float(clock[-1].rsplit(" ", 1)[1])
+    restarts = sum(ln.startswith("cues: restart at") for ln in proc.stderr.splitlines())
+    name = label or (f"{backend}/{mode}" if backend == "qt" else backend)
+    return Result(name, True, cues, latency, abs_latency, onsets, clock_offset_s=offset,
+                  restarts=restarts)  # fmt: skip
 
 
 def _stats(values: list[float]) -> str:
@@ -345,7 +396,7 @@ def _stats(values: list[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--only", choices=("open", "gaps", "playsound"))
+    ap.add_argument("--only", choices=("open", "open-qtbuf", "gaps", "playsound"))
     ap.add_argument("--bound-ms", type=float, default=5.0)
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -353,31 +404,45 @@ def main(argv: list[str] | None = None) -> int:
     if not ok:
         print(f"cue_timing: {why}", file=sys.stderr)
         return 2
-    configs = [("qt", "open"), ("qt", "gaps"), ("playsound", "open")]
+    # (label, backend, mode, extra environment)
+    configs: list[tuple[str, str, str, dict[str, str]]] = [
+        ("qt/open", "qt", "open", {}),
+        ("qt/open-qtbuf", "qt", "open", {"HIPTIMER_CUE_SERVER_MS": "0"}),
+        ("qt/gaps", "qt", "gaps", {}),
+        ("playsound", "playsound", "open", {}),
+    ]
     if args.only:
-        configs = [c for c in configs if (c[0] if c[0] == "playsound" else c[1]) == args.only]
+        configs = [c for c in configs if c[0].removeprefix("qt/") == args.only]
     worst: dict[str, list[float]] = {}
     every: dict[str, list[float]] = {}
+    offsets: dict[str, list[float]] = {}
     missing: dict[str, int] = {}
+    restarts: dict[str, int] = {}
     for i in range(args.runs):
-        for backend, mode in configs:
+        for label, backend, mode, extra in configs:
             say = (lambda m: print(m)) if args.verbose else (lambda _m: None)
-            r = run(backend, mode=mode, log=say)
+            r = run(backend, mode=mode, log=say, extra_env=extra, label=label)
             key = r.backend
             if args.verbose:
                 print(f"run {i + 1}: " + r.report())
             errs = [abs(c.error_s) for c in r.cues if c.error_s is not None]
             missing[key] = missing.get(key, 0) + len(r.missing)
+            restarts[key] = restarts.get(key, 0) + r.restarts
             worst.setdefault(key, []).append(max(errs) if errs else float("inf"))
             every.setdefault(key, []).extend(errs)
-            print(f"run {i + 1} {key:10s} worst {max(errs) * 1000:6.1f} ms, first cue "
-                  f"{(r.cues[0].error_s or 0) * 1000:+.1f} ms, {len(r.missing)} missing",
-                  flush=True)  # fmt: skip
+            if r.clock_offset_s is not None:
+                offsets.setdefault(key, []).append(r.clock_offset_s)
+            print(f"run {i + 1} {key:13s} worst {max(errs) * 1000:6.1f} ms, first cue "
+                  f"{(r.cues[0].error_s or 0) * 1000:+.1f} ms, {len(r.missing)} missing, "
+                  f"{r.restarts} restart(s)", flush=True)  # fmt: skip
     print(f"\n{len(planned_cues())} cues a run, {args.runs} run(s) per configuration")
     status = 0
     for key in worst:
-        print(f"{key:10s} worst cue of a run: {_stats(worst[key])}")
-        print(f"{'':10s} every cue:          {_stats(every[key])}; missing {missing[key]}")
+        print(f"{key:13s} worst cue of a run: {_stats(worst[key])}")
+        print(f"{'':13s} every cue:          {_stats(every[key])}; missing {missing[key]}, "
+              f"stream restarts {restarts[key]}")  # fmt: skip
+        if key in offsets:
+            print(f"{'':13s} first cue after the clock's start (approx.): {_stats(offsets[key])}")
         if key.startswith("qt") and (missing[key] or max(worst[key]) * 1000 > args.bound_ms):
             status = 1
     return status

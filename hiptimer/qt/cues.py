@@ -3,7 +3,8 @@
 Backends (``--audio-backend`` / the setting), all behind :class:`CuePlayer`:
 
 * ``qt``: the cues written AHEAD OF TIME into a ``QAudioSink`` (push mode, a
-  1 s buffer topped up about three times a second). Every cue WAV is decoded
+  1 s buffer topped up about three times a second; PulseAudio asked for a
+  500 ms buffer, see SERVER_BUFFER_MS). Every cue WAV is decoded
   once, at construction, with the stdlib ``wave`` module into 48 kHz mono
   int16 PCM (other rates, channel counts and 8/24/32-bit PCM are converted;
   compressed or float WAVs and files over 30 s are refused, with the reason,
@@ -20,9 +21,15 @@ Backends (``--audio-backend`` / the setting), all behind :class:`CuePlayer`:
   Two designs were measured (issue #14; benchmarks/cue_timing.py and
   benchmarks/cpu_hold.py, figures in the README): "open", one stream for the
   whole session, and "gaps", the stream closed between cues and a fresh one
-  opened WARM_S before the next. Each fresh stream starts after a delay of its
-  own, so "gaps" put cues tens of ms off where "open" keeps them within a few
-  ms; "open" is the default (HIPTIMER_CUE_MODE=gaps selects the other).
+  opened WARM_S before the next. With the long server buffer both put every
+  cue on its sample through PulseAudio (a fresh stream starts at once: the
+  server rewinds to mix it in), and a plain hold costs about 0.2 % of a core
+  more than no sound in "open" and nothing measurable in "gaps". "open" is the
+  default (HIPTIMER_CUE_MODE=gaps selects the other): only the session's first
+  stream and the controls' fresh streams depend on how soon a new stream
+  starts, where "gaps" depends on it for every cue after a pause in the cues,
+  and a sound server that does not rewind (or a loaded machine) makes that
+  start vary (with Qt's 21 ms server buffer "gaps" cues came 27-53 ms off).
 
   Why not QSoundEffect (one per cue, as before): on PySide6 6.10/6.11 it
   sometimes left the app spinning forever on "QSocketNotifier: Socket
@@ -57,11 +64,10 @@ import contextlib
 import logging
 import os
 import shutil
-import statistics
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -200,33 +206,35 @@ class NullCuePlayer(_BasePlayer):
 RATE = 48_000
 CHANNELS = 1
 SAMPLE_BYTES = 2  # signed 16-bit, native byte order
-#: The sink's buffer (PulseAudio's target length): how far ahead the cues are written.
+#: Qt's own buffer for the stream (QAudioSink.setBufferSize: in Qt 6.9 the ring buffer
+#: between the app and Qt's sound thread): how far ahead the app writes the cues.
 BUFFER_S = 1.0
-#: How often the app tops the buffer up (a few times a second, not 30).
+#: How often the app tops that buffer up (a few times a second, not 30).
 FEED_S = 0.3
-#: A fresh stream starts playing after a delay of its own (a few ms to a tenth of a
-#: second, more on a busy machine): it is measured from Qt's processed time, from
-#: CALIBRATE_AFTER_S on, every CALIBRATE_EVERY_MS, CALIBRATE_N times, and taken out
-#: of the stream's timeline; until then nothing is written past HOLD_S.
-CALIBRATE_AFTER_S = 0.3
-CALIBRATE_EVERY_MS = 100
-HOLD_S = 0.9
-#: The session's clock starts this long after the hold (room for the measured delay) ...
-CALIBRATED_START_MARGIN_S = 0.25
-#: ... or, with no measuring, this long after its fresh stream opens (to plan its cues).
-START_MARGIN_S = 0.030
-#: The stream counts as slipped when Qt's processed time parts from its track by this much.
-#: 0 turns the measuring off, the default: on a loaded 2-core machine Qt's processed
-#: time wandered by 10-20 ms and the corrections made cues worse than none
-#: (benchmarks/cue_timing.py; HIPTIMER_CUE_SLIP_S=0.02 turns it on to try again).
-SLIP_S = float(os.environ.get("HIPTIMER_CUE_SLIP_S", "0"))
-CALIBRATE_N = 5
+#: PulseAudio's buffer for the stream (its target length; SERVER_BUFFER_MS <= BUFFER_S,
+#: so the server's first request is served from what the app wrote, never padded).
+#: Qt 6.9 asks for 1024 frames (21 ms) and has no API to change that, so the server and
+#: Qt's sound thread woke every few ms: about 600 context switches a second and 4-5 % of
+#: a core, app and server, on a plain hold (issue #14). libpulse's documented
+#: PULSE_LATENCY_MSEC, set only while the stream connects (:func:`_server_buffer`),
+#: asks for this instead: the server mixes in large blocks, and a new stream still
+#: starts within a few ms (the server rewinds to mix it in). The cues do not mind,
+#: they are written ahead at their samples. A PULSE_LATENCY_MSEC the user set wins;
+#: HIPTIMER_CUE_SERVER_MS=0 keeps Qt's own (the benchmarks compare both).
+SERVER_BUFFER_MS = int(os.environ.get("HIPTIMER_CUE_SERVER_MS", "500"))
+#: The session's clock starts this long after Start: room to open the fresh stream
+#: that carries its first cue.
+START_MARGIN_S = 0.050
+#: A stream whose written samples end this far in the past ran dry (the app was
+#: stalled longer than the buffers hold, and Qt filled the gap with silence, so the
+#: rest would sound late by it): a fresh stream takes over.
+DRY_S = 0.010
 #: What the sound server may still hold after the last written sample (closing waits for it).
 LATENCY_MARGIN_S = 0.25
 #: "gaps" mode: close the stream when no cue is due for this long ...
 GAP_CLOSE_S = 2.0
-#: ... and open a fresh one this long before the next cue (its delay measured first).
-WARM_S = 1.3 if SLIP_S > 0 else 0.5
+#: ... and open a fresh one this long before the next cue.
+WARM_S = 0.5
 #: The better of the two designs measured (benchmarks/cpu_hold.py, cue_timing.py).
 DEFAULT_MODE = "open"
 
@@ -317,22 +325,48 @@ def qt_output_available() -> bool:
         return False
 
 
+@contextlib.contextmanager
+def _server_buffer(ms: int) -> Iterator[None]:
+    """libpulse reads PULSE_LATENCY_MSEC when a stream connects: a stream started
+    inside this block asks PulseAudio for a buffer of ``ms`` (SERVER_BUFFER_MS says
+    why). A value the user set stays as it is; 0 asks for nothing; other sound
+    systems ignore it."""
+    key = "PULSE_LATENCY_MSEC"
+    if ms <= 0 or key in os.environ:
+        yield
+        return
+    os.environ[key] = str(ms)
+    try:
+        yield
+    finally:
+        os.environ.pop(key, None)
+
+
 class QtCuePlayer(_BasePlayer):
     """All cues preloaded as PCM, written AHEAD OF TIME into a ``QAudioSink``.
 
-    The sink runs in push mode with a long buffer (BUFFER_S). A
+    The sink runs in push mode with a long buffer (BUFFER_S), and PulseAudio
+    is asked for a long one too (SERVER_BUFFER_MS). A
     :class:`~hiptimer.cuetrack.CueTrack` maps monotonic instants to samples of
     the open stream; :meth:`schedule` gives the player the cues to come
     ((monotonic instant, cue) pairs, from ``Session.preview``), and a coarse
     timer tops the buffer up every FEED_S with silence and those cues at their
     sample positions. So the app wakes a few times a second, the sound server
     mixes in large blocks, and every cue of a stream keeps one constant
-    offset to its plan (exact to the sample).
+    offset to its plan (exact to the sample). A stream's first samples are
+    made before it starts and written the moment it has started, so the
+    server's first request finds them (an empty buffer there is filled with
+    silence by Qt, and would shift the whole stream).
+
+    Qt's pull mode (a QIODevice that renders on request) was tried first: it
+    would fill Qt's buffer before the stream connects, but Qt 6.9 now and then
+    stopped asking for samples for about 1.5 s and the stream ran dry.
 
     What is written cannot be taken back: when a new plan disagrees with the
     samples already queued (a pause drops a queued cue, Next needs one now,
     +10 s moves one), the stream is closed and a fresh one opened at once
-    (a few milliseconds), starting with the cue that is due now.
+    (a few milliseconds), starting with the cue that is due now. So is a
+    stream that ran dry (the app stalled for longer than the buffers hold).
 
     ``mode``: ``"open"`` keeps one stream open from :meth:`warm_up` to
     :meth:`close` (design A of issue #14); ``"gaps"`` closes it whenever no
@@ -375,9 +409,6 @@ class QtCuePlayer(_BasePlayer):
         self.track: CueTrack | None = None
         self._io: QIODevice | None = None
         self._format = (RATE, CHANNELS)
-        self._slips: list[float] = []  # the stream's measured offset to its track, per feed
-        self._calibrated = False  # the open stream's delay is measured and taken out
-        self._hold_frame = 0  # until then, nothing is written past this frame
         self._plan: list[Planned] = []  # the cues to come, monotonic instants
         self.opened = 0  # streams opened so far (benchmarks and tests read it)
         self._device_id: bytes | None = None
@@ -414,12 +445,11 @@ class QtCuePlayer(_BasePlayer):
         t = self.track
         return t is not None and (bool(t.pending()) or t.sounding_until() > time.monotonic())
 
-    def open_stream(self, *, begin: bool = True) -> bool:
+    def open_stream(self) -> bool:
         """Open the output stream now (idempotent); False if there is none.
 
-        ``begin=False`` opens it without writing: nothing plays until the next
-        :meth:`schedule`, whose first write fixes the track's time (the session
-        start uses this so its first cue lands a few ms after Start)."""
+        Its first sample is the present instant: the cues planned so far are
+        written at their samples (one already due sounds at once)."""
         self._want_open = True
         if self.sink is not None:
             return True
@@ -439,38 +469,35 @@ class QtCuePlayer(_BasePlayer):
             self.pcm = {
                 c: convert_pcm(a, RATE, 1, rate, ch).tobytes() for c, a in self.samples.items()
             }
+        size = fmt.bytesForDuration(int(BUFFER_S * 1_000_000))
         sink = QAudioSink(device, fmt)
-        sink.setBufferSize(fmt.bytesForDuration(int(BUFFER_S * 1_000_000)))
+        sink.setBufferSize(size)
         sink.stateChanged.connect(self._on_sink_state_changed)
         self._apply_volume(sink)
-        io = sink.start()
+        # the first samples are made before the stream starts and written right after
+        now = time.monotonic()
+        track = CueTrack(now, rate, ch, self.pcm)
+        track.start_with(self._audible_plan(now), now)
+        first = track.render(size // track.frame_bytes)
+        with _server_buffer(SERVER_BUFFER_MS):
+            io = sink.start()
         if io is None or sink.error() != _QtAudio.Error.NoError:
             self.sink = sink
             self._sink_failed(sink.error())
             return False
-        self.sink, self._io = sink, io
+        n = io.write(first)
+        self.sink, self._io, self.track = sink, io, track
         self._format = (rate, ch)
         self._device_id = bytes(device.id().data())
         self.opened += 1
-        if begin:
-            self._begin()
+        self._feed.start()
+        if n != len(first):  # the stream would be off its own clock: start afresh
+            log.info("cues: short first write (%d of %d bytes); reopening", n, len(first))
+            self._restart()
         return True
-
-    def _begin(self) -> None:
-        """The first write into a freshly opened stream: its samples start now."""
-        now = time.monotonic()
-        rate, ch = self._format
-        self.track = CueTrack(now, rate, ch, self.pcm)
-        self.track.start_with(self._audible_plan(now), now)
-        self._slips = []
-        self._calibrated = SLIP_S <= 0
-        self._hold_frame = self.track.frame_at(now + HOLD_S)
-        self._fill()
-        self._feed.start(CALIBRATE_EVERY_MS if not self._calibrated else int(FEED_S * 1000))
 
     def close_stream(self) -> None:
         self._feed.stop()
-        self._slips = []
         sink, self.sink = self.sink, None
         self._io = None
         self.track = None
@@ -492,9 +519,13 @@ class QtCuePlayer(_BasePlayer):
         sink, io, track = self.sink, self._io, self.track
         if sink is None or io is None or track is None:
             return
+        if track.written_until < time.monotonic() - DRY_S:
+            # the buffers ran empty (this thread was stalled) and Qt played silence of
+            # its own in the gap: what is written now would sound late by it
+            log.info("cues: the output ran dry; reopening")
+            self._restart()
+            return
         frames = sink.bytesFree() // track.frame_bytes
-        if not self._calibrated:  # nothing past the hold until the stream's delay is known
-            frames = min(frames, self._hold_frame - track.written)
         if frames <= 0:
             return
         data = track.render(frames)
@@ -519,61 +550,16 @@ class QtCuePlayer(_BasePlayer):
         err = sink.error()
         if err == _QtAudio.Error.UnderrunError:
             # the app did not top the buffer up in time (a stalled GUI thread):
-            # refill at once; _keep_time() moves the timeline by the gap
+            # _fill() finds the stream behind its track and opens a fresh one
             log.info("cues: the output ran dry")
             QTimer.singleShot(0, self._fill)
         elif err != _QtAudio.Error.NoError:
             self._sink_failed(err)
 
     def _on_feed_timeout(self) -> None:
-        self._keep_time()
         self._fill()
         if self.mode == "gaps":
             self._plan_gap()
-
-    def _keep_time(self) -> None:
-        """Keep every stream of the session on one timeline.
-
-        Qt's processed time (the server's read position less its latency,
-        interpolated) runs level with the track's clock, give or take a few ms,
-        except that (a) each freshly opened stream starts playing after its own
-        delay, and (b) a stream that ran dry (the machine was too busy to top
-        it up) resumes late by the gap. Both show as a change in
-        ``processed - (now - anchor)``: the first stream of a session sets the
-        reference (from its first readings), and a later stream, or one that
-        slipped, has its anchor moved by the difference, so the cues not yet
-        written land where the first stream would have put them.
-        """
-        sink, track = self.sink, self.track
-        if sink is None or track is None or SLIP_S <= 0:
-            return
-        now = time.monotonic()
-        if now - track.anchor < CALIBRATE_AFTER_S:
-            return
-        offset = sink.processedUSecs() / 1e6 - (now - track.anchor)
-        self._slips.append(offset)
-        if len(self._slips) < CALIBRATE_N:
-            return
-        if not self._calibrated:
-            own = statistics.median(self._slips)
-            if os.environ.get("HIPTIMER_DEBUG_CUES"):
-                print(f"cues: stream offset {own * 1000:+.1f} ms", file=sys.stderr)
-            self._shift(track, -own)
-            self._calibrated = True
-            self._feed.setInterval(int(FEED_S * 1000))
-            return
-        last = self._slips[-3:]  # three readings in a row: a slip, not the readings' noise
-        if all(abs(x) > SLIP_S for x in last):
-            self._shift(track, -statistics.mean(last))
-
-    def _shift(self, track: CueTrack, by: float) -> None:
-        if abs(by) < 0.0005:
-            return
-        log.info("cues: moving the stream's timeline by %+.1f ms", by * 1000)
-        if os.environ.get("HIPTIMER_DEBUG_CUES"):
-            print(f"cues: shift {by * 1000:+.1f} ms", file=sys.stderr)
-        track.anchor += by
-        self._slips = [x + by for x in self._slips]
 
     # --------------------------------------------------------- "gaps" mode
 
@@ -631,19 +617,13 @@ class QtCuePlayer(_BasePlayer):
 
     def ready_at(self) -> float:
         """The earliest monotonic instant a cue planned now lands on its exact
-        sample (the end of what the open stream has queued); now when there is
-        no stream. The session's clock starts there, so its first cue is as
-        exact as the rest."""
+        sample: START_MARGIN_S from now, in the fresh stream the next
+        :meth:`schedule` opens (now when there is no sound). The session's clock
+        starts there, so its first cue is as exact as the rest."""
         if not self.audible or self._broken:
             return time.monotonic()
-        self.close_stream()
-        if SLIP_S <= 0:  # the first write (the session's first cues) starts the stream
-            if not self.open_stream(begin=False):
-                return time.monotonic()
-            return time.monotonic() + START_MARGIN_S
-        if not self.open_stream() or self.track is None:
-            return time.monotonic()
-        return self.track.anchor + HOLD_S + CALIBRATED_START_MARGIN_S
+        self.close_stream()  # what the open stream has queued would come first
+        return time.monotonic() + START_MARGIN_S
 
     def schedule(self, plan: Sequence[Planned]) -> None:
         """The cues to sound from now on: (monotonic instant, cue) pairs. A cue
@@ -669,9 +649,6 @@ class QtCuePlayer(_BasePlayer):
         plan = self._audible_plan(now)
         try:
             track = self.track
-            if track is None and self.sink is not None:
-                self._begin()  # opened by ready_at(): this plan's first write starts it
-                return
             if track is None:
                 if self.mode == "gaps" and self._want_open:
                     if any(at <= now + WARM_S for at, _c in plan):
@@ -1213,6 +1190,8 @@ class CueDirector(QObject):
         except Exception:
             log.exception("preparing the first cues failed")
             return None
+        if os.environ.get("HIPTIMER_DEBUG_CUES"):  # benchmarks/cue_timing.py reads it
+            print(f"cues: the clock starts at {self._mono(at):.6f}", file=sys.stderr)
         return at
 
     def _silence_voice(self) -> None:

@@ -89,3 +89,59 @@ def test_playsound_cues_are_all_audible(pulse: None, qapp: object) -> None:
     # every cue heard, each within 0.5 s of one constant latency (a cue further off is
     # left unmatched, i.e. missing): not absurdly late for a process start per cue
     assert not r.missing, f"not heard: {[c.name for c in r.missing]}\n{r.report()}"
+
+
+def _buffer_latency_ms(pid: int) -> float | None:
+    """The newest sink input of process ``pid`` (streams of earlier tests may linger):
+    the sound server's "Buffer Latency" (ms)."""
+    import subprocess
+
+    out = subprocess.run(
+        ["pactl", "list", "sink-inputs"], capture_output=True, text=True, timeout=10
+    ).stdout
+    found: dict[int, float] = {}
+    for block in out.split("Sink Input #")[1:]:
+        if f'application.process.id = "{pid}"' not in block:
+            continue
+        for line in block.splitlines():
+            if "Buffer Latency:" in line:
+                found[int(block.split()[0])] = int(line.split(":")[1].split()[0]) / 1000
+    return found[max(found)] if found else None
+
+
+@pytest.mark.parametrize(("server_ms", "low", "high"), [(None, 100.0, 2000.0), (0, 0.0, 60.0)])
+def test_the_cue_stream_asks_the_server_for_a_long_buffer(
+    pulse: None,
+    qtbot: object,
+    monkeypatch: pytest.MonkeyPatch,
+    server_ms: int | None,
+    low: float,
+    high: float,
+) -> None:
+    """Qt 6.9 asks PulseAudio for 21 ms; the qt backend asks for SERVER_BUFFER_MS (so
+    the server and Qt's sound thread wake a few times a second, not hundreds)."""
+    import os
+
+    from hiptimer.cues import CUE_NAMES
+    from hiptimer.qt import cues as qcues
+    from hiptimer.resources import sounds_dir
+
+    monkeypatch.delenv("PULSE_LATENCY_MSEC", raising=False)
+    if server_ms is not None:
+        monkeypatch.setattr(qcues, "SERVER_BUFFER_MS", server_ms)
+    p = qcues.QtCuePlayer({c: sounds_dir() / f"{c}.wav" for c in CUE_NAMES})
+    try:
+        p.warm_up()
+        seen: list[float] = []
+
+        def settled() -> bool:
+            ms = _buffer_latency_ms(os.getpid())
+            if ms is not None:
+                seen.append(ms)
+            return len(seen) >= 3
+
+        qtbot.waitUntil(settled, timeout=10_000)  # type: ignore[attr-defined]
+        assert low <= max(seen) <= high, seen
+        assert "PULSE_LATENCY_MSEC" not in os.environ  # asked for this stream only
+    finally:
+        p.close()

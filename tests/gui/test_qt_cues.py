@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import math
+import os
 import threading
 import time
 import wave
@@ -223,7 +224,6 @@ def test_mute_and_volume(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_warm_up_opens_one_stream_that_plays_the_cues(
     qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(qcues, "SLIP_S", 0.0)  # no timeline moves on a busy machine here
     p = qcues.QtCuePlayer(BUILTIN, volume=0.5)
     try:
         p.warm_up()
@@ -258,6 +258,85 @@ def test_warm_up_opens_one_stream_that_plays_the_cues(
     finally:
         p.close()
     assert p.sink is None
+
+
+def test_the_server_buffer_is_asked_for_only_while_a_stream_connects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PULSE_LATENCY_MSEC", raising=False)
+    with qcues._server_buffer(500):
+        assert os.environ["PULSE_LATENCY_MSEC"] == "500"
+    assert "PULSE_LATENCY_MSEC" not in os.environ  # no other stream or child process gets it
+    with qcues._server_buffer(0):  # 0: Qt's own buffer
+        assert "PULSE_LATENCY_MSEC" not in os.environ
+    monkeypatch.setenv("PULSE_LATENCY_MSEC", "60")  # the user's own choice wins
+    with qcues._server_buffer(500):
+        assert os.environ["PULSE_LATENCY_MSEC"] == "60"
+    assert os.environ["PULSE_LATENCY_MSEC"] == "60"
+
+
+class _FakeIO:
+    def __init__(self) -> None:
+        self.written: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.written.append(data)
+        return len(data)
+
+
+class _FakeSink:
+    def __init__(self, free: int) -> None:
+        self.free = free
+
+    def bytesFree(self) -> int:  # noqa: N802
+        return self.free
+
+
+def test_fill_tops_the_buffer_up_and_reopens_a_stream_that_ran_dry(
+    qapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hiptimer.cuetrack import CueTrack
+
+    p = qcues.QtCuePlayer(BUILTIN, require_device=False)
+    restarts: list[bool] = []
+    monkeypatch.setattr(p, "_restart", lambda: restarts.append(True))
+    io = _FakeIO()
+    try:
+        now = time.monotonic()
+        track = CueTrack(now, qcues.RATE, 1, p.pcm)
+        track.render(qcues.RATE)  # one second written ahead
+        p.sink, p._io, p.track = _FakeSink(4800), io, track  # type: ignore[assignment]
+        p._fill()
+        assert [len(b) for b in io.written] == [4800] and track.written == qcues.RATE + 2400
+        assert not restarts
+        # the app stalled: the samples written end in the past, so Qt has played
+        # silence of its own in the gap and the rest would sound late by it
+        track.anchor = now - 5.0
+        p._fill()
+        assert restarts == [True] and len(io.written) == 1  # nothing written into it
+    finally:
+        p.sink = p._io = p.track = None
+        p.close()
+
+
+@needs_output
+def test_the_first_cue_of_a_session_lands_on_its_sample(qtbot: Any) -> None:
+    p = qcues.QtCuePlayer(BUILTIN)
+    try:
+        p.warm_up()
+        first = p.sink
+        at = p.ready_at()
+        assert p.sink is None  # what the warm stream has queued would come first
+        assert 0 < at - time.monotonic() <= qcues.START_MARGIN_S
+        p.schedule([(at, "ready"), (at + 2.0, "go")])
+        track = p.track
+        assert p.sink is not None and p.sink is not first and track is not None
+        assert track.anchor < at  # the stream's first sample comes before the cue ...
+        # ... and the cue sits at its own sample, not at the stream's start
+        assert abs(track.sounding_until() - (at + p.length("ready"))) <= 1 / qcues.RATE
+        assert track.pending() == [(at + 2.0, "go")]
+    finally:
+        p.close()
 
 
 def test_qt_player_without_a_device_refuses(monkeypatch: pytest.MonkeyPatch, qapp: Any) -> None:
