@@ -450,7 +450,6 @@ class BreathPacer(QWidget):
         self._color = QColor("#4aa3ff")
         self._text_color = QColor("#ffffff")
         self._background: QColor | None = None
-        self._painted_px = -1.0  # circle radius last painted, in pixels
         self._asked_px = -1.0  # circle radius of the last frame asked for, in pixels
         self._reduced_motion = False
         self._covered = False
@@ -468,7 +467,6 @@ class BreathPacer(QWidget):
         self._layers: _PacerLayers | None = None
         self._layers_phase: str | None = None
         self.paint_count = 0  # paint events, for tests
-        self.frame_count = 0  # frames asked for while moving, for tests
 
     # -- state ---------------------------------------------------------------
     @property
@@ -654,8 +652,6 @@ class BreathPacer(QWidget):
         if abs(px - self._asked_px) >= 1.0 or v in (PACER_MIN, PACER_MAX):
             old = self._asked_px
             self._asked_px = px
-            if self._moving:
-                self.frame_count += 1
             if old < 0 or self._phase is None:
                 self.update()
             else:
@@ -741,7 +737,6 @@ class BreathPacer(QWidget):
         source = QRectF(rect.x() * dpr, rect.y() * dpr, rect.width() * dpr, rect.height() * dpr)
         p.drawPixmap(QRectF(rect), layers.static, source)
         r = layers.full * self._value
-        self._painted_px = r
         if self._phase is not None:
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             p.setPen(Qt.PenStyle.NoPen)
