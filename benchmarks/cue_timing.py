@@ -9,24 +9,34 @@ routine sounds is included, the first one (t=0, "ready") too; the planned
 instants come from the pure rules on a previewed session.
 
 Method. The recording's clock is the sink's (continuous), so the onset o_i of
-the cue planned at engine instant p_i is ``p_i + L + e_i``: one constant L
+the cue planned at engine instant p_i is ``p_i + d_i + L + e_i``: d_i the cue
+sound's own time from its first sample to the first one over the threshold
+(read from its WAV at the app's default volume and taken out), one constant L
 (the app's start-up, the output latency, the recorder's start) and the cue's
-own error e_i. L is the median of ``o_i - p_i``; each |e_i| is what is
+own error e_i. L is the median of ``o_i - p_i - d_i``; each |e_i| is what is
 reported. The configurations run in turns in the same session of the sound
 server: the qt backend in "open" mode (one stream, cues written ahead at their
-samples: the default), in "gaps" mode (the stream closed between cues and
-reopened ahead of the next) and playsound3 as the reference (a player process
-per cue). Each prints, over ``--runs`` runs, the median, min and max of the
-worst cue error of a run, and of every cue's error.
+samples, PulseAudio asked for a long buffer: the default), the same with Qt's
+own 21 ms server buffer ("open-qtbuf", HIPTIMER_CUE_SERVER_MS=0: how it was
+before), in "gaps" mode (the stream closed between cues and reopened ahead of
+the next) and playsound3 as the reference (a player process per cue). Each
+prints, over ``--runs`` runs, the median, min and max of the worst cue error
+of a run and of every cue's error, the streams the app reopened mid-session
+(HIPTIMER_DEBUG_CUES=1 makes it say so), and how long after the session
+clock's start the first cue was heard: the app prints that instant, the
+recording's start is estimated from the file's growth, so this one is good to
+about 10 ms only (it shows a sound path that lags the clock, not a few ms).
 
 Leaves out: the voice (HIPTIMER_NO_VOICE=1; speech would land in the same
 recording), controls during the session (pause, Next: those cues come a few
 ms after the key by design), a real sound card's clock (the null sink runs on
 the system clock, so drift between a card and the monotonic clock, tens of ppm,
-is not measured), and what L itself is (the app's start-up is in it).
+is not measured), other sound servers (PipeWire's PulseAudio service does not
+rewind, so a fresh stream starts at its next cycle: not measured here), and what
+L itself is (the app's start-up is in it).
 
     eval "$(bash .ci/pulse.sh start)"
-    python benchmarks/cue_timing.py [--runs 3] [--only open|gaps|playsound]
+    python benchmarks/cue_timing.py [--runs 3] [--only open|open-qtbuf|gaps|playsound]
     bash .ci/pulse.sh stop
 
 tests/e2e/test_audio_pulse.py imports this module and applies a looser bound.
@@ -186,14 +196,22 @@ class Recorder:
         )
 
     def wait_live(self, seconds: float = 0.3, timeout: float = 10.0) -> None:
-        """Block until ``seconds`` of audio have been captured (the stream is live)."""
+        """Block until ``seconds`` of audio have been captured (the stream is live).
+
+        ``t0`` is estimated from the file's growth: each look gives ``now - size /
+        rate``, never earlier than the true start (the file trails the capture), so
+        the earliest of a few looks over another 0.3 s is kept."""
         need = int(seconds * RATE) * 2
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             size = self.path.stat().st_size if self.path.exists() else 0
             if size >= need:
-                # sample 0 of the file was captured about this long ago
-                self.t0 = time.monotonic() - size / 2 / RATE
+                looks = []
+                until = time.monotonic() + 0.3
+                while time.monotonic() < until:
+                    looks.append(time.monotonic() - self.path.stat().st_size / 2 / RATE)
+                    time.sleep(0.002)
+                self.t0 = min(looks)
                 return
             if self.proc is not None and self.proc.poll() is not None:
                 err = self.proc.stderr.read().decode() if self.proc.stderr else ""

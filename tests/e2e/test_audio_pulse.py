@@ -145,3 +145,40 @@ def test_the_cue_stream_asks_the_server_for_a_long_buffer(
         assert "PULSE_LATENCY_MSEC" not in os.environ  # asked for this stream only
     finally:
         p.close()
+
+
+def test_a_new_plan_takes_queued_cues_back_and_keeps_the_new_ones_exact(
+    pulse: None, qtbot: object, tmp_path: Path
+) -> None:
+    """Through the real server: cues written into the stream's buffer, then a pause
+    (nothing to come) and a moved plan (as +10 s or Next make): the taken-back cues
+    are never heard, and the new ones sound exactly their planned interval apart."""
+    import time
+
+    from hiptimer.cues import CUE_NAMES
+    from hiptimer.qt import cues as qcues
+    from hiptimer.resources import sounds_dir
+
+    wait = qtbot.wait  # type: ignore[attr-defined]
+    rec = bench.Recorder(tmp_path / "monitor.raw")
+    rec.start()
+    p = qcues.QtCuePlayer({c: sounds_dir() / f"{c}.wav" for c in CUE_NAMES})
+    try:
+        rec.wait_live()
+        p.warm_up()
+        t0 = time.monotonic()
+        p.schedule([(t0 + 0.5, "go"), (t0 + 0.7, "stop")])
+        assert p.track is not None and p.track.written_until > t0 + 0.7  # both written
+        opened = p.opened
+        p.schedule([])  # a pause: neither may sound, so a fresh stream takes over
+        assert p.opened == opened + 1
+        p.schedule([(t0 + 0.9, "switch"), (t0 + 1.9, "complete")])  # the plan moved on
+        wait(3000)
+    finally:
+        p.close()
+        samples = rec.stop()
+    onsets = bench.detect_onsets(samples)
+    lead = bench.onset_offsets(bench.qt_gain())
+    assert len(onsets) == 2, onsets  # the switch and the complete, nothing else
+    gap = (onsets[1] - lead["complete"]) - (onsets[0] - lead["switch"])
+    assert abs(gap - 1.0) < 0.002, gap
