@@ -408,7 +408,6 @@ class QtCuePlayer(_BasePlayer):
         self.sink: QAudioSink | None = None
         self.track: CueTrack | None = None
         self._io: QIODevice | None = None
-        self._format = (RATE, CHANNELS)
         self._plan: list[Planned] = []  # the cues to come, monotonic instants
         self.opened = 0  # streams opened so far (benchmarks and tests read it)
         self._device_id: bytes | None = None
@@ -487,7 +486,6 @@ class QtCuePlayer(_BasePlayer):
             return False
         n = io.write(first)
         self.sink, self._io, self.track = sink, io, track
-        self._format = (rate, ch)
         self._device_id = bytes(device.id().data())
         self.opened += 1
         self._feed.start()
