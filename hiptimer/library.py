@@ -122,6 +122,17 @@ def resolve_routine(arg: Path, extra_dirs: Sequence[Path] = ()) -> Path:
     raise RoutineNotFound(msg)
 
 
+def load_cached(path: Path, key: tuple[int, int] | None, cache: ParseCache | None) -> LibraryEntry:
+    """:func:`load_entry`, or the cache's entry while the file's ``key`` (size,
+    mtime) is unchanged (a parse fills the cache; the caller saves it)."""
+    entry = cache.get(path, key) if cache is not None else None
+    if entry is None:
+        entry = load_entry(path)
+        if cache is not None:
+            cache.put(path, key, entry)
+    return entry
+
+
 def scan_batches(
     paths: Sequence[Path], cache: ParseCache | None = None, batch: int = 100
 ) -> Iterator[list[LibraryEntry]]:
@@ -133,12 +144,7 @@ def scan_batches(
     out: list[LibraryEntry] = []
     seen: set[str] = set()
     for f in expand(paths):
-        key = file_key(f) if cache is not None else None
-        entry = cache.get(f, key) if cache is not None else None
-        if entry is None:
-            entry = load_entry(f)
-            if cache is not None:
-                cache.put(f, key, entry)
+        entry = load_cached(f, file_key(f) if cache is not None else None, cache)
         seen.add(str(f))
         out.append(entry)
         if len(out) >= batch:

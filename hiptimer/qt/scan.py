@@ -138,11 +138,7 @@ def _read(
     from hiptimer import library
     from hiptimer.libindex import row_info
 
-    entry = cache.get(f, key) if cache is not None else None
-    if entry is None:
-        entry = library.load_entry(f)
-        if cache is not None:
-            cache.put(f, key, entry)
+    entry = library.load_cached(f, key, cache)
     errors = tuple(str(e) for e in entry.errors)
     plan = None
     info = None
