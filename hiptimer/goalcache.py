@@ -12,10 +12,8 @@ A damaged or foreign file is ignored. Imports nothing heavy.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -85,23 +83,15 @@ def load(path: Path | None, current_key: list[object]) -> GoalState | None:
 
 def save(path: Path | None, current_key: list[object], state: GoalState) -> bool:
     """Write atomically; False when it could not be written."""
+    from hiptimer.paths import replace_cache_file
+
     if path is None:
         return False
-    tmp_name = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".goal-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"format": FORMAT, "key": current_key, "state": list(state)}, f)
-        os.replace(tmp_name, path)
-        tmp_name = None
-        return True
-    except (OSError, ValueError):
+        data = json.dumps({"format": FORMAT, "key": current_key, "state": list(state)})
+    except ValueError:
         return False
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+    return replace_cache_file(path, data.encode("utf-8"))
 
 
 def default_path() -> Path | None:

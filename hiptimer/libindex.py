@@ -17,10 +17,8 @@ Imports nothing heavy: it is read before the window is built.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,28 +194,15 @@ def load(path: Path | None, roots: Sequence[Path]) -> SavedIndex | None:
 
 def save(path: Path | None, roots: Sequence[Path], rows: Sequence[IndexRow]) -> bool:
     """Write the index atomically; False when it could not be written."""
+    from hiptimer.paths import replace_cache_file
+
     if path is None:
         return False
-    tmp_name = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        head = {"format": FORMAT, "stamp": code_stamp(), "roots": _roots(roots), "rows": len(rows)}
-        fd, tmp_name = tempfile.mkstemp(prefix=".index-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            # one row a line (JSON escapes any newline inside a string)
-            f.write(json.dumps(head, ensure_ascii=False) + "\n")
-            for r in rows:
-                f.write(json.dumps(_row_to_json(r), ensure_ascii=False, separators=(",", ":")))
-                f.write("\n")
-        os.replace(tmp_name, path)
-        tmp_name = None
-        return True
-    except (OSError, ValueError):
-        return False
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+    head = {"format": FORMAT, "stamp": code_stamp(), "roots": _roots(roots), "rows": len(rows)}
+    # one row a line (JSON escapes any newline inside a string)
+    lines = [json.dumps(head, ensure_ascii=False)]
+    lines += [json.dumps(_row_to_json(r), ensure_ascii=False, separators=(",", ":")) for r in rows]
+    return replace_cache_file(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def default_path() -> Path | None:

@@ -19,10 +19,7 @@ are looked up when they are used, not cached.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
 import hiptimer
@@ -102,28 +99,20 @@ class ParseCache:
 
     def save(self) -> bool:
         """Write the cache if it changed; False if it could not be written."""
+        from hiptimer.paths import replace_cache_file
+
         if self.path is None or not self._dirty:
             return True
-        tmp_name = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=".parse-", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(
-                    {"stamp": self._stamp, "entries": self._entries},
-                    f,
-                    protocol=pickle.HIGHEST_PROTOCOL,
-                )
-            os.replace(tmp_name, self.path)
-            tmp_name = None
-            self._dirty = False
-            return True
-        except Exception:
+            data = pickle.dumps(
+                {"stamp": self._stamp, "entries": self._entries}, protocol=pickle.HIGHEST_PROTOCOL
+            )
+        except Exception:  # an entry that does not pickle: no cache, the parse still works
             return False
-        finally:
-            if tmp_name is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_name)
+        if not replace_cache_file(self.path, data):
+            return False
+        self._dirty = False
+        return True
 
 
 def default_cache() -> ParseCache:

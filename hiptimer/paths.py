@@ -1,7 +1,11 @@
-"""Per-user locations (platform app data), created on demand."""
+"""Per-user locations (platform app data), created on demand, and how a cache
+file in them is replaced."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -34,3 +38,24 @@ def cache_dir(create: bool = True) -> Path:
     if create:
         p.mkdir(parents=True, exist_ok=True)
     return p
+
+
+def replace_cache_file(path: Path, data: bytes) -> bool:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over
+    ``path``: a crash mid-write leaves the old file or none, never half of one.
+    False when it could not be written (a cache is rebuilt, so no fsync)."""
+    tmp_name = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
