@@ -139,12 +139,7 @@ def time_launch(
                     first = first if first is not None else t
                     last = t
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        quit_app(proc)
     if mapped is None or first is None or last is None:
         raise SystemExit(f"startup: no window seen from {cmd[:4]}")
     return Times(mapped - t0, first - t0, last - t0)
@@ -176,6 +171,17 @@ def stats(values: list[float], ref: float | None = None) -> str:
     )
 
 
+def quit_app(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, which the app handles as a quit (the log closed, the goal remembered);
+    killed if it has not gone in 10 s."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def fill_caches(cmd: list[str], env: dict[str, str], cache: Path, limit_s: float = 300) -> None:
     """Run the app until its library index is written, then quit it as a user would."""
     index = cache / "library-index.json"
@@ -186,12 +192,7 @@ def fill_caches(cmd: list[str], env: dict[str, str], cache: Path, limit_s: float
             time.sleep(0.2)
         time.sleep(1.0)  # the log opened and the goal remembered
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        quit_app(proc)
 
 
 def main(argv: list[str] | None = None) -> int:
