@@ -60,7 +60,7 @@ from hiptimer.qt.studio import (
     screen_keys,
     screen_label,
 )
-from hiptimer.qt.theme import apply_theme, surface
+from hiptimer.qt.theme import FUSION_ARGS, apply_theme, surface
 
 if TYPE_CHECKING:
     from hiptimer.engine import Session
@@ -1634,13 +1634,14 @@ def run(args: argparse.Namespace) -> int:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    made = QApplication.instance() is None
+    app = QApplication.instance() or QApplication([*sys.argv[:1], *FUSION_ARGS])
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     set_app_icon(app)
     settings = Settings()
-    apply_theme(app, settings.theme)
+    apply_theme(app, settings.theme, set_style=not made)
 
     # The window goes up first; the library scan and the session log follow on the
     # next turns of the event loop (a few tens of ms), so the first frame is not held

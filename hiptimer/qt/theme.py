@@ -136,11 +136,19 @@ QLabel[role="title"] {{ font-size: 20pt; font-weight: bold; }}
 """
 
 
-def apply_theme(app: QApplication, name: str) -> None:
-    """Fusion style with our palette; unknown names fall back to dark."""
+#: QApplication's own arguments for the Fusion style: given at its construction, the
+#: style is made in C++ and Python never wraps a QStyle (which creates QStyle's ~600
+#: enum members, about 5 ms on the way to the first paint).
+FUSION_ARGS: Final[tuple[str, ...]] = ("-style", "Fusion")
+
+
+def apply_theme(app: QApplication, name: str, *, set_style: bool = True) -> None:
+    """Fusion style with our palette; unknown names fall back to dark. ``set_style``
+    False: the app was made with FUSION_ARGS (the style is already Fusion)."""
     if name not in SURFACE_COLORS:
         name = "dark"
-    app.setStyle("Fusion")
+    if set_style:
+        app.setStyle("Fusion")
     app.setPalette(_palette(name))
     app.setStyleSheet(stylesheet(name))
     app.setProperty("hiptimer_theme", name)
