@@ -21,9 +21,8 @@ import sys
 from pathlib import Path
 
 from hiptimer.environment import EXIT_CANNOT_WRITE, EXIT_OK, describe_os_error, display_path
-from hiptimer.resources import assets_dir
+from hiptimer.resources import APP_ID, assets_dir
 
-APP_ID = "io.github.hiptimer.HipTimer"
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
 

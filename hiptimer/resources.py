@@ -5,6 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+#: The desktop entry's id: its file names, the icon's name and Wayland's app_id.
+APP_ID = "io.github.hiptimer.HipTimer"
+
 
 def _package_dir(package: str, fallback: str) -> Path:
     # In a source checkout the folders beside hiptimer/ are the ones that belong to this

@@ -1634,12 +1634,16 @@ def run(args: argparse.Namespace) -> int:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
+    from hiptimer.resources import APP_ID
+
     made = QApplication.instance() is None
     app = QApplication.instance() or QApplication([*sys.argv[:1], *FUSION_ARGS])
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    set_app_icon(app)
+    # the desktop entry's id names the window (Wayland's app_id) before it is made; the
+    # icon itself follows the first paint (loading it scans Qt's image plugins)
+    QGuiApplication.setDesktopFileName(APP_ID)
     settings = Settings()
     apply_theme(app, settings.theme, set_style=not made)
 
@@ -1672,6 +1676,7 @@ def run(args: argparse.Namespace) -> int:
     # opened on another; the speech engine is probed when the first session (or
     # the Sound menu) needs it.
     def after_first_paint() -> None:
+        set_app_icon(app)
         window.scan_library()
         # an interrupted session is offered (or --resume resumed) once the log is open
         window.open_store_in_background(
