@@ -14,6 +14,7 @@ QtTextToSpeech) and the history window are imported when first needed.
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import os
 import sys
@@ -1676,6 +1677,10 @@ def run(args: argparse.Namespace) -> int:
     # opened on another; the speech engine is probed when the first session (or
     # the Sound menu) needs it.
     def after_first_paint() -> None:
+        # the cyclic collector was off since before Qt's import (hiptimer.cli): what
+        # start-up made lives as long as the app, so later passes need not visit it
+        gc.freeze()
+        gc.enable()
         set_app_icon(app)
         window.scan_library()
         # an interrupted session is offered (or --resume resumed) once the log is open

@@ -1,0 +1,85 @@
+"""The GUI start-up as ``hiptimer`` runs it (a child process, offscreen): what it
+puts off until after the first paint, and what it sets up before."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# Runs hiptimer.cli.main() in the child and reports, as JSON, what held while the
+# window was built and what holds once the app quit (HIPTIMER_BENCH_STARTUP quits it
+# when the log has opened, which follows the first paint).
+CHILD = """
+import gc, json, sys
+from hiptimer import cli
+from hiptimer.qt import app as qtapp
+seen = {}
+build = qtapp.MainWindow.__init__
+def spy(self, *a, **k):
+    from PySide6.QtWidgets import QApplication
+    seen["gc_while_building"] = gc.isenabled()
+    seen["icon_while_building"] = not QApplication.instance().windowIcon().isNull()
+    seen["desktop_id_while_building"] = QApplication.desktopFileName()
+    build(self, *a, **k)
+qtapp.MainWindow.__init__ = spy
+code = cli.main(sys.argv[1:])
+from PySide6.QtWidgets import QApplication
+app = QApplication.instance()
+app.setStyleSheet("")  # the style under the app's style sheet
+seen.update(
+    code=code,
+    gc_after=gc.isenabled(),
+    frozen=gc.get_freeze_count(),
+    style=app.style().name(),
+    icon_after=not app.windowIcon().isNull(),
+)
+print("RESULT " + json.dumps(seen))
+"""
+
+
+def _start(tmp_path: Path) -> dict[str, object]:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        HIPTIMER_BENCH_STARTUP="1",
+        HIPTIMER_NO_VOICE="1",
+        QT_STYLE_OVERRIDE="Windows",  # the user's default style: HipTimer still uses Fusion
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", CHILD, "--db", str(tmp_path / "log.sqlite3"),
+         "--audio-backend", "none"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("RESULT ")]
+    assert lines, r.stdout + r.stderr
+    result: dict[str, object] = json.loads(lines[-1][len("RESULT ") :])
+    return result
+
+
+def test_start_up_defers_the_collector_and_the_icon_until_the_first_paint(
+    tmp_path: Path,
+) -> None:
+    seen = _start(tmp_path)
+    assert seen["code"] == 0
+    # start-up's objects are not walked by the cyclic collector on the way to the
+    # first paint; then they are frozen and the collector runs again
+    assert seen["gc_while_building"] is False
+    assert seen["gc_after"] is True
+    assert isinstance(seen["frozen"], int) and seen["frozen"] > 10_000
+    # the icon (it loads Qt's image plugins) follows the paint; the desktop entry's id,
+    # which names the window to Wayland, is set before the window is made
+    assert seen["icon_while_building"] is False
+    assert seen["icon_after"] is True
+    assert seen["desktop_id_while_building"] == "io.github.hiptimer.HipTimer"
+
+
+def test_the_app_is_fusion_even_when_the_desktop_asks_for_another_style(
+    tmp_path: Path,
+) -> None:
+    assert _start(tmp_path)["style"] == "fusion"
