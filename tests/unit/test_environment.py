@@ -122,6 +122,48 @@ def test_display_problem(env: dict[str, str], problem: str | None) -> None:
         assert found is not None and problem in found
 
 
+PROC_LIST = """\
+Num       RefCount Protocol Flags    Type St Inode Path
+0000000058a24e13: 00000002 00000000 00010000 0001 01 787746 /run/user/1000/bus
+0000000049ad7a6c: 00000002 00000000 00000000 0001 03 767683 /tmp/.X11-unix/X7
+000000006a1da43b: 00000002 00000000 00010000 0001 01 767682 @/tmp/.X11-unix/X5
+00000000e7679a5a: 00000003 00000000 00000000 0001 03  1056
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland are Linux's")
+def test_a_listed_x_server_is_not_connected_to(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A connection that says nothing holds the X server up (20 ms under Xvfb) just
+    before the app's own: a server the kernel lists as listening is taken as is."""
+    import socket
+
+    listing = tmp_path / "unix"
+    listing.write_text(PROC_LIST, encoding="ascii")
+    monkeypatch.setattr(environment, "PROC_NET_UNIX", str(listing))
+    tried: list[object] = []
+
+    class NoConnect(socket.socket):
+        def connect(self, address: object) -> None:
+            tried.append(address)
+            raise OSError("refused")
+
+    monkeypatch.setattr(socket, "socket", NoConnect)
+    assert display_problem({"DISPLAY": ":5"}) is None  # listening, abstract address
+    assert display_problem({"DISPLAY": ":5.1"}) is None
+    assert tried == []
+    # listed but not listening (a connected end), or not listed: tried, and refused
+    problem = display_problem({"DISPLAY": ":7"})
+    assert problem is not None and "cannot be reached" in problem
+    assert "\0/tmp/.X11-unix/X7" in tried and "/tmp/.X11-unix/X7" in tried
+    # no list to read (no /proc, or another namespace's): tried too
+    monkeypatch.setattr(environment, "PROC_NET_UNIX", str(tmp_path / "missing"))
+    tried.clear()
+    assert display_problem({"DISPLAY": ":5"}) is not None
+    assert len(tried) == 2
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland are Linux's")
 @pytest.mark.parametrize("display", [None, ":987"])
 def test_no_display_is_a_sentence_and_status_3_not_a_core_dump(display: str | None) -> None:
