@@ -1619,7 +1619,8 @@ def set_app_icon(app: QApplication) -> None:
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QIcon
 
-    from hiptimer.desktop import APP_ID, ICON_SIZES, icon_png, icon_svg
+    from hiptimer.desktop import ICON_SIZES, icon_png, icon_svg
+    from hiptimer.resources import APP_ID
 
     icon = QIcon()
     for size in ICON_SIZES:  # the PNGs work without Qt's SVG image plugin
