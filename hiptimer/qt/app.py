@@ -36,11 +36,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSlider,
     QStackedWidget,
@@ -511,12 +509,16 @@ class MainWindow(QMainWindow):
         """What a presentation clicker sends, outside a session's own keys: PageDown,
         F5 or Shift+F5 start from the overview; PageDown is Done on the summary. Each
         is enabled only on its page, so PageDown still scrolls the library."""
-        self.clicker_start_action = QAction("Start (clicker)", self)
+        # QAction(parent) and setText: QAction(text, parent) weighs the (icon, text)
+        # overload too, which makes QIcon's Python enums (1 ms) before the first paint
+        self.clicker_start_action = QAction(self)
+        self.clicker_start_action.setText("Start (clicker)")
         self.clicker_start_action.setShortcuts(
             [QKeySequence(Qt.Key.Key_PageDown), QKeySequence("F5"), QKeySequence("Shift+F5")]
         )
         self.clicker_start_action.triggered.connect(self._on_clicker_start_triggered)
-        self.clicker_done_action = QAction("Done (clicker)", self)
+        self.clicker_done_action = QAction(self)
+        self.clicker_done_action.setText("Done (clicker)")
         self.clicker_done_action.setShortcut(QKeySequence(Qt.Key.Key_PageDown))
         self.clicker_done_action.triggered.connect(self._on_clicker_done_triggered)
         for act in (self.clicker_start_action, self.clicker_done_action):
@@ -793,6 +795,8 @@ class MainWindow(QMainWindow):
     def _on_open_action_triggered(self) -> None:
         if self.session_active():
             return
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(
             self, "Open a routine", "", "Routines (*.yaml *.yml);;All files (*)"
         )
@@ -1158,6 +1162,8 @@ class MainWindow(QMainWindow):
 
     def _ask_resume(self, found: Resumable) -> bool:
         c = found.candidate
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("HipTimer")
@@ -1526,6 +1532,8 @@ class MainWindow(QMainWindow):
 
     def _ask_end(self, action: str) -> bool:
         """ "End the session?" with the default button (Enter) confirming."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("HipTimer")

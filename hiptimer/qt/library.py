@@ -15,10 +15,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QDesktopServices,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -460,6 +459,9 @@ class LibraryPage(QWidget):
     def _on_folder_clicked(self) -> None:
         item = self.current_item()
         if item is not None:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.path.parent)))
 
     def _on_tree_item_activated(self, row: QTreeWidgetItem, _column: int) -> None:
