@@ -251,8 +251,12 @@ def _main(argv: Sequence[str] | None) -> int:
     # Importing Qt and building the window make some 100,000 objects that live as long
     # as the app, and almost no garbage: the cyclic collector's passes over them cost
     # about a tenth of the way to the first paint. run() freezes them and turns the
-    # collector back on once the window has painted.
+    # collector back on once the window has painted (and it is on again here whatever
+    # happened: run() may return before any paint).
     gc.disable()
-    from hiptimer.qt.app import run
+    try:
+        from hiptimer.qt.app import run
 
-    return int(run(gargs))
+        return int(run(gargs))
+    finally:
+        gc.enable()

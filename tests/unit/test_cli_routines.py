@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
@@ -267,7 +268,10 @@ def _gui_routine(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int,
     fake.run = run  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "hiptimer.qt.app", fake)
     monkeypatch.setattr(hiptimer.environment, "display_problem", lambda *a: None)
-    return main(argv), seen
+    code = main(argv)
+    # the app's start-up pauses the cyclic collector; whatever run() did, it is on after
+    assert gc.isenabled()
+    return code, seen
 
 
 def test_app_routine_argument_resolves_a_library_name(
