@@ -3,7 +3,7 @@
 Python runs a signal handler only between bytecodes, and while Qt's event
 loop waits in C++ no bytecode runs, so Ctrl+C used to do nothing until the
 next timer, then raise KeyboardInterrupt with a traceback out of a slot.
-Here the signal only writes its number to a socket (``signal.set_wakeup_fd``)
+Here the signal only writes its number to a pipe (``signal.set_wakeup_fd``)
 that a ``QSocketNotifier`` watches; the notifier wakes the event loop at once
 and :attr:`SignalWatcher.received` is emitted on the GUI thread, where the
 app can stop the session (logging it as stopped) and close normally.
@@ -11,8 +11,8 @@ app can stop the session (logging it as stopped) and close normally.
 
 from __future__ import annotations
 
+import os
 import signal
-import socket
 from types import FrameType
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
@@ -30,14 +30,16 @@ class SignalWatcher(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._reader, self._writer = socket.socketpair()
-        self._reader.setblocking(False)
-        self._writer.setblocking(False)
-        self._old_fd = signal.set_wakeup_fd(self._writer.fileno(), warn_on_full_buffer=False)
+        # a pipe, not socket.socketpair(): importing socket (its enums) costs ~2 ms on the
+        # way to the first paint, and set_wakeup_fd takes any non-blocking fd on POSIX
+        self._reader, self._writer = os.pipe()
+        os.set_blocking(self._reader, False)
+        os.set_blocking(self._writer, False)
+        self._old_fd = signal.set_wakeup_fd(self._writer, warn_on_full_buffer=False)
         self._old: dict[signal.Signals, object] = {}
         for s in STOP_SIGNALS:
             self._old[s] = signal.signal(s, self._on_signal)
-        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier = QSocketNotifier(self._reader, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_notifier_activated)
 
     @staticmethod
@@ -46,7 +48,7 @@ class SignalWatcher(QObject):
 
     def _on_notifier_activated(self) -> None:
         try:
-            data = self._reader.recv(64)
+            data = os.read(self._reader, 64)
         except OSError:
             return
         for signum in data:
@@ -58,8 +60,8 @@ class SignalWatcher(QObject):
         signal.set_wakeup_fd(self._old_fd)
         for s, old in self._old.items():
             signal.signal(s, old)  # type: ignore[arg-type]
-        self._reader.close()
-        self._writer.close()
+        os.close(self._reader)
+        os.close(self._writer)
 
 
 def signal_name(signum: int) -> str:
