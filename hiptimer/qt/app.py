@@ -363,10 +363,11 @@ class MainWindow(QMainWindow):
         self.quit_action = quit_action
         # New, Edit, Duplicate, Delete: the menu is here from the start, its actions are
         # built once the window has painted (or when first used): importing the editor
-        # is not on the way to the first paint
+        # is not on the way to the first paint, nor (a turn later) before the rest of a
+        # long library's rows
         self._file_menu = file_menu
         self._routine_menu = mb.addMenu("&Routine")
-        AfterFirstPaint(self, self._ensure_routine_actions)
+        AfterFirstPaint(self, lambda: QTimer.singleShot(0, self, self._ensure_routine_actions))
 
         view = mb.addMenu("&View")
         self.history_action = view.addAction("&History")

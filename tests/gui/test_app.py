@@ -101,6 +101,14 @@ def _rows(db: Path) -> list[tuple[str, str, float]]:
         con.close()
 
 
+def test_the_routine_menu_fills_itself_after_the_first_paint(env: Env, qtbot: QtBot) -> None:
+    """New, Edit, Duplicate, Delete: not built on the way to the first paint (importing
+    the editor), but there once the window has painted, without being asked for."""
+    menu = env.window._routine_menu
+    qtbot.waitUntil(lambda: any(a.text() for a in menu.actions()), timeout=5000)
+    assert env.window._routine_actions is not None
+
+
 def test_title_and_library_lists_bundled_and_user_routines(env: Env) -> None:
     w = env.window
     assert w.windowTitle().startswith("HipTimer")
