@@ -50,8 +50,9 @@ guided visually; the qt stream is reopened when an output comes back (or
 the default output changes), and a sink that fails (an error state) is
 reported once and left silent until the outputs change.
 
-Speech (:class:`Voice`, QtTextToSpeech) and cues never talk over each
-other (:class:`CueDirector`): the cue sounds on its instant, the
+Speech (:class:`Voice`, QtTextToSpeech, the engine started and driven on a
+thread of its own, so the seconds it takes to start never freeze the window)
+and cues never talk over each other (:class:`CueDirector`): the cue sounds on its instant, the
 announcement waits until the cue has finished; a boundary cue due while the
 voice speaks cuts the speech short (the boundary matters more), and the
 minor cues (tick, rep) are skipped while the voice speaks.
@@ -60,6 +61,7 @@ minor cues (tick, rep) are skipped while the voice speaks.
 from __future__ import annotations
 
 import array
+import atexit
 import contextlib
 import logging
 import os
@@ -70,16 +72,21 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from PySide6.QtCore import (
+    Q_ARG,
+    QGenericArgumentHolder,
     QIODevice,
+    QMetaObject,
     QObject,
     QProcess,
     QProcessEnvironment,
     Qt,
+    QThread,
     QTimer,
     Signal,
+    Slot,
 )
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSink, QMediaDevices
 
@@ -96,6 +103,9 @@ from hiptimer.engine import Session
 from hiptimer.events import Event, Paused, SessionFinished
 from hiptimer.plan import Plan
 from hiptimer.resources import sounds_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtTextToSpeech import QTextToSpeech
 
 log = logging.getLogger(__name__)
 
@@ -974,29 +984,271 @@ class SpeechProbe(QObject):
         self._finish(False)
 
 
+#: An announcement asked for while the engine is still loading is said once it is ready only
+#: if it is at most this old: a "30 seconds" said seconds late is worse than nothing.
+PENDING_FRESH_S = 1.5
+#: How long quitting waits for the voice's thread (an engine still loading cannot be
+#: interrupted: speech-dispatcher takes up to 4.5 s; a wedged one is caught by the probe).
+VOICE_JOIN_S = 10.0
+
+#: Loads the engine named by the str into the QTextToSpeech; called on the voice's thread.
+EngineLoader = Callable[["QTextToSpeech", str], None]
+
+
+def load_engine_without_gil(tts: QTextToSpeech, engine: str) -> None:
+    """Queue ``tts.setEngine(engine)`` as a Qt meta-call on ``tts``'s own thread.
+
+    Qt runs it there in C++, so Python's GIL is free while the engine starts.
+    PySide6 6.9 holds the GIL for the whole of ``QTextToSpeech(...)`` or
+    ``setEngine(...)`` called from Python, so doing either in a Python slot on a
+    worker thread stalled the GUI thread just as long (1.1-1.4 s with
+    speech-dispatcher here, benchmarks/voice_load.py); with the queued call the
+    GUI thread's longest stall was 8.7 ms (a 5 ms timer, one tick late).
+    """
+    _invoke_queued(tts, "setEngine", Q_ARG(str, engine))
+
+
+def _invoke_queued(obj: QObject, member: str, *args: QGenericArgumentHolder) -> None:
+    """Post a call of ``obj``'s slot or invokable ``member`` to ``obj``'s thread."""
+    # PySide6 6.9's stubs type ``member`` as bytes; at run time it must be a str.
+    invoke = cast("Callable[..., bool]", QMetaObject.invokeMethod)
+    if not invoke(obj, member, Qt.ConnectionType.QueuedConnection, *args):
+        raise RuntimeError(f"{type(obj).__name__} has no invokable {member}")
+
+
+class _SpeechWorker(QObject):
+    """Lives on the voice's thread with the engine: every call to the engine is made here."""
+
+    #: "" once the engine is ready, else why it is not
+    loaded = Signal(str)
+    #: (number of the last command handled, whether the engine speaks)
+    state = Signal(int, bool)
+
+    def __init__(self, tts: QTextToSpeech, engine: str, load: EngineLoader) -> None:
+        super().__init__()
+        self._tts: QTextToSpeech | None = tts
+        self._engine = engine
+        self._load = load
+        self._ready = False
+        self._seq = 0
+        self._volume: float | None = None
+
+    @Slot()
+    def start(self) -> None:
+        assert self._tts is not None
+        try:
+            self._load(self._tts, self._engine)
+        except Exception as e:  # a broken engine must not take the app down
+            log.exception("loading the speech engine failed")
+            self.loaded.emit(f"speech engine failed: {e}")
+            return
+        # Posted after the load's own meta-call, so it runs once the engine has started.
+        _invoke_queued(self, "check")
+
+    @Slot()
+    def check(self) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        tts = self._tts
+        if tts is None:
+            return
+        if tts.state() == QTextToSpeech.State.Error:
+            why = tts.errorString() or "it did not start"
+            self.loaded.emit(f"speech engine failed: {why}")
+            return
+        self._ready = True
+        tts.stateChanged.connect(self._on_tts_state_changed)
+        if self._volume is not None:
+            tts.setVolume(self._volume)
+        self.loaded.emit("")
+
+    def _on_tts_state_changed(self, state: QTextToSpeech.State) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        self.state.emit(self._seq, state == QTextToSpeech.State.Speaking)
+
+    @Slot(int, str)
+    def say(self, seq: int, text: str) -> None:
+        self._seq = seq
+        if self._ready and self._tts is not None:
+            self._tts.say(text)
+
+    @Slot(int)
+    def stop(self, seq: int) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        self._seq = seq
+        if self._ready and self._tts is not None:
+            with contextlib.suppress(RuntimeError):
+                self._tts.stop()
+            self.state.emit(seq, self._tts.state() == QTextToSpeech.State.Speaking)
+
+    @Slot(float)
+    def set_volume(self, volume: float) -> None:
+        self._volume = volume
+        if self._ready and self._tts is not None:
+            self._tts.setVolume(volume)
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Silence and delete the engine on its own thread, then end the thread."""
+        import shiboken6
+
+        tts, self._tts = self._tts, None
+        self._ready = False
+        if tts is not None:
+            with contextlib.suppress(RuntimeError):
+                tts.stop()
+            shiboken6.delete(tts)
+        thread = QThread.currentThread()
+        if thread is not None:
+            thread.quit()
+
+
+class _SpeechThread:
+    """The voice's thread, its engine and the worker that drives it.
+
+    Held in _SPEECH_THREADS from start to join, so none of the three is ever
+    destroyed while the thread runs, whatever happens to the Voice.
+    """
+
+    def __init__(self, engine: str, load: EngineLoader) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        self.thread = QThread()
+        self.thread.setObjectName("hiptimer-voice")
+        # No engine yet ("none" skips loading one): made in microseconds, then moved.
+        tts = QTextToSpeech("none")
+        tts.moveToThread(self.thread)
+        self.worker = _SpeechWorker(tts, engine, load)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.start)
+        self._shut = False
+        _SPEECH_THREADS.add(self)
+
+    def shutdown(self) -> None:
+        """Ask the thread to delete the engine and end, without waiting (an engine still
+        loading finishes first)."""
+        if not self._shut:
+            self._shut = True
+            _invoke_queued(self.worker, "shutdown")
+
+    def join(self, timeout_s: float = VOICE_JOIN_S) -> bool:
+        """:meth:`shutdown`, then wait up to ``timeout_s`` for the thread to end."""
+        if self not in _SPEECH_THREADS:
+            return True
+        self.shutdown()
+        if not self.thread.wait(int(timeout_s * 1000)):
+            # An engine that never returns (a wedged speech service): kept, never destroyed
+            # (a QThread destroyed while it runs aborts the process); see _at_exit.
+            log.warning("the speech engine's thread did not end within %.1f s", timeout_s)
+            _SPEECH_THREADS.discard(self)
+            _WEDGED_SPEECH_THREADS.append(self)
+            return False
+        _SPEECH_THREADS.discard(self)
+        return True
+
+
+_SPEECH_THREADS: set[_SpeechThread] = set()
+_WEDGED_SPEECH_THREADS: list[_SpeechThread] = []
+
+
+def join_speech_threads(timeout_s: float = VOICE_JOIN_S) -> bool:
+    """Join every voice's thread (the app does it after its event loop, the window gone);
+    False if one did not end (its engine never returned): see :func:`exit_now`."""
+    for t in list(_SPEECH_THREADS):
+        t.join(timeout_s)
+    return not _WEDGED_SPEECH_THREADS
+
+
+def exit_now(code: int) -> None:
+    """End the process at once, with ``code``, without tearing Qt down.
+
+    For a voice thread that never ended: a running QThread must not be
+    destroyed ("QThread: Destroyed while thread is still running" aborts the
+    process), and PySide destroys every QObject Python owns when the
+    application goes, so the only clean way out is not to tear down at all.
+    Everything worth keeping is saved by then (the window closed the log and
+    synced the settings); the output streams and log handlers are flushed.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
+def _at_exit() -> None:
+    """The last resort for a Voice nobody closed (a test's, a crash's)."""
+    if not join_speech_threads():
+        exit_now(1)
+
+
+atexit.register(_at_exit)
+
+
 class Voice(QObject):
-    """Spoken announcements through QtTextToSpeech.
+    """Spoken announcements through QtTextToSpeech, with the engine on its own thread.
+
+    Starting an engine takes seconds (speech-dispatcher: 1-4.5 s) and cannot
+    be interrupted, so the engine lives on a QThread of its own: it is loaded
+    there (:func:`load_engine_without_gil`), and :meth:`say`, :meth:`stop` and
+    :meth:`set_volume` reach it as queued signals. Making a Voice takes well
+    under a millisecond; ``engine_ready`` fires once the engine can speak, or
+    ``engine_failed(reason)`` once it has failed to start (the voice is then
+    closed). ``speaking`` follows the engine's state as it reports it (a
+    :meth:`stop` counts at once, a :meth:`say` from when it is sent).
+
+    Until the engine is ready only the newest announcement is kept, and said
+    when the engine becomes ready only if it is at most PENDING_FRESH_S old;
+    an older one is dropped (stale guidance misleads). ``spoken`` lists what
+    was handed to the engine, newest last.
+
+    :meth:`close` deletes the engine and ends the thread (the window asks on
+    quit and joins it once the window is gone; an atexit hook joins any Voice
+    left open).
 
     ``Voice.available()`` says whether a real engine exists and starts (the
     ``mock`` engine PySide6 ships does not count, but ``Voice("mock")``
     drives tests). HIPTIMER_NO_VOICE=1 turns the voice off entirely.
+    ``load`` replaces how the engine is loaded (tests).
     """
+
+    engine_ready = Signal()
+    engine_failed = Signal(str)
+    _say_requested = Signal(int, str)
+    _stop_requested = Signal(int)
+    _volume_requested = Signal(float)
 
     _available: bool | None = None
 
-    def __init__(self, engine: str | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        engine: str | None = None,
+        parent: QObject | None = None,
+        *,
+        load: EngineLoader | None = None,
+    ) -> None:
         super().__init__(parent)
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
         if engine != "mock" and not Voice.available():
             raise CueBackendError("no speech engine that starts")
-        self._QTextToSpeech = QTextToSpeech
-        self.tts = QTextToSpeech(engine, self) if engine else QTextToSpeech(self)
-        if self.tts.state() == QTextToSpeech.State.Error:
-            raise CueBackendError(f"speech engine failed: {self.tts.errorString()}")
         self.enabled = True
         self.muted = False
-        self.spoken: list[str] = []  # what was said, newest last (kept short)
+        self.spoken: list[str] = []  # handed to the engine, newest last (kept short)
+        self.ready = False  # the engine has started
+        self.error = ""  # why the engine did not start
+        self._speaking = False
+        self._seq = 0  # the number of the last command sent
+        self._pending: tuple[float, str] | None = None  # (asked at, text) before ready
+        self._closed = False
+        self._speech = _SpeechThread(engine or "", load or load_engine_without_gil)
+        worker = self._speech.worker
+        worker.loaded.connect(self._on_worker_loaded)
+        worker.state.connect(self._on_worker_state)
+        self._say_requested.connect(worker.say)
+        self._stop_requested.connect(worker.stop)
+        self._volume_requested.connect(worker.set_volume)
+        self._speech.thread.start()
 
     @staticmethod
     def engines() -> list[str]:
@@ -1023,17 +1275,28 @@ class Voice(QObject):
 
     @property
     def speaking(self) -> bool:
-        return bool(self.tts.state() == self._QTextToSpeech.State.Speaking)
+        return self._speaking
 
     def say(self, text: str) -> None:
-        if not self.enabled or self.muted or not text:
+        if not self.enabled or self.muted or not text or self._closed:
             return
+        if not self.ready:
+            self._pending = (time.monotonic(), text)  # only the newest waits
+            return
+        self._send(text)
+
+    def _send(self, text: str) -> None:
         self.spoken = (self.spoken + [text])[-50:]
-        self.tts.say(text)
+        self._seq += 1
+        self._speaking = True
+        self._say_requested.emit(self._seq, text)
 
     def stop(self) -> None:
-        with contextlib.suppress(RuntimeError):
-            self.tts.stop()
+        self._pending = None
+        self._speaking = False
+        if not self._closed:
+            self._seq += 1
+            self._stop_requested.emit(self._seq)
 
     def set_muted(self, muted: bool) -> None:
         self.muted = bool(muted)
@@ -1041,7 +1304,40 @@ class Voice(QObject):
             self.stop()
 
     def set_volume(self, volume: float) -> None:
-        self.tts.setVolume(_clamp(volume))
+        if not self._closed:
+            self._volume_requested.emit(_clamp(volume))
+
+    def close(self, wait: bool = True) -> None:
+        """Stop speaking, delete the engine on its thread and end the thread: joined
+        here, or with ``wait=False`` later by :func:`join_speech_threads` (an engine
+        still loading finishes first, which may take seconds)."""
+        if not self._closed:
+            self._closed = True
+            self._pending = None
+            self._speaking = False
+        if wait:
+            self._speech.join()
+        else:
+            self._speech.shutdown()
+
+    def _on_worker_loaded(self, error: str) -> None:
+        if self._closed:
+            return
+        if error:
+            self.error = error
+            log.info("voice: %s", error)
+            self.close()
+            self.engine_failed.emit(error)
+            return
+        self.ready = True
+        pending, self._pending = self._pending, None
+        if pending is not None and time.monotonic() - pending[0] <= PENDING_FRESH_S:
+            self.say(pending[1])
+        self.engine_ready.emit()
+
+    def _on_worker_state(self, seq: int, speaking: bool) -> None:
+        if seq == self._seq:  # older reports are overtaken by a command on its way
+            self._speaking = speaking
 
 
 # --------------------------------------------------------------- director

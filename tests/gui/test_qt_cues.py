@@ -5,6 +5,7 @@ from __future__ import annotations
 import array
 import math
 import os
+import sys
 import threading
 import time
 import wave
@@ -586,25 +587,187 @@ def test_director_without_player_or_voice(plan: Plan, qapp: Any) -> None:
 # ------------------------------------------------------------------ voice
 
 
-def test_voice_speaks_with_the_mock_engine(qtbot: Any) -> None:
+def _needs_mock_engine() -> None:
     from PySide6.QtTextToSpeech import QTextToSpeech
 
     if "mock" not in QTextToSpeech.availableEngines():
         pytest.skip("PySide6 ships no mock speech engine here")
+
+
+class GatedLoad:
+    """An engine load that waits for ``gate`` (at most 5 s) on the voice's thread, then
+    loads the engine as the default does: a slow engine start, made controllable."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.released: list[bool] = []  # whether the gate opened while the load waited
+        self.threads: list[object] = []  # the QThread each load ran on
+        self.engine_threads: list[object] = []  # the QThread setEngine ran on
+        # The Python code running when setEngine ran: [] means Qt's event loop called it
+        # from C++, so no Python code held the GIL through the engine's start.
+        self.engine_callers: list[list[str]] = []
+
+    def __call__(self, tts: Any, engine: str) -> None:
+        from PySide6.QtCore import Qt, QThread
+
+        self.threads.append(QThread.currentThread())
+        self.released.append(self.gate.wait(5))
+        tts.engineChanged.connect(self._on_engine_changed, Qt.ConnectionType.DirectConnection)
+        qcues.load_engine_without_gil(tts, engine)
+
+    def _on_engine_changed(self, _name: str) -> None:
+        from PySide6.QtCore import QThread
+
+        self.engine_threads.append(QThread.currentThread())
+        callers: list[str] = []
+        frame = sys._getframe().f_back
+        while frame is not None:
+            callers.append(frame.f_code.co_name)
+            frame = frame.f_back
+        self.engine_callers.append(callers)
+
+
+def test_voice_speaks_with_the_mock_engine(qtbot: Any) -> None:
+    _needs_mock_engine()
     v = qcues.Voice("mock")
-    states: list[Any] = []
-    v.tts.stateChanged.connect(states.append)
-    v.say("Switch sides")
-    qtbot.waitUntil(lambda: QTextToSpeech.State.Speaking in states, timeout=3000)
-    assert v.spoken == ["Switch sides"]
+    try:
+        qtbot.waitUntil(lambda: v.ready, timeout=5000)
+        v.say("Switch sides")
+        assert v.spoken == ["Switch sides"] and v.speaking
+        qtbot.waitUntil(lambda: not v.speaking, timeout=5000)  # the mock engine finished
+        v.say("Hold it")
+        v.stop()
+        assert not v.speaking
+        v.set_muted(True)
+        v.say("Last set")
+        assert v.spoken == ["Switch sides", "Hold it"]
+        v.set_muted(False)
+        v.enabled = False
+        v.say("Last set")
+        assert v.spoken == ["Switch sides", "Hold it"]
+    finally:
+        v.close()
+
+
+def test_the_gui_thread_runs_while_the_engine_loads(qtbot: Any) -> None:
+    """The engine loads on the voice's thread: the load below only ends when a timer on
+    the GUI thread opens its gate, which it cannot do if the load blocks that thread."""
+    from PySide6.QtCore import QThread, QTimer
+
+    _needs_mock_engine()
+    load = GatedLoad()
+    v = qcues.Voice("mock", load=load)
+    try:
+        v.say("Get ready")
+        assert not v.ready and v.spoken == [] and not v.speaking  # waits for the engine
+        QTimer.singleShot(20, load.gate.set)
+        with qtbot.waitSignal(v.engine_ready, timeout=10_000):
+            pass
+        assert load.released == [True]  # the GUI thread ran its timer during the load
+        gui = QThread.currentThread()
+        assert load.threads and load.threads[0] is not gui
+        assert load.engine_threads == [load.threads[0]]  # setEngine ran there too
+        assert v.spoken == ["Get ready"] and v.speaking  # the fresh announcement is said
+    finally:
+        v.close()
+
+
+def test_the_default_load_starts_the_engine_on_the_voices_thread(qtbot: Any) -> None:
+    from PySide6.QtCore import QThread
+
+    _needs_mock_engine()
+    load = GatedLoad()
+    load.gate.set()
+    v = qcues.Voice("mock", load=load)
+    try:
+        with qtbot.waitSignal(v.engine_ready, timeout=10_000):
+            pass
+        assert load.engine_threads and load.engine_threads[0] is not QThread.currentThread()
+        assert load.engine_callers == [[]]  # from C++: no Python held the GIL meanwhile
+    finally:
+        v.close()
+
+
+def test_before_the_engine_is_ready_only_the_newest_fresh_announcement_waits(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    _needs_mock_engine()
+    load = GatedLoad()
+    v = qcues.Voice("mock", load=load)
+    try:
+        v.say("Next: Pigeon pose, left side, 30 seconds")
+        v.say("Switch sides")
+        QTimer.singleShot(0, load.gate.set)
+        with qtbot.waitSignal(v.engine_ready, timeout=10_000):
+            pass
+        assert v.spoken == ["Switch sides"]
+    finally:
+        v.close()
+
+    monkeypatch.setattr(qcues, "PENDING_FRESH_S", -1.0)  # every waiting one is stale
+    load = GatedLoad()
+    v = qcues.Voice("mock", load=load)
+    try:
+        v.say("30 seconds")
+        QTimer.singleShot(0, load.gate.set)
+        with qtbot.waitSignal(v.engine_ready, timeout=10_000):
+            pass
+        assert v.spoken == [] and not v.speaking  # late guidance is dropped
+    finally:
+        v.close()
+
+    monkeypatch.setattr(qcues, "PENDING_FRESH_S", 60.0)
+    load = GatedLoad()
+    v = qcues.Voice("mock", load=load)
+    try:
+        v.say("30 seconds")
+        v.stop()  # a pause or a stop drops what waits
+        QTimer.singleShot(0, load.gate.set)
+        with qtbot.waitSignal(v.engine_ready, timeout=10_000):
+            pass
+        assert v.spoken == []
+    finally:
+        v.close()
+
+
+def test_an_engine_that_fails_to_start_is_reported_and_its_thread_joined(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(qcues.Voice, "available", classmethod(lambda cls: True))
+    v = qcues.Voice("no-such-engine")
+    thread = v._speech.thread
+    with qtbot.waitSignal(v.engine_failed, timeout=10_000) as blocker:
+        pass
+    assert str(blocker.args[0]).startswith("speech engine failed: ")
+    assert not v.ready and v.error == blocker.args[0]
+    assert thread.isFinished() and v._speech not in qcues._SPEECH_THREADS
+    v.say("Go")
+    assert v.spoken == [] and not v.speaking
+
+
+def test_closing_joins_the_voices_thread_even_while_the_engine_loads(qtbot: Any) -> None:
+    _needs_mock_engine()
+    v = qcues.Voice("mock")
+    qtbot.waitUntil(lambda: v.ready, timeout=5000)
+    v.say("Session complete")
+    thread = v._speech.thread
+    v.close()
+    assert thread.isFinished() and v._speech not in qcues._SPEECH_THREADS
+    v.say("Again")
     v.stop()
-    v.set_muted(True)
-    v.say("Last set")
-    assert v.spoken == ["Switch sides"]
-    v.set_muted(False)
-    v.enabled = False
-    v.say("Last set")
-    assert v.spoken == ["Switch sides"]
+    v.set_volume(0.5)  # all harmless once closed
+    assert v.spoken == ["Session complete"] and not v.speaking
+
+    load = GatedLoad()
+    v = qcues.Voice("mock", load=load)
+    thread = v._speech.thread
+    qtbot.waitUntil(lambda: bool(load.threads), timeout=5000)  # the load is under way
+    threading.Timer(0.2, load.gate.set).start()  # the engine finishes loading meanwhile
+    v.close()  # waits for the load, then deletes the engine on its thread
+    assert load.released == [True]
+    assert thread.isFinished() and v._speech not in qcues._SPEECH_THREADS
 
 
 def test_speech_probe_is_bounded_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -685,3 +848,49 @@ def test_director_plans_the_cues_ahead_and_starts_when_the_sound_is_ready(
     assert [c for _t, c in player.plans[-1]][:2] == ["tick", "go"]
     d.handle(session.pause())
     assert player.plans[-1] == []  # paused: nothing to come
+
+
+_EXIT_CHILD = """
+import sys, threading
+from PySide6.QtCore import QCoreApplication
+from hiptimer.qt import cues
+
+app = QCoreApplication([])
+how = sys.argv[1]
+if how == "open":  # left open: the atexit hook joins it
+    v = cues.Voice("mock")
+    while not v.ready:
+        app.processEvents()
+    v.say("Session complete")
+else:  # an engine that never returns
+    v = cues.Voice("mock", load=lambda _tts, _engine: threading.Event().wait())
+    v.close(wait=False)
+    print(cues.join_speech_threads(timeout_s=0.2), flush=True)
+    if how == "exit_now":
+        cues.exit_now(3)
+"""
+
+
+@pytest.mark.parametrize(("how", "code"), [("open", 0), ("wedged", 1), ("exit_now", 3)])
+def test_the_process_ends_cleanly_even_with_a_voice_thread_that_never_ends(
+    how: str, code: int
+) -> None:
+    """No "QThread: Destroyed while thread is still running" (an abort) at exit: a voice
+    left open is joined; one whose engine never returns ends with the process."""
+    import subprocess
+
+    _needs_mock_engine()
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
+    r = subprocess.run(
+        [sys.executable, "-c", _EXIT_CHILD, how],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert "Destroyed while thread" not in r.stderr
+    assert r.returncode == code, r.stderr
+    if how != "open":
+        assert r.stdout.strip() == "False"
+        assert "did not end within 0.2 s" in r.stderr
