@@ -1074,7 +1074,9 @@ class MainWindow(QMainWindow):
         # From here until the clock starts the views say "Starting…" and Space does not
         # pause: the key that meant "start" must not stop the session a moment later.
         controller.begin_start()
-        self._attach_voice()  # only one made before: the first cue's words are then spoken
+        # Made now if the probe has answered (its engine starts on its own thread): the first
+        # cue's words are spoken if the engine is ready by then.
+        self._attach_voice()
         at = director.arm_start() if director is not None else None
         if at is None:
             self._start_now(controller, None)
@@ -1089,9 +1091,8 @@ class MainWindow(QMainWindow):
         timer.start(delay_ms)
 
     def _start_now(self, controller: SessionController, at: float | None) -> None:
-        """The sound path is ready: start the clock, then give the session its voice.
-        Creating a speech engine blocks this thread for seconds (speech-dispatcher: 2.5
-        to 4.5 s), so it never happens between Start and the session's first second."""
+        """The sound path is ready: start the clock, then give the session its voice
+        (if the probe answered only now)."""
         controller.start(at)
         if controller is self.controller:
             QTimer.singleShot(0, self._attach_voice)
@@ -1452,18 +1453,43 @@ class MainWindow(QMainWindow):
         if director is None or self.voice is not None or not wanted:
             return
         if self._voice_engine is None:
-            if self.controller is not None and self.controller.starting:
-                return  # making one takes seconds: _start_now does it once the clock runs
             if not cues.Voice.known_available():
                 return
             try:
-                self._voice_engine = cues.Voice()
+                # Quick: the engine starts on the voice's own thread (seconds with
+                # speech-dispatcher); what is said before it is ready waits or is dropped.
+                engine = cues.Voice()
             except cues.CueBackendError as e:
                 self.status(f"Spoken guidance is off: {e}")
                 return
+            engine.engine_failed.connect(self._on_voice_engine_failed)
+            self._voice_engine = engine
         self.voice = self._voice_engine
         self.voice.set_muted(self.muted)
         director.voice = self.voice
+
+    @staticmethod
+    def finish_voice() -> bool:
+        """Join the voice's thread (after the event loop: the window is already gone);
+        False if its engine never returned (then only cues.exit_now ends the process)."""
+        if "hiptimer.qt.cues" not in sys.modules:  # no voice was ever made
+            return True
+        from hiptimer.qt import cues
+
+        return cues.join_speech_threads()
+
+    def _on_voice_engine_failed(self, reason: str) -> None:
+        """The engine did not start (on its thread): say so and go on without a voice; the
+        next session tries again."""
+        failed = self.sender()
+        if failed is not self._voice_engine:
+            return
+        self._voice_engine = None
+        if self.voice is failed:
+            self.voice = None
+            if self.cue_director is not None:
+                self.cue_director.voice = None
+        self.status(f"Spoken guidance is off: {reason}")
 
     def _on_voice_action_toggled(self, on: bool) -> None:
         self.settings.voice_enabled = on
@@ -1573,6 +1599,11 @@ class MainWindow(QMainWindow):
         self._save_rating()
         self.stop_session()
         self._teardown_session()
+        if self._voice_engine is not None:
+            # Ended on its thread; joined by finish_voice() once the window is gone (an
+            # engine still loading holds its thread for up to a few seconds).
+            self._voice_engine.close(wait=False)
+            self._voice_engine = None
         if self._history_window is not None:
             self._history_window.close()
         if self._store is not None:
@@ -1700,7 +1731,12 @@ def run(args: argparse.Namespace) -> int:
 
     AfterFirstPaint(window, after_first_paint)
     code = int(app.exec())
-    return 128 + stopped_by[0] if stopped_by else (window.exit_code or code)
+    status = 128 + stopped_by[0] if stopped_by else (window.exit_code or code)
+    if not window.finish_voice():
+        from hiptimer.qt import cues
+
+        cues.exit_now(status)  # a wedged speech engine: everything is saved already
+    return status
 
 
 def _watch_signals(window: MainWindow) -> list[int]:

@@ -390,18 +390,17 @@ def test_space_while_starting_neither_starts_early_nor_pauses(
     assert w.session.state == "paused"
 
 
-def test_the_speech_engine_is_made_after_the_start_once_and_kept(
+def test_the_speech_engine_is_made_on_the_start_path_once_kept_and_joined_on_quit(
     env: Env, user_dir: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, settings: Settings
 ) -> None:
-    """Making a speech engine blocks the GUI thread for seconds (speech-dispatcher): never
-    between Start and the running clock; the next session reuses it from its first cue."""
+    """Making a Voice no longer blocks (its engine starts on its own thread), so the first
+    session gets it on Start; the next reuses it; quitting joins its thread."""
     from hiptimer.qt import cues
 
-    made: list[object] = []
+    made: list[cues.Voice] = []
 
     class CountedVoice(cues.Voice):
         def __init__(self) -> None:
-            assert w.controller is None or not w.controller.starting, "made while starting"
             super().__init__("mock")
             made.append(self)
 
@@ -412,15 +411,47 @@ def test_the_speech_engine_is_made_after_the_start_once_and_kept(
     w = env.window
     w.open_routine_path(user_dir / "tiny.yaml")
     assert w.start_session()
-    assert made == [] and w.voice is None  # not on the Start path
-    qtbot.waitUntil(lambda: w.voice is not None, timeout=5000)
-    assert w.session is not None and w.session.state == "running"
-    assert len(made) == 1 and w.cue_director is not None and w.cue_director.voice is made[0]
+    assert w.controller is not None and w.controller.starting
+    assert len(made) == 1 and w.voice is made[0]  # there before the first cue
+    assert w.cue_director is not None and w.cue_director.voice is made[0]
+    qtbot.waitUntil(lambda: made[0].ready, timeout=5000)
+    qtbot.waitUntil(lambda: w.session is not None and w.session.state == "running", timeout=5000)
     assert w.controller is not None
     w.controller.stop()
     w.open_routine_path(user_dir / "tiny.yaml")
     assert w.start_session()
-    assert w.controller is not None and w.controller.starting
-    assert w.voice is made[0]  # the same engine, there before the first cue
+    assert w.voice is made[0]  # the same engine
     qtbot.waitUntil(lambda: w.session is not None and w.session.state == "running", timeout=5000)
     assert len(made) == 1
+    thread = made[0]._speech.thread
+    assert thread.isRunning()
+    w.close_now()  # asks the thread to end, without waiting for it
+    qtbot.waitUntil(thread.isFinished, timeout=5000)
+    w.finish_voice()  # what run() does after the event loop
+    assert made[0]._speech not in cues._SPEECH_THREADS
+
+
+def test_a_speech_engine_that_fails_to_start_is_said_and_the_session_goes_on(
+    env: Env, user_dir: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    from hiptimer.qt import cues
+
+    class BrokenVoice(cues.Voice):
+        def __init__(self) -> None:
+            super().__init__("no-such-engine")
+
+    monkeypatch.setattr(cues, "Voice", BrokenVoice)
+    monkeypatch.setattr(cues.Voice, "known_available", classmethod(lambda cls: True))
+    monkeypatch.setattr(cues.Voice, "available", classmethod(lambda cls: True))
+    monkeypatch.setattr(cues, "create_cue_player", lambda *_a, **_k: _SlowStartPlayer(0.05))
+    settings.voice_enabled = True
+    w = env.window
+    w.open_routine_path(user_dir / "tiny.yaml")
+    assert w.start_session()
+    qtbot.waitUntil(
+        lambda: w.statusBar().currentMessage().startswith("Spoken guidance is off: "),
+        timeout=5000,
+    )
+    assert "speech engine failed" in w.statusBar().currentMessage()
+    assert w.voice is None and w.cue_director is not None and w.cue_director.voice is None
+    qtbot.waitUntil(lambda: w.session is not None and w.session.state == "running", timeout=5000)
