@@ -14,7 +14,11 @@ this script watches the screen with the X DAMAGE extension (python-xlib, the
   filled and the weekly goal shown).
 
 The reference is a bare PySide6 window (a QMainWindow with a label, the same
-size), measured the same way in the same run, in turns with the app. The app
+size), measured the same way in the same run, in turns with the app. A second
+reference, for context, is the library window's widgets built with Qt alone
+(SAME_WIDGETS: menus with a shortcut, the search box, the list with the bundled
+routines' count of rows, the buttons, the app's theme): the app's ratio
+to it is what HipTimer's own code adds. The app
 runs as installed (``python -m hiptimer``, its bytecode compiled first as pip
 does on install), with a private data, config and cache folder per
 configuration, ``--audio-backend none`` (nothing sounds before a session) and
@@ -60,6 +64,70 @@ app = QApplication(sys.argv[:1])
 w = QMainWindow()
 w.setWindowTitle("bare")
 w.setCentralWidget(QLabel("hello"))
+w.resize(1100, 720)
+w.show()
+sys.exit(app.exec())
+"""
+
+#: A second reference, for context (the goals are against BARE): the library window's
+#: widgets built with Qt alone, none of HipTimer's code but its theme (palette and style
+#: sheet). The
+#: app's ratio to it is what HipTimer itself adds; its ratio to BARE is what any PySide6
+#: window with these widgets costs (Qt's namespace enums, which one QAction shortcut
+#: makes, fontconfig, the image plugins the search box's clear button loads, ...).
+SAME_WIDGETS = """
+import sys
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QProgressBar, QPushButton,
+    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+from hiptimer.qt.theme import FUSION_ARGS, apply_theme
+app = QApplication([sys.argv[0], *FUSION_ARGS])
+apply_theme(app, "dark", set_style=False)
+w = QMainWindow()
+w.setWindowTitle("same widgets")
+for name in ("&File", "&Routine", "&View", "&Presentation", "&Sound", "&Goal"):
+    menu = w.menuBar().addMenu(name)
+    for i in range(5):
+        act = menu.addAction(f"Action {i}")
+    act.setShortcut(QKeySequence("Ctrl+" + name[1]))
+central = QWidget()
+lay = QVBoxLayout(central)
+top = QHBoxLayout()
+title = QLabel("Routines")
+title.setProperty("role", "title")
+top.addWidget(title)
+top.addStretch(1)
+goal = QVBoxLayout()
+goal.addWidget(QLabel("This week: 0/5 days of 30 min, 0 min"))
+bar = QProgressBar()
+bar.setTextVisible(False)
+goal.addWidget(bar)
+top.addLayout(goal)
+lay.addLayout(top)
+search = QLineEdit()
+search.setPlaceholderText("Search by name, tag or description  (Ctrl+F)")
+search.setClearButtonEnabled(True)
+lay.addWidget(search)
+tree = QTreeWidget()
+tree.setObjectName("library")
+tree.setHeaderLabels(["Routine", "Duration", "Exercises", "Tags"])
+tree.setRootIsDecorated(False)
+tree.setAlternatingRowColors(True)
+rows = [QTreeWidgetItem([f"Routine {i}", "5:09", "5", "desk, hips, quick"]) for i in range(7)]
+tree.addTopLevelItems(rows)
+tree.setCurrentItem(rows[0])
+lay.addWidget(tree, 1)
+buttons = QHBoxLayout()
+detail = QLabel("A calm floor sequence timed by your breath instead of the clock.")
+detail.setWordWrap(True)
+buttons.addWidget(detail, 1)
+for text in ("Open in editor", "Show in folder", "History", "Open"):
+    buttons.addWidget(QPushButton(text))
+lay.addLayout(buttons)
+w.setCentralWidget(central)
+w.statusBar().showMessage("Ready")
 w.resize(1100, 720)
 w.show()
 sys.exit(app.exec())
@@ -251,19 +319,23 @@ def main(argv: list[str] | None = None) -> int:
 
         bare_cmd = [sys.executable, "-c", BARE]
         bare_env = env_for(base / "bare", False)
+        same_cmd = [sys.executable, "-c", SAME_WIDGETS]
         # warm-up: bytecode, font cache, and each configuration's caches (the app runs
         # until its library index is written: a slow first scan pauses longer than
         # --quiet, and a launch stopped then would leave the next one cold)
         time_launch(screen, bare_cmd, bare_env, args.quiet)
+        time_launch(screen, same_cmd, bare_env, args.quiet)
         for name, home in homes.items():
             env = env_for(home, False)
             if name != "10k-cold":
                 fill_caches(app_cmd(name, home), env, home / "cache" / "HipTimer")
             time_launch(screen, app_cmd(name, home), env, args.quiet)
         bare: list[Times] = []
+        same: list[Times] = []
         app: dict[str, list[Times]] = {name: [] for name in homes}
         for i in range(args.runs):
             bare.append(time_launch(screen, bare_cmd, bare_env, args.quiet))
+            same.append(time_launch(screen, same_cmd, bare_env, args.quiet))
             for name, home in homes.items():
                 cold = name == "10k-cold"
                 if cold:
@@ -272,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
                 app[name].append(t)
             print(
                 f"run {i + 1}: bare {bare[-1].settled * 1000:.0f} ms; "
+                f"same widgets {same[-1].settled * 1000:.0f} ms; "
                 + "; ".join(
                     f"{n} {v[-1].first_paint * 1000:.0f}/{v[-1].settled * 1000:.0f} ms"
                     for n, v in app.items()
@@ -283,14 +356,20 @@ def main(argv: list[str] | None = None) -> int:
 
     ref_first = statistics.median(t.first_paint for t in bare)
     ref_settled = statistics.median(t.settled for t in bare)
+    same_settled = statistics.median(t.settled for t in same)
     print(f"\n{args.runs} run(s) each, in turns, after one warm-up launch each")
     print(f"{'bare PySide6':14s} mapped      {stats([t.mapped for t in bare])}")
     print(f"{'':14s} first paint {stats([t.first_paint for t in bare])}")
     print(f"{'':14s} settled     {stats([t.settled for t in bare])}")
+    print(f"{'same widgets':14s} settled     {stats([t.settled for t in same], ref_settled)}")
     for name, times in app.items():
+        settled = [t.settled for t in times]
         print(f"{'HipTimer ' + name:14s} mapped      {stats([t.mapped for t in times])}")
         print(f"{'':14s} first paint {stats([t.first_paint for t in times], ref_first)}")
-        print(f"{'':14s} settled     {stats([t.settled for t in times], ref_settled)}")
+        print(
+            f"{'':14s} settled     {stats(settled, ref_settled)}"
+            f"  ({statistics.median(settled) / same_settled:.2f}x same widgets)"
+        )
     return 0
 
 
