@@ -987,6 +987,11 @@ class SpeechProbe(QObject):
 #: An announcement asked for while the engine is still loading is said once it is ready only
 #: if it is at most this old: a "30 seconds" said seconds late is worse than nothing.
 PENDING_FRESH_S = 1.5
+#: An engine not ready this long after it was asked for is given up on (a speech service
+#: that wedged after the probe answered): reported like one that failed, and no other is
+#: made in this run.
+LOAD_TIMEOUT_S = 15.0
+NOT_IN_TIME = "the speech engine did not answer in time; check speech-dispatcher"
 #: How long quitting waits for the voice's thread (an engine still loading cannot be
 #: interrupted: speech-dispatcher takes up to 4.5 s; a wedged one is caught by the probe).
 VOICE_JOIN_S = 10.0
@@ -1154,10 +1159,12 @@ _WEDGED_SPEECH_THREADS: list[_SpeechThread] = []
 
 
 def join_speech_threads(timeout_s: float = VOICE_JOIN_S) -> bool:
-    """Join every voice's thread (the app does it after its event loop, the window gone);
-    False if one did not end (its engine never returned): see :func:`exit_now`."""
+    """Join every voice's thread, all within ``timeout_s`` (the app does it after its
+    event loop, the window gone); False if one did not end (its engine never returned):
+    see :func:`exit_now`."""
+    deadline = time.monotonic() + timeout_s
     for t in list(_SPEECH_THREADS):
-        t.join(timeout_s)
+        t.join(max(0.0, deadline - time.monotonic()))
     return not _WEDGED_SPEECH_THREADS
 
 
@@ -1195,9 +1202,10 @@ class Voice(QObject):
     there (:func:`load_engine_without_gil`), and :meth:`say`, :meth:`stop` and
     :meth:`set_volume` reach it as queued signals. Making a Voice takes well
     under a millisecond; ``engine_ready`` fires once the engine can speak, or
-    ``engine_failed(reason)`` once it has failed to start (the voice is then
-    closed). ``speaking`` follows the engine's state as it reports it (a
-    :meth:`stop` counts at once, a :meth:`say` from when it is sent).
+    ``engine_failed(reason)`` once it has failed to start or is not ready
+    after LOAD_TIMEOUT_S (the voice is then closed). ``speaking`` follows the
+    engine's state as it reports it (a :meth:`stop` counts at once, a
+    :meth:`say` from when it is sent).
 
     Until the engine is ready only the newest announcement is kept, and said
     when the engine becomes ready only if it is at most PENDING_FRESH_S old;
@@ -1249,6 +1257,10 @@ class Voice(QObject):
         self._stop_requested.connect(worker.stop)
         self._volume_requested.connect(worker.set_volume)
         self._speech.thread.start()
+        self._load_timer = QTimer(self)
+        self._load_timer.setSingleShot(True)
+        self._load_timer.timeout.connect(self._on_load_timer_timeout)
+        self._load_timer.start(int(LOAD_TIMEOUT_S * 1000))
 
     @staticmethod
     def engines() -> list[str]:
@@ -1320,14 +1332,24 @@ class Voice(QObject):
         else:
             self._speech.shutdown()
 
+    def _fail(self, error: str, *, wait: bool) -> None:
+        self.error = error
+        log.info("voice: %s", error)
+        self.close(wait=wait)
+        self.engine_failed.emit(error)
+
+    def _on_load_timer_timeout(self) -> None:
+        if self.ready or self._closed:
+            return
+        Voice._available = False  # this run makes no other: it would wedge the same way
+        self._fail(NOT_IN_TIME, wait=False)  # its thread is joined on quit, if it ever ends
+
     def _on_worker_loaded(self, error: str) -> None:
+        self._load_timer.stop()
         if self._closed:
             return
         if error:
-            self.error = error
-            log.info("voice: %s", error)
-            self.close()
-            self.engine_failed.emit(error)
+            self._fail(error, wait=True)  # nothing runs on its thread now: ends at once
             return
         self.ready = True
         pending, self._pending = self._pending, None

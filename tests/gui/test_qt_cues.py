@@ -747,6 +747,31 @@ def test_an_engine_that_fails_to_start_is_reported_and_its_thread_joined(
     assert v.spoken == [] and not v.speaking
 
 
+def test_an_engine_that_does_not_answer_in_time_is_given_up_on(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A speech service that wedges after the probe answered: the voice says so instead of
+    staying silent for good, and no other engine is tried in this run."""
+    _needs_mock_engine()
+    monkeypatch.setattr(qcues, "LOAD_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(qcues.Voice, "_available", True)
+    load = GatedLoad()  # the gate stays shut: the load waits (up to 5 s) like a wedged service
+    v = qcues.Voice("mock", load=load)
+    thread = v._speech.thread
+    try:
+        v.say("Get ready")
+        with qtbot.waitSignal(v.engine_failed, timeout=5000) as blocker:
+            pass
+        assert blocker.args == [qcues.NOT_IN_TIME] and v.error == qcues.NOT_IN_TIME
+        assert not v.ready and v.spoken == [] and not v.speaking
+        assert qcues.Voice._available is False
+        assert thread.isRunning()  # still stuck in the load: not waited for here
+    finally:
+        load.gate.set()  # the wedged service lets go: the thread ends and is joined
+        assert qcues.join_speech_threads(timeout_s=10)
+    assert thread.isFinished() and v.spoken == []
+
+
 def test_closing_joins_the_voices_thread_even_while_the_engine_loads(qtbot: Any) -> None:
     _needs_mock_engine()
     v = qcues.Voice("mock")
