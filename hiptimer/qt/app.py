@@ -783,6 +783,7 @@ class MainWindow(QMainWindow):
         self.overview.set_routine(routine, plan)
         self._set_page("overview")
         self.overview.start_button.setFocus()
+        QTimer.singleShot(0, self, self._warm_voice)  # after the overview has painted
 
     def _on_library_routine_activated(self, item: LibraryItem) -> None:
         if item.routine is None:  # a row from the library's index: read the file now
@@ -1442,29 +1443,50 @@ class MainWindow(QMainWindow):
         else:
             reason = getattr(self._speech_probe, "reason", "") or cues.SpeechProbe.NO_ENGINE
             self.voice_action.setText(f"Voice: {reason}")
+        if ok and self._voice_wanted():
+            self._ensure_voice_engine()  # a routine is open: have the engine ready
         self._attach_voice()
 
-    def _attach_voice(self) -> None:
-        """Give the running session a voice when one is wanted and an engine works."""
+    def _voice_wanted(self) -> bool:
+        return self.settings.voice_enabled and not self.muted
+
+    def _warm_voice(self) -> None:
+        """A routine is open, so a session may follow: look for the speech engine and
+        start it now, both in the background (the probe takes about 1.3 s and
+        speech-dispatcher's engine about 1.2 s more), so that the session's first
+        words are not lost to that wait. Done once; nothing when no voice is wanted."""
+        if not self._voice_wanted():
+            return
+        self.probe_voice()  # when it answers yes, _on_speech_probe_finished makes the engine
+        self._ensure_voice_engine()  # the probe answered yes before
+
+    def _ensure_voice_engine(self) -> Voice | None:
+        """The speech engine, made once the probe has found one that works (None before)."""
         from hiptimer.qt import cues
 
-        director = self.cue_director
-        wanted = self.settings.voice_enabled and not self.muted
-        if director is None or self.voice is not None or not wanted:
-            return
         if self._voice_engine is None:
             if not cues.Voice.known_available():
-                return
+                return None
             try:
                 # Quick: the engine starts on the voice's own thread (seconds with
                 # speech-dispatcher); what is said before it is ready waits or is dropped.
                 engine = cues.Voice()
             except cues.CueBackendError as e:
                 self.status(f"Spoken guidance is off: {e}")
-                return
+                return None
             engine.engine_failed.connect(self._on_voice_engine_failed)
             self._voice_engine = engine
-        self.voice = self._voice_engine
+        return self._voice_engine
+
+    def _attach_voice(self) -> None:
+        """Give the running session a voice when one is wanted and an engine works."""
+        director = self.cue_director
+        if director is None or self.voice is not None or not self._voice_wanted():
+            return
+        engine = self._ensure_voice_engine()
+        if engine is None:
+            return
+        self.voice = engine
         self.voice.set_muted(self.muted)
         director.voice = self.voice
 

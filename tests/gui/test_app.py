@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -429,6 +429,53 @@ def test_the_speech_engine_is_made_on_the_start_path_once_kept_and_joined_on_qui
     qtbot.waitUntil(thread.isFinished, timeout=5000)
     w.finish_voice()  # what run() does after the event loop
     assert made[0]._speech not in cues._SPEECH_THREADS
+
+
+def test_opening_a_routine_starts_the_speech_engine_before_start(
+    env: Env, user_dir: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    """The probe (~1.3 s) and speech-dispatcher's engine (~1.2 s) begin when a routine is
+    opened, not on Start, so the first session's first words are not lost to them; with
+    the voice off, nothing is probed or made."""
+    from hiptimer.qt import cues
+
+    made: list[cues.Voice] = []
+    probed: list[bool] = []
+
+    class CountedVoice(cues.Voice):
+        def __init__(self) -> None:
+            super().__init__("mock")
+            made.append(self)
+
+    class AnsweringProbe(cues.SpeechProbe):
+        def start(self) -> None:
+            def answer() -> None:
+                probed.append(True)
+                self.finished.emit(True)
+
+            QTimer.singleShot(0, answer)
+
+    monkeypatch.setattr(cues, "Voice", CountedVoice)
+    monkeypatch.setattr(cues, "SpeechProbe", AnsweringProbe)
+    monkeypatch.setattr(cues.Voice, "known_available", classmethod(lambda cls: bool(probed)))
+    monkeypatch.setattr(cues, "create_cue_player", lambda *_a, **_k: _SlowStartPlayer(0.05))
+    w = env.window
+    settings.voice_enabled = False
+    w.open_routine_path(user_dir / "tiny.yaml")
+    for _ in range(3):
+        QApplication.processEvents()
+    assert w._speech_probe is None and made == []
+    w.show_library()
+    settings.voice_enabled = True
+    w.open_routine_path(user_dir / "tiny.yaml")
+    qtbot.waitUntil(lambda: len(made) == 1, timeout=5000)
+    assert probed == [True] and w.session is None and w.voice is None  # ready, not yet used
+    assert w.start_session()
+    assert w.voice is made[0]  # the session has it from its first cue
+    qtbot.waitUntil(lambda: w.session is not None and w.session.state == "running", timeout=5000)
+    assert len(made) == 1
+    w.close_now()
+    w.finish_voice()
 
 
 def test_a_speech_engine_that_fails_to_start_is_said_and_the_session_goes_on(
