@@ -436,9 +436,10 @@ class MainWindow(QMainWindow):
         vol_action.setDefaultWidget(vol_box)
         sound.addAction(vol_action)
         self.voice_action = sound.addAction("Spoken &guidance")
-        self.voice_action.setCheckable(True)
-        self.voice_action.setChecked(self.settings.voice_enabled)
-        self.voice_action.toggled.connect(self._on_voice_action_toggled)
+        # triggered, not toggled: only the person's click is their choice. setCheckable
+        # (False) on a ticked action emits toggled(False), which wrote "voice off" into
+        # the settings at every start, so the voice never spoke once the probe said yes.
+        self.voice_action.triggered.connect(self._on_voice_action_triggered)
         # Disabled, with the reason in words, until the speech probe finds an engine.
         self.voice_action.setEnabled(False)
         self.voice_action.setCheckable(False)  # no tick on a switch that cannot be used
@@ -1513,7 +1514,7 @@ class MainWindow(QMainWindow):
                 self.cue_director.voice = None
         self.status(f"Spoken guidance is off: {reason}")
 
-    def _on_voice_action_toggled(self, on: bool) -> None:
+    def _on_voice_action_triggered(self, on: bool) -> None:
         self.settings.voice_enabled = on
         if on:
             self._attach_voice()

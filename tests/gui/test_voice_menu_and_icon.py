@@ -74,8 +74,23 @@ def test_a_working_engine_turns_the_switch_on(
         probe.start()
     assert blocker.args == [True]
     assert window.voice_action.isEnabled() and window.voice_action.isCheckable()
-    assert window.voice_action.isChecked() == window.settings.voice_enabled
+    # on by default, and still on after the window was built with the switch disabled
+    assert window.settings.voice_enabled is True
+    assert window.voice_action.isChecked()
     assert window.voice_action.text() == "Spoken &guidance"
+    window.voice_action.trigger()  # the person's click is what turns it off, and is kept
+    assert not window.voice_action.isChecked()
+    assert window.settings.voice_enabled is False
+
+
+def test_building_the_window_or_a_failed_probe_keeps_the_voice_preference(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert window.settings.voice_enabled is True  # the window was built: still on
+    monkeypatch.setattr(qcues.Voice, "engines", staticmethod(lambda: []))
+    window.probe_voice()
+    qtbot.waitUntil(lambda: window.voice_action.text() == NO_ENGINE, timeout=5_000)
+    assert window.settings.voice_enabled is True  # no engine here is not "I want no voice"
 
 
 def test_speech_probe_reasons(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
