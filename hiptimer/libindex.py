@@ -157,8 +157,15 @@ class SavedIndex:
 
     def rows(self, start: int = 0, stop: int | None = None) -> list[IndexRow]:
         """Rows ``start:stop``; the rows up to a damaged line (the scan redoes the rest)."""
+        lines = self._lines[start:stop]
+        try:  # all at once (half the time of a json.loads per line), when nothing is amiss
+            values = json.loads(b"[" + b",".join(lines) + b"]")
+            if isinstance(values, list) and len(values) == len(lines):
+                return [_row_from_json(v) for v in values]
+        except (ValueError, RecursionError):  # JSON errors are ValueErrors
+            pass
         out: list[IndexRow] = []
-        for line in self._lines[start:stop]:
+        for line in lines:
             try:
                 out.append(_row_from_json(json.loads(line)))
             except (ValueError, RecursionError):

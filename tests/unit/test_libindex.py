@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from hiptimer import goalcache, libindex
 from hiptimer.libindex import IndexRow, RowInfo
 
@@ -46,15 +48,25 @@ def test_another_folder_set_or_version_or_damage_is_not_shown(tmp_path: Path) ->
     assert libindex.load(tmp_path / "missing.json", roots) is None
 
 
-def test_a_damaged_row_keeps_the_rows_before_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b'["/lib/r2.yaml", "not a size", 1, false, null, []]',  # JSON, not a row
+        b'["/lib/r2.yaml", 1, 1, fal',  # cut short
+        b'["/lib/r2.yaml", 1, 1, false, null, ["e"]], ["/lib/rx.yaml", 1, 1, false, null, ["e"]]',
+    ],
+)
+def test_a_damaged_row_keeps_the_rows_before_it(tmp_path: Path, damage: bytes) -> None:
     path, roots = tmp_path / "index.json", [tmp_path]
     libindex.save(path, roots, _rows(4))
     lines = path.read_bytes().split(b"\n")
-    lines[3] = b'["/lib/r2.yaml", "not a size", 1, false, null, []]'
+    lines[3] = damage
     path.write_bytes(b"\n".join(lines))
     saved = libindex.load(path, roots)
     assert saved is not None
     assert [r.path for r in saved.rows()] == ["/lib/r0.yaml", "/lib/r1.yaml"]
+    assert [r.path for r in saved.rows(0, 2)] == ["/lib/r0.yaml", "/lib/r1.yaml"]
+    assert [r.path for r in saved.rows(3)] == [r.path for r in _rows(4)[3:]]
 
 
 def test_the_stamp_follows_the_parsing_code(monkeypatch: object) -> None:
