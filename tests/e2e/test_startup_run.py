@@ -4,10 +4,11 @@ puts off until after the first paint, and what it sets up before."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.e2e.xhelpers import app_env
 
 # Runs hiptimer.cli.main() in the child and reports, as JSON, what held while the
 # window was built and what holds once the app quit (HIPTIMER_BENCH_STARTUP quits it
@@ -41,12 +42,9 @@ print("RESULT " + json.dumps(seen))
 
 
 def _start(tmp_path: Path) -> dict[str, object]:
-    env = dict(os.environ)
-    env.update(
+    env = app_env(
+        tmp_path,
         QT_QPA_PLATFORM="offscreen",
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_CACHE_HOME=str(tmp_path / "cache"),
         HIPTIMER_BENCH_STARTUP="1",
         HIPTIMER_NO_VOICE="1",
         QT_STYLE_OVERRIDE="Windows",  # the user's default style: HipTimer still uses Fusion

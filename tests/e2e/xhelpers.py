@@ -42,16 +42,23 @@ def xdotool(display: str, *args: str, timeout: float = 15) -> str:
     return r.stdout.strip()
 
 
-def start_app(routine: Path, display: str, tmp_path: Path) -> subprocess.Popen[str]:
-    """``python -m hiptimer ROUTINE`` on ``display`` (xcb), silent, its data, config and
-    log under ``tmp_path``."""
+def app_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """This process's environment with the app's data, config and cache folders under
+    ``tmp_path`` (and ``extra`` on top)."""
     env = dict(os.environ)
     env.update(
-        DISPLAY=display,
-        QT_QPA_PLATFORM="xcb",
         XDG_DATA_HOME=str(tmp_path / "data"),
         XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        **extra,
     )
+    return env
+
+
+def start_app(routine: Path, display: str, tmp_path: Path) -> subprocess.Popen[str]:
+    """``python -m hiptimer ROUTINE`` on ``display`` (xcb), silent, its data, config,
+    cache and log under ``tmp_path``."""
+    env = app_env(tmp_path, DISPLAY=display, QT_QPA_PLATFORM="xcb")
     return subprocess.Popen(
         [
             sys.executable, "-m", "hiptimer", str(routine),
