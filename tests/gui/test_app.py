@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -390,6 +390,21 @@ def test_space_while_starting_neither_starts_early_nor_pauses(
     assert w.session.state == "paused"
 
 
+def _fake_voice(
+    monkeypatch: pytest.MonkeyPatch,
+    voice: type[object],
+    start_s: float,
+    known: Callable[[], bool] = lambda: True,
+) -> None:
+    """The window's voice is ``voice`` (a cues.Voice on another engine), the probe's
+    answer is ``known()``, and the cue player takes ``start_s`` to start."""
+    from hiptimer.qt import cues
+
+    monkeypatch.setattr(cues, "Voice", voice)
+    monkeypatch.setattr(cues.Voice, "known_available", classmethod(lambda cls: known()))
+    monkeypatch.setattr(cues, "create_cue_player", lambda *_a, **_k: _SlowStartPlayer(start_s))
+
+
 def test_the_speech_engine_is_made_on_the_start_path_once_kept_and_joined_on_quit(
     env: Env, user_dir: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, settings: Settings
 ) -> None:
@@ -404,9 +419,7 @@ def test_the_speech_engine_is_made_on_the_start_path_once_kept_and_joined_on_qui
             super().__init__("mock")
             made.append(self)
 
-    monkeypatch.setattr(cues, "Voice", CountedVoice)
-    monkeypatch.setattr(cues.Voice, "known_available", classmethod(lambda cls: True))
-    monkeypatch.setattr(cues, "create_cue_player", lambda *_a, **_k: _SlowStartPlayer(0.3))
+    _fake_voice(monkeypatch, CountedVoice, 0.3)
     settings.voice_enabled = True
     w = env.window
     w.open_routine_path(user_dir / "tiny.yaml")
@@ -455,10 +468,8 @@ def test_opening_a_routine_starts_the_speech_engine_before_start(
 
             QTimer.singleShot(0, answer)
 
-    monkeypatch.setattr(cues, "Voice", CountedVoice)
+    _fake_voice(monkeypatch, CountedVoice, 0.05, known=lambda: bool(probed))
     monkeypatch.setattr(cues, "SpeechProbe", AnsweringProbe)
-    monkeypatch.setattr(cues.Voice, "known_available", classmethod(lambda cls: bool(probed)))
-    monkeypatch.setattr(cues, "create_cue_player", lambda *_a, **_k: _SlowStartPlayer(0.05))
     w = env.window
     settings.voice_enabled = False
     w.open_routine_path(user_dir / "tiny.yaml")
@@ -487,10 +498,8 @@ def test_a_speech_engine_that_fails_to_start_is_said_and_the_session_goes_on(
         def __init__(self) -> None:
             super().__init__("no-such-engine")
 
-    monkeypatch.setattr(cues, "Voice", BrokenVoice)
-    monkeypatch.setattr(cues.Voice, "known_available", classmethod(lambda cls: True))
+    _fake_voice(monkeypatch, BrokenVoice, 0.05)
     monkeypatch.setattr(cues.Voice, "available", classmethod(lambda cls: True))
-    monkeypatch.setattr(cues, "create_cue_player", lambda *_a, **_k: _SlowStartPlayer(0.05))
     settings.voice_enabled = True
     w = env.window
     w.open_routine_path(user_dir / "tiny.yaml")
