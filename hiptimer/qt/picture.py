@@ -19,6 +19,12 @@ What it draws:
   pose -> SVG) and cached, so a repeated rep costs only painting. Without the figure
   module the nearest key pose is shown;
 - a held pose (key pose 0) for holds, prep, rest and under reduced motion;
+- a still pose (a key pose, at each breath swell) is rasterised once into a pixmap in
+  device pixels and kept (:data:`FIGURE_CACHE_BYTES` a view, least recently used first
+  out, dropped on a new picture, a resize, a palette, style or pixel-ratio change and when
+  hidden), so a breath hold's repaint at a swell already seen is one ``drawPixmap``; blend
+  frames of a moving figure are drawn from their SVG each time (a rep's frames would not
+  fit the budget and would only churn it);
 - a user image: PNG, JPEG, GIF, WebP or SVG, checked first by :func:`hiptimer.images.sniff`
   (format, byte and pixel caps) and decoded with QImageReader under an allocation limit;
   animated GIF and WebP play through QMovie (first frame only under reduced motion, held
@@ -31,12 +37,13 @@ What it draws:
 from __future__ import annotations
 
 import logging
+import math
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QByteArray, QPoint, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QBitmap,
     QColor,
@@ -52,6 +59,7 @@ from PySide6.QtGui import (
     QRegion,
     QResizeEvent,
     QShowEvent,
+    QTransform,
 )
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -77,6 +85,17 @@ BreathSource = Callable[[], "float | None"]
 #: How much a pose swells at a full breath in (a gentle 2.5 %), in this many steps.
 BREATH_SWELL = 0.025
 BREATH_LEVELS = 12
+
+#: Rendered still figures a view keeps, in bytes (32-bit pixels): every breath level of
+#: a pose at a full-HD player's size (some 1.3 Mpx a figure at most) fits in 64 MiB. A
+#: figure too big for all its levels to fit is drawn from the SVG each time instead.
+FIGURE_CACHE_BYTES = 64 * 1024 * 1024
+
+#: (frame, breath level, mirrored, target rect, widget size, device scale, sub-pixel offset)
+FigureKey = tuple[
+    tuple[int, int, int], int, bool, tuple[float, float, float, float], tuple[int, int], float,
+    tuple[float, float],
+]  # fmt: skip
 
 _frame_cache: OrderedDict[tuple[str, int, int, int], QSvgRenderer] = OrderedDict()
 _FRAME_CACHE_MAX = 400
@@ -177,6 +196,11 @@ class PictureView(QWidget):
         self._image: QImage | None = None
         self._scaled: QPixmap | None = None
         self._movie: QMovie | None = None
+        # still figures rendered in device pixels: key -> (pixmap, its device x, y)
+        self._figures: OrderedDict[FigureKey, tuple[QPixmap, int, int]] = OrderedDict()
+        self._figure_bytes = 0
+        #: bytes of rendered figures this view keeps (0: draw every repaint from the SVG)
+        self.figure_cache_bytes = FIGURE_CACHE_BYTES
         self._placeholder_color = QColor("#7d848c")
         self._timer = QTimer(self)
         self._timer.setInterval(int(1000 / FPS))
@@ -296,6 +320,11 @@ class PictureView(QWidget):
     def key_poses(self) -> int:
         return len(self._keys)
 
+    @property
+    def cached_figures(self) -> tuple[int, int]:
+        """How many rendered figures the view keeps, and their bytes."""
+        return len(self._figures), self._figure_bytes
+
     def aspect(self) -> float:
         """Width / height of what is drawn (1 when nothing)."""
         size = self._natural_size()
@@ -313,6 +342,7 @@ class PictureView(QWidget):
         self._svg = None
         self._image = None
         self._scaled = None
+        self._drop_figures()
         self._problem = ""
         self._frame = (0, 0, 0)
 
@@ -483,10 +513,22 @@ class PictureView(QWidget):
         self._sync_timer()
         if self._movie is not None and self._movie.state() == QMovie.MovieState.Running:
             self._movie.setPaused(True)
+        self._drop_figures()  # a hidden view holds no pixmaps; a shown one refills in a breath
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._scaled = None
+        self._drop_figures()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        # the figures' colours are the SVGs' own, but a new theme or screen is a fresh start
+        if event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.StyleChange,
+            QEvent.Type.DevicePixelRatioChange,
+        ):
+            self._drop_figures()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(320, 240)
@@ -540,24 +582,116 @@ class PictureView(QWidget):
             p.end()
             return
         r = self.target_rect()
-        if self._mirrored:
-            p.translate(2 * r.center().x(), 0)
-            p.scale(-1, 1)
         renderer = self._current_renderer()
-        if self._breath and self._keys:
-            s = self.breath_swell  # the figure swells from the floor up
-            p.translate(r.center().x(), r.bottom())
-            p.scale(s, s)
-            p.translate(-r.center().x(), -r.bottom())
         if renderer is not None:
             if self._box is not None and renderer.viewBoxF() != self._box:
                 renderer.setViewBox(self._box)
-            renderer.render(p, r)
+            if not self._paint_cached_figure(p, renderer, r):
+                p.setWorldTransform(self._figure_transform(r))
+                renderer.render(p, r)
         else:
+            p.setWorldTransform(self._figure_transform(r))
             pix = self._pixmap_for(r)
             if pix is not None:
                 p.drawPixmap(r.toRect(), pix)
         p.end()
+
+    def _figure_transform(self, r: QRectF) -> QTransform:
+        """Where the picture in ``r`` goes: flipped when mirrored, and a pose swollen by the
+        breath from the floor up."""
+        t = QTransform()
+        if self._mirrored:
+            t.translate(2 * r.center().x(), 0)
+            t.scale(-1, 1)
+        if self._breath and self._keys:
+            s = self.breath_swell
+            t.translate(r.center().x(), r.bottom())
+            t.scale(s, s)
+            t.translate(-r.center().x(), -r.bottom())
+        return t
+
+    def _paint_cached_figure(self, p: QPainter, renderer: QSvgRenderer, r: QRectF) -> bool:
+        """Draw a still pose (a key pose, at the breath's swell) from the figure cache,
+        rendering it into the cache first if it is new. False, having drawn nothing, for
+        what is not cached: a blend frame, a user SVG, a painter that rotates, a figure
+        too big for the budget.
+
+        The pixmap is rendered in device pixels with the painter's own scale and sub-pixel
+        offset, then blitted 1:1, so it shows exactly what rendering onto the screen would,
+        but for rounding where antialiased edges of the figure overlap."""
+        a, b, step = self._frame
+        if not self._keys or self._svg is not None or (step and a != b):
+            return False
+        device = p.deviceTransform()  # the screen's pixel ratio and where this widget is
+        scale = device.m11()
+        tx = QTransform.TransformationType
+        if device.type() not in (tx.TxNone, tx.TxTranslate, tx.TxScale):
+            return False
+        if not scale > 0 or scale != device.m22():
+            return False
+        fx, fy = math.floor(device.dx()), math.floor(device.dy())
+        phase = (device.dx() - fx, device.dy() - fy)
+        key: FigureKey = (
+            self._frame,
+            self._breath,
+            self._mirrored,
+            (r.x(), r.y(), r.width(), r.height()),
+            (self.width(), self.height()),
+            scale,
+            phase,
+        )
+        found = self._figures.get(key)
+        if found is None:
+            # logical -> device pixels, less the whole pixels of where the widget is
+            pixels = QTransform(scale, 0, 0, scale, phase[0], phase[1])
+            found = self._render_figure(renderer, r, pixels)
+            if found is None:
+                return False
+            self._figures[key] = found
+            self._figure_bytes += _pixmap_bytes(found[0])
+            while self._figure_bytes > self.figure_cache_bytes and self._figures:
+                _, (old, _x, _y) = self._figures.popitem(last=False)
+                self._figure_bytes -= _pixmap_bytes(old)
+        else:
+            self._figures.move_to_end(key)
+        pix, x, y = found
+        p.save()
+        # one device pixel a pixmap pixel: undo the device scale, no resampling
+        p.setWorldTransform(
+            QTransform.fromScale(1 / scale, 1 / scale).translate(x - phase[0], y - phase[1])
+        )
+        p.drawPixmap(QPointF(0, 0), pix)
+        p.restore()
+        return True
+
+    def _render_figure(
+        self, renderer: QSvgRenderer, r: QRectF, pixels: QTransform
+    ) -> tuple[QPixmap, int, int] | None:
+        """The figure drawn into a transparent pixmap covering the device pixels it
+        touches inside the widget, with the device x, y of its corner; None if it would not
+        fit the budget with all its breath levels (drawing it directly is then cheaper than
+        churning the cache)."""
+        world = self._figure_transform(r)
+        bounds = pixels.mapRect(world.mapRect(r)).intersected(pixels.mapRect(QRectF(self.rect())))
+        if bounds.isEmpty():
+            return None
+        x, y = math.floor(bounds.left()), math.floor(bounds.top())
+        w, h = math.ceil(bounds.right()) - x, math.ceil(bounds.bottom()) - y
+        if w * h * 4 * (BREATH_LEVELS + 1) > self.figure_cache_bytes:
+            return None
+        pix = QPixmap(w, h)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.setWorldTransform(world * pixels * QTransform.fromTranslate(-x, -y))
+        renderer.render(p, r)
+        p.end()
+        return pix, x, y
+
+    def _drop_figures(self) -> None:
+        self._figures.clear()
+        self._figure_bytes = 0
 
     def _pixmap_for(self, r: QRectF) -> QPixmap | None:
         """The raster picture scaled once to the target size (smooth), device pixels."""
@@ -608,6 +742,10 @@ class PictureView(QWidget):
         sun = inner.width() * 0.09
         p.drawEllipse(QPointF(inner.right() - sun * 1.5, inner.top() + sun * 1.5), sun, sun)
         p.drawLine(r.topRight(), r.bottomLeft())
+
+
+def _pixmap_bytes(pix: QPixmap) -> int:
+    return pix.width() * pix.height() * 4
 
 
 _thumb_cache: OrderedDict[tuple[str, bool, int, int, float], QPixmap] = OrderedDict()

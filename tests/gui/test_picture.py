@@ -7,14 +7,16 @@ from pathlib import Path
 import imagefiles
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QImage, QRegion
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QRegion
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hiptimer import pictures
 from hiptimer.clock import FakeClock
 from hiptimer.engine import Session
 from hiptimer.plan import compile_plan
-from hiptimer.qt.picture import STEPS, PictureView
+from hiptimer.qt import picture as picture_module
+from hiptimer.qt.picture import BREATH_LEVELS, BREATH_SWELL, STEPS, PictureView
 from hiptimer.routine import Dose, Exercise, Routine, Timings
 
 BG = QColor(0, 0, 0, 0).rgba()
@@ -338,3 +340,179 @@ def test_breath_level_rises_with_each_inhale() -> None:
         levels.append(round(pictures.breath_level(s) or 0.0, 3))
     # in over 2 s (eased: 0.146 a quarter in), full at the turn, out over 2 s
     assert levels == [0.0, 0.146, 0.5, 1.0, 0.5, 0.0]
+
+
+# --- the figure cache: a still pose is rasterised once per swell level, size and side ---
+
+
+class CountingRenderer(QSvgRenderer):
+    """QSvgRenderer counting its render() calls (the rasterisations the cache saves)."""
+
+    calls = 0
+
+    def render(self, *args: object) -> None:  # type: ignore[override]
+        CountingRenderer.calls += 1
+        super().render(*args)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> type[CountingRenderer]:
+    monkeypatch.setattr(picture_module, "QSvgRenderer", CountingRenderer)
+    picture_module._frame_cache.clear()  # noqa: SLF001 - blend frames built afresh, counted
+    CountingRenderer.calls = 0
+    return CountingRenderer
+
+
+def breathe(v: PictureView, level: int) -> None:
+    """Swell the pose to ``level`` of BREATH_LEVELS now (setting a source polls it once)."""
+    v.set_breath_source(lambda: level / BREATH_LEVELS)
+    assert v.breath_swell == 1.0 + BREATH_SWELL * level / BREATH_LEVELS
+
+
+def grabbed(v: PictureView) -> QImage:
+    return v.grab().toImage().convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+
+
+def difference(a: QImage, b: QImage) -> tuple[int, int]:
+    """(largest difference of a colour channel, colour channels differing by more than 1)
+    of two opaque images of one size, from Qt's Difference composition (|a - b|)."""
+    assert a.size() == b.size()
+    d = a.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    p = QPainter(d)
+    p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Difference)
+    p.drawImage(0, 0, b.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied))
+    p.end()
+    data = bytes(d.constBits())
+    colours = [data[i::4] for i in range(3)]  # B, G, R of each pixel; alpha stays 255
+    largest = max(max(c) for c in colours)
+    over_1 = sum(len(c) - c.count(0) - c.count(1) for c in colours)
+    return largest, over_1
+
+
+def on_background(v: PictureView, colour: str, dpr: float) -> QImage:
+    """The view drawn over an opaque colour into a pixmap of pixel ratio ``dpr``, where the
+    painter scales and, at 1.5, starts between device pixels."""
+    pix = QPixmap(round(v.width() * dpr) + 3, round(v.height() * dpr) + 3)
+    pix.setDevicePixelRatio(dpr)
+    pix.fill(QColor(colour))
+    v.render(pix, QPoint(1, 1), QRegion(), QWidget.RenderFlag.DrawChildren)
+    return pix.toImage()
+
+
+@pytest.mark.parametrize("size", [(400, 300), (517, 411)])
+def test_a_cached_figure_looks_like_the_svg_drawn_directly(qtbot, renders, size) -> None:  # type: ignore[no-untyped-def]
+    """The pixmap path against drawing the SVG at each repaint (what the view did before):
+    catalogue poses, breath levels, both sides, 1x and scaled painters. Only antialiased
+    edges may round differently (measured: at most 4 of 255, mostly 1)."""
+    direct, cached = make_view(qtbot, size), make_view(qtbot, size)
+    direct.figure_cache_bytes = 0  # every repaint renders the SVG, as before the cache
+    worst, most = 0, 0.0
+    for ref in ("childs-pose", "bird-dog"):
+        for mirrored in (False, True):
+            for view in (direct, cached):
+                view.set_picture(ref, mirrored)
+            for level in (0, 5, BREATH_LEVELS):
+                for view in (direct, cached):
+                    breathe(view, level)
+                shots: list[tuple[QImage, QImage]] = [(grabbed(direct), grabbed(cached))]
+                for colour, dpr in (("#1d2026", 1.0), ("#f4f1ea", 2.0), ("#f4f1ea", 1.5)):
+                    shots.append(
+                        (on_background(direct, colour, dpr), on_background(cached, colour, dpr))
+                    )
+                before = renders.calls
+                again = grabbed(cached)  # from the cache: no SVG drawn, the same pixels
+                assert renders.calls == before and again == shots[0][1]
+                for old, new in shots:
+                    largest, over_1 = difference(old, new)
+                    worst = max(worst, largest)
+                    assert largest <= 4, (ref, mirrored, level, largest)
+                    assert over_1 <= old.width() * old.height() // 500, (ref, level, over_1)
+                    most = max(most, over_1 / (old.width() * old.height()))
+    assert cached.cached_figures[0] > 0 and direct.cached_figures == (0, 0)
+    print(f"largest channel difference at {size}: {worst}; channels > 1 off: {most:.3%}")
+
+
+def test_a_repaint_at_a_seen_swell_level_renders_no_svg(qtbot, renders) -> None:  # type: ignore[no-untyped-def]
+    v = make_view(qtbot, (400, 300))
+    v.set_picture("childs-pose")
+    first = []
+    for level in range(BREATH_LEVELS + 1):
+        breathe(v, level)
+        before = renders.calls
+        first.append(grabbed(v))
+        assert renders.calls == before + 1, "a level not seen yet is rendered once"
+    before = renders.calls
+    for level in reversed(range(BREATH_LEVELS + 1)):  # the breath out: all levels seen
+        breathe(v, level)
+        assert grabbed(v) == first[level]
+    assert renders.calls == before, "repaints at seen levels draw only pixmaps"
+    assert v.cached_figures[0] == BREATH_LEVELS + 1
+
+    v.set_mirrored(True)  # the other side is another drawing
+    grabbed(v)
+    assert renders.calls == before + 1
+    v.set_mirrored(False)
+    grabbed(v)
+    assert renders.calls == before + 1
+
+    v.resize(420, 300)  # a new size: drawn afresh, the old pixmaps dropped
+    assert v.cached_figures == (0, 0)
+    grabbed(v)
+    assert renders.calls == before + 2
+    grabbed(v)
+    assert renders.calls == before + 2
+
+    v.set_picture("bird-dog")  # a new picture: drawn afresh
+    assert v.cached_figures == (0, 0)
+    before = renders.calls
+    grabbed(v)
+    grabbed(v)
+    assert renders.calls == before + 1
+
+
+def test_blend_frames_of_a_moving_figure_are_drawn_each_time(qtbot, renders) -> None:  # type: ignore[no-untyped-def]
+    v = make_view(qtbot, (400, 300))
+    v.set_picture("glute-bridge")
+    assert v.key_poses > 1
+    v.set_progress(0.2)
+    a, b, step = v.frame
+    assert step and a != b, "between key poses"
+    grabbed(v)
+    before = renders.calls
+    moving = grabbed(v)
+    assert renders.calls == before + 1  # not cached: a rep's frames would churn the budget
+    v.set_progress(None)
+    assert grabbed(v) != moving
+
+
+def test_the_figure_cache_keeps_to_its_byte_budget(qtbot, renders) -> None:  # type: ignore[no-untyped-def]
+    v = make_view(qtbot, (400, 300))
+    v.set_picture("childs-pose")
+    grabbed(v)
+    n, one = v.cached_figures
+    assert n == 1 and one > 0
+    # room for every breath level of one side, not both
+    v.figure_cache_bytes = one * (BREATH_LEVELS + 1) + one // 2
+    for mirrored in (False, True):
+        v.set_mirrored(mirrored)
+        for level in range(BREATH_LEVELS + 1):
+            breathe(v, level)
+            grabbed(v)
+            count, used = v.cached_figures
+            assert used <= v.figure_cache_bytes and count <= BREATH_LEVELS + 1
+    assert v.cached_figures[0] == BREATH_LEVELS + 1
+    before = renders.calls
+    grabbed(v)  # the latest is kept (least recently used goes first)
+    assert renders.calls == before
+    v.set_mirrored(False)
+    breathe(v, 0)
+    grabbed(v)  # the oldest went
+    assert renders.calls == before + 1
+
+    v.resize(300, 240)
+    v.figure_cache_bytes = one  # too small for all the levels: drawn from the SVG, none kept
+    before = renders.calls
+    for level in (0, 1, 0, 1):
+        breathe(v, level)
+        assert painted(grabbed(v)) > 0
+    assert renders.calls == before + 4 and v.cached_figures == (0, 0)
