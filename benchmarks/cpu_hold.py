@@ -18,7 +18,12 @@ long buffer too: the default), the same with Qt's own PulseAudio buffer
 ("open-qtbuf", HIPTIMER_CUE_SERVER_MS=0: 21 ms, how it was before), in "gaps"
 mode (the stream closed between cues) and ``--audio-backend none`` (the
 reference: the same window with no sound at all). Prints median, min and max.
-``--plain`` leaves out the breath hold.
+``--plain`` leaves out the breath holds. ``breaths-picture`` is the breath hold
+with the catalogue's child's pose beside the pacer, swelling with each breath (the
+picture's share is its difference from ``breaths``). ``--only TEXT`` runs the
+configurations whose label contains TEXT; ``--reference DIR`` runs each of them also
+with the app's code from the source tree DIR (PYTHONPATH), in turns with this one:
+the code before a change, measured in the same run.
 
 Leaves out: the X server's and the compositor's work (Xvfb has no GPU), the
 voice (HIPTIMER_NO_VOICE=1: a speech engine only works while it speaks), the
@@ -53,6 +58,13 @@ name: CPU breaths
 defaults: {prep: 0, countdown: 3, breath: 5}
 exercises:
   - name: Breath hold
+    hold: 20 breaths
+"""
+BREATHS_PICTURE = """\
+name: CPU breaths with a picture
+defaults: {prep: 0, countdown: 3, breath: 5}
+exercises:
+  - use: childs-pose
     hold: 20 breaths
 """
 TICK = os.sysconf("SC_CLK_TCK")
@@ -141,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=30.0, help="measured window")
     ap.add_argument("--settle", type=float, default=5.0, help="seconds after launch left out")
     ap.add_argument("--plain", action="store_true", help="the plain hold only")
+    ap.add_argument("--only", default="", help="the configurations whose label has this")
+    ap.add_argument("--reference", type=Path, help="also run them with the code of this tree")
     args = ap.parse_args(argv)
     server = pulse_pid()
     if server is None:
@@ -160,9 +174,22 @@ def main(argv: list[str] | None = None) -> int:
         ("hold", "none", "open", "", {}),
         ("breaths", "qt", "open", "/open", {}),
         ("breaths", "none", "open", "", {}),
+        ("breaths-picture", "qt", "open", "/open", {}),
+        ("breaths-picture", "none", "open", "", {}),
     ]
     if args.plain:
         configs = [c for c in configs if c[0] == "hold"]
+    configs = [c for c in configs if args.only in f"{c[0]} {c[1]}{c[3]}"]
+    if args.reference is not None:
+        tree = str(args.reference.resolve())
+        if not (Path(tree) / "hiptimer" / "__main__.py").is_file():
+            print(f"cpu_hold: {tree} has no hiptimer package", file=sys.stderr)
+            return 2
+        configs = [
+            c
+            for here in configs
+            for c in (here, (*here[:3], f"{here[3]} @reference", {**here[4], "PYTHONPATH": tree}))
+        ]
     app: dict[str, list[float]] = {}
     srv: dict[str, list[float]] = {}
     ctx: dict[str, list[float]] = {}
@@ -171,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(d)
         (tmp / "hold.yaml").write_text(HOLD, encoding="utf-8")
         (tmp / "breaths.yaml").write_text(BREATHS, encoding="utf-8")
+        (tmp / "breaths-picture.yaml").write_text(BREATHS_PICTURE, encoding="utf-8")
         for i in range(args.runs):
             s0, t0 = cpu_s(server), time.monotonic()
             time.sleep(min(10.0, args.seconds))
@@ -184,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                 srv.setdefault(key, []).append(s)
                 ctx.setdefault(key, []).append(c)
                 print(
-                    f"run {i + 1} {key:22s} app {a:5.2f}%  sound server {s:5.2f}%  "
+                    f"run {i + 1} {key:36s} app {a:5.2f}%  sound server {s:5.2f}%  "
                     f"switches {c:6.1f}/s",
                     flush=True,
                 )
@@ -194,10 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     for key in app:
         extra = [max(0.0, s - base) for s in srv[key]]
         total = [a + e for a, e in zip(app[key], extra, strict=True)]
-        print(f"{key:22s} app          {stats(app[key])}")
-        print(f"{'':22s} server extra {stats(extra)}")
-        print(f"{'':22s} together     {stats(total)}")
-        print(f"{'':22s} switches     {stats(ctx[key], '/s')}")
+        print(f"{key:36s} app          {stats(app[key])}")
+        print(f"{'':36s} server extra {stats(extra)}")
+        print(f"{'':36s} together     {stats(total)}")
+        print(f"{'':36s} switches     {stats(ctx[key], '/s')}")
     return 0
 
 
