@@ -24,7 +24,8 @@ What it draws:
   out, dropped on a new picture, a resize, a palette, style or pixel-ratio change and when
   hidden), so a breath hold's repaint at a swell already seen is one ``drawPixmap``; blend
   frames of a moving figure are drawn from their SVG each time (a rep's frames would not
-  fit the budget and would only churn it);
+  fit the budget and would only churn it); a swell step repaints only the part of the
+  view the figure covers;
 - a user image: PNG, JPEG, GIF, WebP or SVG, checked first by :func:`hiptimer.images.sniff`
   (format, byte and pixel caps) and decoded with QImageReader under an allocation limit;
   animated GIF and WebP play through QMovie (first frame only under reduced motion, held
@@ -43,7 +44,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QByteArray, QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QBitmap,
     QColor,
@@ -457,8 +458,12 @@ class PictureView(QWidget):
         level = breath() if breath is not None and not self._reduced_motion else None
         swell = round((level or 0.0) * BREATH_LEVELS)
         if swell != self._breath:
+            bigger = max(swell, self._breath)
             self._breath = swell
-            self.update()
+            if self._box is not None:  # the figure lies in its box: only that part changed
+                self.update(self._figure_area(bigger))
+            else:
+                self.update()
 
     @property
     def breath_swell(self) -> float:
@@ -596,19 +601,27 @@ class PictureView(QWidget):
                 p.drawPixmap(r.toRect(), pix)
         p.end()
 
-    def _figure_transform(self, r: QRectF) -> QTransform:
+    def _figure_transform(self, r: QRectF, breath: int | None = None) -> QTransform:
         """Where the picture in ``r`` goes: flipped when mirrored, and a pose swollen by the
-        breath from the floor up."""
+        breath (now, or at level ``breath``) from the floor up."""
         t = QTransform()
         if self._mirrored:
             t.translate(2 * r.center().x(), 0)
             t.scale(-1, 1)
-        if self._breath and self._keys:
-            s = self.breath_swell
+        level = self._breath if breath is None else breath
+        if level and self._keys:
+            s = 1.0 + BREATH_SWELL * level / BREATH_LEVELS
             t.translate(r.center().x(), r.bottom())
             t.scale(s, s)
             t.translate(-r.center().x(), -r.bottom())
         return t
+
+    def _figure_area(self, breath: int) -> QRect:
+        """The pixels a pose covers at breath level ``breath`` (and at every lower one, as
+        it swells from the floor up), with a margin for antialiasing."""
+        r = self.target_rect()
+        area = self._figure_transform(r, breath).mapRect(r).toAlignedRect()
+        return area.adjusted(-2, -2, 2, 2).intersected(self.rect())
 
     def _paint_cached_figure(self, p: QPainter, renderer: QSvgRenderer, r: QRectF) -> bool:
         """Draw a still pose (a key pose, at the breath's swell) from the figure cache,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import imagefiles
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap, QRegion
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -516,3 +516,32 @@ def test_the_figure_cache_keeps_to_its_byte_budget(qtbot, renders) -> None:  # t
         breathe(v, level)
         assert painted(grabbed(v)) > 0
     assert renders.calls == before + 4 and v.cached_figures == (0, 0)
+
+
+def test_a_swell_step_repaints_only_the_figure_and_leaves_the_window_right(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    v = make_view(qtbot, (400, 300))
+    v.set_picture("childs-pose")  # a lying figure: a wide strip of the view
+    asked: list[tuple[object, ...]] = []
+    update = v.update
+    monkeypatch.setattr(v, "update", lambda *a: (asked.append(a), update(*a))[1])
+
+    def on_screen() -> QImage:  # what the window holds after its (partial) repaints
+        return v.screen().grabWindow(v.winId()).toImage()
+
+    def repainted() -> QImage:  # the whole view painted afresh, in the window's format
+        return v.grab().toImage().convertToFormat(on_screen().format())
+
+    for mirrored in (False, True):
+        v.set_mirrored(mirrored)
+        qtbot.waitUntil(lambda: on_screen() == repainted(), timeout=2000)
+        for level in (BREATH_LEVELS, 5, 0, 7, 8, 2):
+            before = on_screen()
+            asked.clear()
+            breathe(v, level)
+            (area,) = asked[-1]
+            assert isinstance(area, QRect) and v.rect().contains(area)
+            assert area.height() < v.height() * 0.6, "a swell step repaints the figure's strip"
+            qtbot.waitUntil(lambda before=before: on_screen() != before, timeout=2000)
+            assert on_screen() == repainted(), (mirrored, level)
