@@ -23,7 +23,9 @@ with the catalogue's child's pose beside the pacer, swelling with each breath (t
 picture's share is its difference from ``breaths``). ``--only TEXT`` runs the
 configurations whose label contains TEXT; ``--reference DIR`` runs each of them also
 with the app's code from the source tree DIR (PYTHONPATH), in turns with this one:
-the code before a change, measured in the same run.
+the code before a change, measured in the same run. ``--fullscreen`` shows the
+player fullscreen (the picture is then as large as the screen allows) instead of
+in its 1100x720 window.
 
 Leaves out: the X server's and the compositor's work (Xvfb has no GPU), the
 voice (HIPTIMER_NO_VOICE=1: a speech engine only works while it speaks), the
@@ -106,6 +108,7 @@ def measure(
     seconds: float,
     tmp: Path,
     extra_env: dict[str, str] | None = None,
+    fullscreen: bool = False,
 ) -> tuple[float, float, float]:
     """(app % of a core, sound server % of a core, app context switches a second)."""
     env = dict(os.environ)
@@ -119,6 +122,8 @@ def measure(
         sys.executable, "-m", "hiptimer", str(routine), "--start",
         "--audio-backend", backend, "--db", str(tmp / "log.sqlite3"),
     ]  # fmt: skip
+    if fullscreen:
+        cmd.append("--fullscreen")
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = pulse_pid()
     try:
@@ -155,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--plain", action="store_true", help="the plain hold only")
     ap.add_argument("--only", default="", help="the configurations whose label has this")
     ap.add_argument("--reference", type=Path, help="also run them with the code of this tree")
+    ap.add_argument("--fullscreen", action="store_true", help="the player fullscreen")
     args = ap.parse_args(argv)
     server = pulse_pid()
     if server is None:
@@ -206,7 +212,14 @@ def main(argv: list[str] | None = None) -> int:
             for routine, backend, mode, suffix, extra in configs:
                 key = f"{routine} {backend}{suffix}"
                 a, s, c = measure(
-                    tmp / f"{routine}.yaml", backend, mode, args.settle, args.seconds, tmp, extra
+                    tmp / f"{routine}.yaml",
+                    backend,
+                    mode,
+                    args.settle,
+                    args.seconds,
+                    tmp,
+                    extra,
+                    args.fullscreen,
                 )
                 app.setdefault(key, []).append(a)
                 srv.setdefault(key, []).append(s)
