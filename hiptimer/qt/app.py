@@ -89,10 +89,10 @@ ESC_AGAIN_MS = 3000
 #: Routine files (outside the bundled ones) watched one by one for edits; folders always.
 WATCH_FILES_MAX = 2000
 #: Rows from the library's index shown before the first paint: all of them up to
-#: PREFILL_ALL_ROWS, else a screenful and the rest on the next turn of the event loop
-#: (10,000 routines do not delay the first paint).
+#: PREFILL_ALL_ROWS, else a screenful (80 rows fill a 4K screen's height) and the rest
+#: on the next turn of the event loop (10,000 routines do not delay the first paint).
 PREFILL_ALL_ROWS = 2000
-PREFILL_ROWS = 300
+PREFILL_ROWS = 80
 #: --quit-on-finish waits for the last cue to ring out, but never longer than this.
 QUIT_TAIL_MAX_S = 3.0
 

@@ -114,6 +114,25 @@ def _second_window(tmp_path: Path, qtbot: QtBot) -> MainWindow:
     return w
 
 
+def test_a_long_library_shows_a_screenful_first_and_the_rest_a_turn_later(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hiptimer.qt import app as qtapp
+
+    window.scan_library()
+    qtbot.waitUntil(lambda: window._library_ready, timeout=5000)
+    everything = window.library.visible_titles()
+    monkeypatch.setattr(qtapp, "PREFILL_ALL_ROWS", 3)  # a library longer than this
+    monkeypatch.setattr(qtapp, "PREFILL_ROWS", 2)  # shows this many before the paint
+    nxt = _second_window(tmp_path, qtbot)
+    assert nxt.prefill_library()
+    assert nxt.library.visible_titles() == everything[:2]
+    nxt.scan_library()  # what the first paint starts: the rest at once, then the check
+    assert nxt.library.visible_titles() == everything
+    qtbot.waitUntil(lambda: nxt._library_ready, timeout=5000)
+    assert nxt.library.visible_titles() == everything
+
+
 def test_the_next_start_shows_the_list_from_the_index_before_any_scan(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
