@@ -40,13 +40,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from startup import quit_app  # benchmarks/startup.py: SIGTERM (the app's quit), then kill
 
 HOLD = """\
 name: CPU hold
@@ -136,12 +137,7 @@ def measure(
         srv = (cpu_s(server) - s0) if server else 0.0
         ctx = switches(proc.pid) - c0
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        quit_app(proc)
     return 100 * app / wall, 100 * srv / wall, ctx / wall
 
 
