@@ -209,3 +209,21 @@ def test_the_library_opens_with_the_keyboard_on_the_list(qtbot: QtBot) -> None:
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     assert QApplication.focusWidget() is page.tree
+
+
+def test_show_in_folder_opens_the_selected_routines_folder(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The button's QUrl and QDesktopServices are imported when it is clicked (not on the
+    way to the first paint): the click still opens the file's folder."""
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    page = LibraryPage()
+    qtbot.addWidget(page)
+    page.set_items(_items([]))
+    assert page.select_title("Desk break")
+    assert page.folder_button.isEnabled()
+    qtbot.mouseClick(page.folder_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(routines_dir())]
