@@ -109,6 +109,25 @@ def test_the_routine_menu_fills_itself_after_the_first_paint(env: Env, qtbot: Qt
     assert env.window._routine_actions is not None
 
 
+def test_file_open_shows_the_chosen_routine(
+    env: Env, user_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File > Open (Ctrl+O): the dialog, imported when first used, then the overview."""
+    from PySide6.QtWidgets import QFileDialog
+
+    asked: list[str] = []
+
+    def choose(*args: object) -> tuple[str, str]:
+        asked.append(str(args[1]))
+        return str(user_dir / "tiny.yaml"), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", choose)
+    env.window.open_action.trigger()
+    assert asked == ["Open a routine"]
+    assert env.window.current_page() == "overview"
+    assert env.window.overview.title.text() == "Tiny test routine"
+
+
 def test_title_and_library_lists_bundled_and_user_routines(env: Env) -> None:
     w = env.window
     assert w.windowTitle().startswith("HipTimer")
