@@ -1102,7 +1102,7 @@ class MainWindow(QMainWindow):
     def _setup_cues(self, routine: Routine, plan: Plan) -> None:
         from hiptimer.qt import cues
 
-        self.probe_voice()  # deferred until a session needs it
+        self.probe_voice()  # usually asked already, when the routine was opened
 
         backend = self.options.audio_backend or self.settings.audio_backend
         try:
@@ -1424,7 +1424,7 @@ class MainWindow(QMainWindow):
 
     def probe_voice(self) -> None:
         """Find out, in the background, whether a speech engine works here (once;
-        the first session asks, or the Sound menu when it opens)."""
+        opening a routine asks, or a session, or the Sound menu when it opens)."""
         from hiptimer.qt import cues
 
         if self._speech_probe is not None:
@@ -1738,8 +1738,8 @@ def run(args: argparse.Namespace) -> int:
     # Nothing slow on this thread, and no worker competing with it for the
     # interpreter, before the first paint: once the window has painted, the
     # routines are checked against the index on a worker thread and the log is
-    # opened on another; the speech engine is probed when the first session (or
-    # the Sound menu) needs it.
+    # opened on another; the speech engine is probed when a routine is opened (or
+    # a session or the Sound menu needs it).
     def after_first_paint() -> None:
         # the cyclic collector was off since before Qt's import (hiptimer.cli): what
         # start-up made lives as long as the app, so later passes need not visit it
