@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -161,7 +161,6 @@ class Banner(QWidget):
         super().__init__(parent)
         self.label = QLabel()
         self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QPushButton("×")
         close.setFlat(True)
         close.setFixedWidth(32)
@@ -178,6 +177,10 @@ class Banner(QWidget):
     def add(self, text: str, theme: str) -> None:
         if text in self._messages:
             return
+        if not self._messages:
+            from PySide6.QtCore import Qt  # not on the way to the first paint (see run())
+
+            self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._messages.append(text)
         self.label.setText("\n".join(self._messages))
         self.setStyleSheet(
@@ -339,6 +342,13 @@ class MainWindow(QMainWindow):
         """The editor's File menu actions (New, Edit, Duplicate, Delete)."""
         return self._ensure_routine_actions()
 
+    def _after_first_paint(self) -> None:
+        from PySide6.QtCore import Qt  # its first use makes 92 Python enums (see run())
+
+        # Ctrl+Q from any of the app's windows (the projector, History)
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        QTimer.singleShot(0, self, self._ensure_routine_actions)
+
     def _ensure_routine_actions(self) -> RoutineActions:
         if self._routine_actions is None:
             from hiptimer.qt.editor import RoutineActions
@@ -350,15 +360,14 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         file_menu = mb.addMenu("&File")
         self.open_action = file_menu.addAction("&Open routine file…")
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.setShortcuts(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self._on_open_action_triggered)
         reload_action = file_menu.addAction("&Reload library")
-        reload_action.setShortcut(QKeySequence("Ctrl+R"))
+        reload_action.setShortcuts([QKeySequence("Ctrl+R")])
         reload_action.triggered.connect(self.scan_library)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
         quit_action.triggered.connect(self.quit)
         self.quit_action = quit_action
         # New, Edit, Duplicate, Delete: the menu is here from the start, its actions are
@@ -367,11 +376,11 @@ class MainWindow(QMainWindow):
         # long library's rows
         self._file_menu = file_menu
         self._routine_menu = mb.addMenu("&Routine")
-        AfterFirstPaint(self, lambda: QTimer.singleShot(0, self, self._ensure_routine_actions))
+        AfterFirstPaint(self, self._after_first_paint)
 
         view = mb.addMenu("&View")
         self.history_action = view.addAction("&History")
-        self.history_action.setShortcut(QKeySequence("H"))
+        self.history_action.setShortcuts([QKeySequence("H")])
         self.history_action.triggered.connect(self.show_history)
         self.fullscreen_action = view.addAction("&Fullscreen")
         self.fullscreen_action.setShortcuts([QKeySequence("F"), QKeySequence("F11")])
@@ -419,22 +428,13 @@ class MainWindow(QMainWindow):
         self.mute_action = sound.addAction("&Mute")
         self.mute_action.setCheckable(True)
         self.mute_action.setChecked(self.muted)
-        self.mute_action.setShortcut(QKeySequence("M"))
+        self.mute_action.setShortcuts([QKeySequence("M")])
         self.mute_action.triggered.connect(self._on_mute_action_triggered)
-        self.volume_slider = QSlider(Qt.Orientation.Horizontal)
-        self.volume_slider.setRange(0, 100)
-        self.volume_slider.setValue(round(self.settings.volume * 100))
-        self.volume_slider.setMinimumWidth(160)
-        self.volume_slider.setAccessibleName("Volume")
-        self.volume_slider.valueChanged.connect(self._on_volume_slider_changed)
-        vol_box = QWidget()
-        vol_lay = QHBoxLayout(vol_box)
-        vol_lay.setContentsMargins(24, 4, 12, 4)
-        vol_lay.addWidget(QLabel("Volume"))
-        vol_lay.addWidget(self.volume_slider)
-        vol_action = QWidgetAction(self)
-        vol_action.setDefaultWidget(vol_box)
-        sound.addAction(vol_action)
+        # the volume row is made when the menu first opens (a horizontal QSlider needs
+        # Qt's namespace, whose first use is not on the way to the first paint: run())
+        self.volume_slider: QSlider | None = None
+        self._sound_menu = sound
+        sound.aboutToShow.connect(self._ensure_volume_row)
         self.voice_action = sound.addAction("Spoken &guidance")
         # triggered, not toggled: only the person's click is their choice. setCheckable
         # (False) on a ticked action emits toggled(False), which wrote "voice off" into
@@ -491,7 +491,7 @@ class MainWindow(QMainWindow):
     def install_window_keys(self, window: QWidget) -> None:
         """Esc (leave fullscreen; in a session, twice ends it) on ``window``; the
         projector also gets F/F11, M and Ctrl+Q."""
-        esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
+        esc = QShortcut(QKeySequence("Esc"), window)
         esc.activated.connect(self.on_escape)
         if window is not self:
             for keys, slot in (
@@ -502,7 +502,7 @@ class MainWindow(QMainWindow):
                 for k in keys:
                     QShortcut(QKeySequence(k), window).activated.connect(slot)
             # the projector may hold the focus when the session ends: PageDown is Done there too
-            done = QShortcut(QKeySequence(Qt.Key.Key_PageDown), window)
+            done = QShortcut(QKeySequence("PgDown"), window)
             done.setEnabled(self._page == "summary")
             done.activated.connect(self._on_clicker_done_triggered)
             self._window_done_shortcuts.append(done)
@@ -516,12 +516,12 @@ class MainWindow(QMainWindow):
         self.clicker_start_action = QAction(self)
         self.clicker_start_action.setText("Start (clicker)")
         self.clicker_start_action.setShortcuts(
-            [QKeySequence(Qt.Key.Key_PageDown), QKeySequence("F5"), QKeySequence("Shift+F5")]
+            [QKeySequence("PgDown"), QKeySequence("F5"), QKeySequence("Shift+F5")]
         )
         self.clicker_start_action.triggered.connect(self._on_clicker_start_triggered)
         self.clicker_done_action = QAction(self)
         self.clicker_done_action.setText("Done (clicker)")
-        self.clicker_done_action.setShortcut(QKeySequence(Qt.Key.Key_PageDown))
+        self.clicker_done_action.setShortcuts([QKeySequence("PgDown")])
         self.clicker_done_action.triggered.connect(self._on_clicker_done_triggered)
         for act in (self.clicker_start_action, self.clicker_done_action):
             act.setEnabled(False)
@@ -1088,6 +1088,8 @@ class MainWindow(QMainWindow):
 
         timer = QTimer(controller)
         timer.setSingleShot(True)
+        from PySide6.QtCore import Qt
+
         timer.setTimerType(Qt.TimerType.PreciseTimer)
         timer.timeout.connect(lambda: self._start_now(controller, at))
         timer.start(delay_ms)
@@ -1287,6 +1289,8 @@ class MainWindow(QMainWindow):
         rate = RateSessionDialog(self._store, session_id, self)
         self._rating = rate
         # Beside the summary, not a modal box on top of it; Done saves it.
+        from PySide6.QtCore import Qt
+
         rate.setWindowFlags(Qt.WindowType.Widget)
         rate.buttons.hide()
         title = QLabel("How did it go?")
@@ -1416,6 +1420,28 @@ class MainWindow(QMainWindow):
 
     def _on_mute_action_triggered(self, checked: bool) -> None:
         self.set_muted(checked)
+
+    def _ensure_volume_row(self) -> QSlider:
+        """The Sound menu's Volume slider, between Mute and Spoken guidance."""
+        if self.volume_slider is None:
+            from PySide6.QtCore import Qt
+
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(0, 100)
+            slider.setValue(round(self.settings.volume * 100))
+            slider.setMinimumWidth(160)
+            slider.setAccessibleName("Volume")
+            slider.valueChanged.connect(self._on_volume_slider_changed)
+            vol_box = QWidget()
+            vol_lay = QHBoxLayout(vol_box)
+            vol_lay.setContentsMargins(24, 4, 12, 4)
+            vol_lay.addWidget(QLabel("Volume"))
+            vol_lay.addWidget(slider)
+            vol_action = QWidgetAction(self)
+            vol_action.setDefaultWidget(vol_box)
+            self._sound_menu.insertAction(self.voice_action, vol_action)
+            self.volume_slider = slider
+        return self.volume_slider
 
     def _on_volume_slider_changed(self, value: int) -> None:
         self.settings.volume = value / 100
@@ -1696,9 +1722,6 @@ def set_app_icon(app: QApplication) -> None:
 def run(args: argparse.Namespace) -> int:
     """The GUI entry point (``hiptimer [ROUTINE] [options]``); returns the exit status."""
     options = AppOptions.from_args(args)
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
     from hiptimer.resources import APP_ID
 
     made = QApplication.instance() is None
@@ -1735,6 +1758,11 @@ def run(args: argparse.Namespace) -> int:
     window.show()
     QTimer.singleShot(0, lambda: _bench(STARTUP_MARKER))
 
+    # Nothing on the way to the first paint uses PySide6's ``Qt`` namespace (modules
+    # import it inside the functions that need it): its first use makes 92 Python enums,
+    # about 8 ms of this start-up. setShortcuts([...]) where setShortcut(...) would weigh
+    # overloads that make them; keys by name ("Esc"), not Qt.Key. A test checks it.
+    #
     # Nothing slow on this thread, and no worker competing with it for the
     # interpreter, before the first paint: once the window has painted, the
     # routines are checked against the index on a worker thread and the log is

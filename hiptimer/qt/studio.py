@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QScreen
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 
@@ -98,6 +98,8 @@ class ProjectorWindow(QWidget):
     closed = Signal()
 
     def __init__(self) -> None:
+        from PySide6.QtCore import Qt  # not at import: the module loads before the first paint
+
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("HipTimer — Projector")
         self.setStyleSheet("ProjectorWindow { background: #000000; }")

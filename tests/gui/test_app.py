@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidgetAction
 from pytestqt.qtbot import QtBot
 
 from hiptimer.clock import FakeClock
@@ -107,6 +107,70 @@ def test_the_routine_menu_fills_itself_after_the_first_paint(env: Env, qtbot: Qt
     menu = env.window._routine_menu
     qtbot.waitUntil(lambda: any(a.text() for a in menu.actions()), timeout=5000)
     assert env.window._routine_actions is not None
+
+
+def test_ctrl_q_works_from_every_window_once_the_window_has_painted(env: Env, qtbot: QtBot) -> None:
+    """Ctrl+Q's context is set after the first paint (its enum is in Qt's namespace,
+    whose first use costs start-up 8 ms): then it quits from the projector or History."""
+    w = env.window
+    qtbot.waitUntil(
+        lambda: w.quit_action.shortcutContext() == Qt.ShortcutContext.ApplicationShortcut,
+        timeout=5000,
+    )
+
+
+def test_menu_keys_are_the_documented_ones(env: Env) -> None:
+    w = env.window
+    keys = {
+        a.text(): [k.toString() for k in a.shortcuts()]
+        for a in (w.open_action, w.quit_action, w.history_action, w.fullscreen_action,
+                  w.mute_action, w.clicker_start_action, w.clicker_done_action)
+    }  # fmt: skip
+    assert keys == {
+        "&Open routine file…": ["Ctrl+O"],
+        "&Quit": ["Ctrl+Q"],
+        "&History": ["H"],
+        "&Fullscreen": ["F", "F11"],
+        "&Mute": ["M"],
+        "Start (clicker)": ["PgDown", "F5", "Shift+F5"],
+        "Done (clicker)": ["PgDown"],
+    }
+
+
+def test_the_sound_menu_has_its_volume_row_when_it_opens(
+    env: Env, qtbot: QtBot, settings: Settings
+) -> None:
+    """Made when the Sound menu first opens: between Mute and Spoken guidance, at the
+    saved volume, and moving it changes the volume."""
+    w = env.window
+    settings.volume = 0.3
+    assert w.volume_slider is None
+    menu = w._sound_menu
+    menu.popup(w.mapToGlobal(w.rect().center()))
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    slider = w.volume_slider
+    assert slider is not None and slider.isVisible()
+    assert slider.orientation() == Qt.Orientation.Horizontal
+    assert slider.value() == 30
+    acts = menu.actions()
+    at = acts.index(w.mute_action)
+    assert acts[at + 2] is w.voice_action
+    assert isinstance(acts[at + 1], QWidgetAction)
+    assert acts[at + 1].defaultWidget().isAncestorOf(slider)
+    slider.setValue(55)
+    assert settings.volume == pytest.approx(0.55)
+    menu.hide()
+    menu.popup(w.mapToGlobal(w.rect().center()))  # opened again: the same row, once
+    assert w.volume_slider is slider
+    assert sum(isinstance(a, QWidgetAction) for a in menu.actions()) == 1
+    menu.hide()
+
+
+def test_the_banner_text_can_be_selected(env: Env) -> None:
+    banner = env.window.banner
+    banner.add("The log cannot be opened", "dark")
+    flags = banner.label.textInteractionFlags()
+    assert flags & Qt.TextInteractionFlag.TextSelectableByMouse
 
 
 def test_file_open_shows_the_chosen_routine(
