@@ -40,11 +40,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
-    QSlider,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
-    QWidgetAction,
 )
 
 from hiptimer.clock import Clock, MonotonicClock
@@ -62,6 +60,8 @@ from hiptimer.qt.studio import (
 from hiptimer.qt.theme import FUSION_ARGS, apply_theme, surface
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSlider
+
     from hiptimer.engine import Session
     from hiptimer.libindex import SavedIndex
     from hiptimer.plan import Plan
@@ -1425,6 +1425,7 @@ class MainWindow(QMainWindow):
         """The Sound menu's Volume slider, between Mute and Spoken guidance."""
         if self.volume_slider is None:
             from PySide6.QtCore import Qt
+            from PySide6.QtWidgets import QSlider, QWidgetAction
 
             slider = QSlider(Qt.Orientation.Horizontal)
             slider.setRange(0, 100)
