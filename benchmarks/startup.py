@@ -73,8 +73,9 @@ sys.exit(app.exec())
 #: widgets built with Qt alone, none of HipTimer's code but its theme (palette and style
 #: sheet). The
 #: app's ratio to it is what HipTimer itself adds; its ratio to BARE is what any PySide6
-#: window with these widgets costs (Qt's namespace enums, which one QAction shortcut
-#: makes, fontconfig, the image plugins the search box's clear button loads, ...).
+#: window with these widgets costs (their classes' Python enums, fontconfig, the image
+#: plugins the search box's clear button loads, ...). Its shortcuts are set as the app
+#: sets them (setShortcuts: setShortcut's overloads make Qt's namespace, 92 enums).
 SAME_WIDGETS = """
 import sys
 from PySide6.QtGui import QKeySequence
@@ -91,7 +92,7 @@ for name in ("&File", "&Routine", "&View", "&Presentation", "&Sound", "&Goal"):
     menu = w.menuBar().addMenu(name)
     for i in range(5):
         act = menu.addAction(f"Action {i}")
-    act.setShortcut(QKeySequence("Ctrl+" + name[1]))
+    act.setShortcuts([QKeySequence("Ctrl+" + name[1])])  # as the app: no Qt enums
 central = QWidget()
 lay = QVBoxLayout(central)
 top = QHBoxLayout()
