@@ -64,6 +64,7 @@ import array
 import atexit
 import contextlib
 import logging
+import math
 import os
 import shutil
 import sys
@@ -876,7 +877,11 @@ def create_cue_player(
 
 
 _PROBE = """
-import sys
+import signal, sys
+# the caller kills this child when the engine has not answered in time, but only
+# while the caller runs: an app gone first must not leave it behind, blocked on a
+# wedged speech-dispatcher (SIGALRM's default action ends it wherever it waits)
+signal.alarm(int(sys.argv[2]) if len(sys.argv) > 2 else 60)
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtTextToSpeech import QTextToSpeech
 app = QCoreApplication([])
@@ -888,6 +893,12 @@ print("error" if tts.state() == QTextToSpeech.State.Error else "ok", flush=True)
 # speech-dispatcher's engine takes 2.5 to 4.5 s to start here (QTextToSpeech() with speechd,
 # espeak-ng's voices listed): a 4 s limit called a working engine dead on a busy machine.
 SPEECH_PROBE_TIMEOUT_S = 15.0
+
+
+def probe_args(engine: str, timeout_s: float) -> list[str]:
+    """The speech probe child's arguments: ``engine``, and the seconds after which the
+    child ends itself (a little after its caller gives up on it)."""
+    return ["-c", _PROBE, engine, str(math.ceil(timeout_s) + 5)]
 
 
 def probe_speech(engine: str = "", timeout: float = SPEECH_PROBE_TIMEOUT_S) -> bool:
@@ -904,7 +915,7 @@ def probe_speech(engine: str = "", timeout: float = SPEECH_PROBE_TIMEOUT_S) -> b
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     try:
         r = subprocess.run(
-            [sys.executable, "-c", _PROBE, engine],
+            [sys.executable, *probe_args(engine, timeout)],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -955,7 +966,7 @@ class SpeechProbe(QObject):
         proc.finished.connect(self._on_proc_finished)
         proc.errorOccurred.connect(self._on_proc_error_occurred)
         self._proc = proc
-        proc.start(sys.executable, ["-c", _PROBE, self._engine])
+        proc.start(sys.executable, probe_args(self._engine, self._timeout_ms / 1000))
         QTimer.singleShot(self._timeout_ms, self._on_timeout)
 
     def _finish(self, ok: bool) -> None:

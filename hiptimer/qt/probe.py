@@ -38,7 +38,7 @@ def speech_engine(timeout_s: float | None = None) -> tuple[str | None, str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     try:
         r = subprocess.run(
-            [sys.executable, "-c", cues._PROBE, engine],
+            [sys.executable, *cues.probe_args(engine, timeout_s)],
             capture_output=True,
             text=True,
             timeout=timeout_s,

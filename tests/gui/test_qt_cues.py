@@ -804,6 +804,36 @@ def test_speech_probe_is_bounded_and_can_be_turned_off(monkeypatch: pytest.Monke
     assert qcues.Voice.available() is False
 
 
+# The probe's own code, run with an engine that never answers (a wedged
+# speech-dispatcher) and no caller left to kill it.
+_HUNG_ENGINE = """
+import os, sys, time
+import PySide6.QtTextToSpeech as tts
+class Hung:
+    State = tts.QTextToSpeech.State
+    def __init__(self, *args):
+        time.sleep(60)
+tts.QTextToSpeech = Hung
+exec(os.environ["PROBE"])
+"""
+
+
+def test_a_speech_probe_child_left_behind_ends_itself() -> None:
+    import signal
+    import subprocess
+
+    args = qcues.probe_args("speechd", 0.5)
+    assert args[:3] == ["-c", qcues._PROBE, "speechd"]
+    assert int(args[3]) >= 1  # a little after its caller gives up on it (0.5 s)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PROBE=qcues._PROBE)
+    t = time.monotonic()
+    r = subprocess.run(
+        [sys.executable, "-c", _HUNG_ENGINE, "speechd", "1"], env=env, timeout=30, check=False
+    )
+    assert r.returncode == -signal.SIGALRM
+    assert time.monotonic() - t < 30
+
+
 @pytest.mark.parametrize(
     ("engine", "timeout_s", "expected"),
     [("mock", 20.0, True), ("no-such-engine", 20.0, False), ("mock", 0.001, False)],
