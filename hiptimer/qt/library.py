@@ -6,21 +6,42 @@ too, under its file name, with each located error (``path:line:col:
 message``) in red beneath it; it cannot be started. Opening a good routine
 shows its overview (``hiptimer.qt.overview``). The page imports no parser and
 no display model: its first rows come from the library's index.
+
+The list is Qt's model/view: :class:`LibraryModel` holds the rows as
+:class:`LibraryItem` objects and the view asks it only for the rows on screen,
+so 10,000 routines are shown about as fast as 10. The search filters that list
+in Python and the model shows the rows that match.
+
+Nothing here touches ``PySide6.QtCore.Qt`` on the way to the first paint (its
+first use makes some 90 Python enums, ~10 ms): roles, alignments and the like
+are the plain ints below, and the model overrides neither ``flags()`` (Qt's
+default, enabled and selectable, is what the rows need) nor ``headerData()``
+(its ``Qt.Orientation`` argument would make the enums; the header's labels come
+from a small model of their own).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QKeySequence,
     QShortcut,
     QShowEvent,
+    QStandardItemModel,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,8 +50,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,9 +64,26 @@ if TYPE_CHECKING:
 
 #: Rows measured to size the Duration and Exercises columns.
 RESIZE_PRECISION = 100
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+#: Qt's item data roles and flags as plain ints (``Qt.ItemDataRole.DisplayRole.value``
+#: and so on; tests check each against Qt): the view calls ``data()`` with an int role
+#: and takes an int alignment, so no ``Qt`` enum is made for them.
+DISPLAY_ROLE = 0
+TOOLTIP_ROLE = 3
+TEXT_ALIGNMENT_ROLE = 7
+FOREGROUND_ROLE = 9
+USER_ROLE = 256
+#: Where a row keeps its file's path (``str``), an error row its broken file's.
+PATH_ROLE = USER_ROLE
 #: Where an error row keeps its full ``path:line:col: message``.
-_FULL_ERROR = Qt.ItemDataRole.UserRole + 1
+FULL_ERROR_ROLE = USER_ROLE + 1
+#: ``Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter``
+ALIGN_RIGHT_VCENTER = 0x82
+#: ``Qt.ShortcutContext.WidgetShortcut``
+WIDGET_SHORTCUT = 0
+#: ``Qt.TextInteractionFlag.TextSelectableByMouse``
+TEXT_SELECTABLE_BY_MOUSE = 1
+_ROOT = QModelIndex()
+_NCOLUMNS = 4
 
 
 def short_error(path: Path, error: str) -> str:
@@ -103,6 +140,293 @@ class LibraryItem:
         return (self.path, self.bundled, self.info, self.errors)
 
 
+class LibraryModel(QAbstractItemModel):
+    """The library's rows for a QTreeView: a routine per top-level row, and under a
+    file that did not load one row per error.
+
+    ``items`` is every row; ``shown`` the positions in it of the rows the search lets
+    through, in order (the view sees only those). An error row's internal id is its
+    broken row's place among the shown rows plus one (0 for a top-level row): rows
+    are only ever appended or reset, so that place holds while the row is shown.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[LibraryItem] = []
+        self.shown: list[int] = []
+        #: the search words the shown rows match (empty: every row)
+        self.words: list[str] = []
+        #: each item's search_text(), made at the first search
+        self._texts: list[str] | None = None
+        #: names of the bundled routines: the user's routine of the same name is "(your copy)"
+        self._bundled_names: set[str] = set()
+        self._broken = 0
+        self.error_color = QColor("red")
+
+    # -- what the page changes ----------------------------------------------
+    def reset_items(self, items: list[LibraryItem], words: list[str]) -> None:
+        """Show ``items`` (those matching ``words``), the rows before dropped."""
+        self.beginResetModel()
+        self.items = items
+        self._texts = None
+        self._bundled_names = {i.info.name for i in items if i.bundled and i.info is not None}
+        self._broken = sum(1 for i in items if not i.ok)
+        self.words = words
+        self.shown = self._matching(range(len(items)))
+        self.endResetModel()
+
+    def append_items(self, items: Sequence[LibraryItem]) -> None:
+        """Add rows at the end (those matching the search are shown)."""
+        start = len(self.items)
+        self.items.extend(items)
+        for item in items:
+            if item.bundled and item.info is not None:
+                self._bundled_names.add(item.info.name)
+            if not item.ok:
+                self._broken += 1
+        if self._texts is not None:
+            self._texts.extend(i.search_text() for i in items)
+        new = self._matching(range(start, len(self.items)))
+        if new:
+            first = len(self.shown)
+            self.beginInsertRows(_ROOT, first, first + len(new) - 1)
+            self.shown.extend(new)
+            self.endInsertRows()
+
+    def replace_items(self, items: list[LibraryItem]) -> None:
+        """The same rows as newer objects that show the same (nothing repaints)."""
+        self.items = items
+        self._texts = None
+
+    def set_words(self, words: list[str]) -> None:
+        """Show the rows whose search text holds every one of ``words``."""
+        if words == self.words:
+            return
+        # more letters typed: the rows that match are among those shown
+        narrower = all(any(old in new for new in words) for old in self.words)
+        pool: Iterable[int] = self.shown if narrower else range(len(self.items))
+        self.words = words
+        shown = self._matching(pool)
+        if shown == self.shown:
+            return
+        self.beginResetModel()
+        self.shown = shown
+        self.endResetModel()
+
+    def _matching(self, pool: Iterable[int]) -> list[int]:
+        words = self.words
+        if not words:
+            return list(pool)
+        if self._texts is None:
+            self._texts = [i.search_text() for i in self.items]
+        texts = self._texts
+        if len(words) == 1:
+            w = words[0]
+            return [i for i in pool if w in texts[i]]
+        return [i for i in pool if all(w in texts[i] for w in words)]
+
+    # -- what the page asks ---------------------------------------------------
+    def has_broken(self) -> bool:
+        return self._broken > 0
+
+    def broken_rows(self) -> list[int]:
+        """The shown rows of files that did not load."""
+        if not self._broken:
+            return []
+        items = self.items
+        return [r for r, i in enumerate(self.shown) if not items[i].ok]
+
+    def item_at(self, index: QModelIndex | QPersistentModelIndex) -> LibraryItem | None:
+        """The row's item (an error row's: its file's); None for no row."""
+        if not index.isValid():
+            return None
+        up = index.internalId()
+        row = up - 1 if up else index.row()
+        return self.items[self.shown[row]] if 0 <= row < len(self.shown) else None
+
+    def row_of(self, position: int) -> int:
+        """The shown row of ``items[position]``, or -1 when the search hides it."""
+        r = bisect_left(self.shown, position)
+        return r if r < len(self.shown) and self.shown[r] == position else -1
+
+    def cell_key(self, row: int, column: int) -> tuple[str, bool]:
+        """What a top-level cell's width depends on: its text, and its row's look."""
+        item = self.items[self.shown[row]]
+        if not item.ok or item.info is None:
+            return (_BROKEN_TEXT[column], False)
+        info = item.info
+        texts = (info.name, info.duration, str(info.exercises), ", ".join(info.tags))
+        return (texts[column], True)
+
+    # -- QAbstractItemModel -----------------------------------------------------
+    def index(
+        self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _ROOT
+    ) -> QModelIndex:
+        if parent.isValid():
+            if parent.internalId() or not 0 <= parent.row() < len(self.shown):
+                return QModelIndex()
+            errors = self.items[self.shown[parent.row()]].errors
+            if 0 <= row < len(errors) and 0 <= column < _NCOLUMNS:
+                return self.createIndex(row, column, parent.row() + 1)
+            return QModelIndex()
+        if 0 <= row < len(self.shown) and 0 <= column < _NCOLUMNS:
+            return self.createIndex(row, column, 0)
+        return QModelIndex()
+
+    @overload
+    def parent(self) -> QObject: ...
+    @overload
+    def parent(self, child: QModelIndex | QPersistentModelIndex) -> QModelIndex: ...
+    def parent(
+        self, child: QModelIndex | QPersistentModelIndex | None = None
+    ) -> QObject | QModelIndex:
+        if child is None:
+            return super().parent()
+        up = child.internalId() if child.isValid() else 0
+        return self.createIndex(up - 1, 0, 0) if up else QModelIndex()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        if not parent.isValid():
+            return len(self.shown)
+        if parent.internalId() or parent.column() != 0:
+            return 0
+        return len(self.items[self.shown[parent.row()]].errors)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return _NCOLUMNS
+
+    def hasChildren(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> bool:  # noqa: N802
+        if not parent.isValid():
+            return bool(self.shown)
+        if not self._broken or parent.internalId() or parent.column() != 0:
+            return False
+        return bool(self.items[self.shown[parent.row()]].errors)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY_ROLE) -> object:
+        if role not in _ROLES:
+            return None
+        up = index.internalId()
+        if up:  # an error line
+            if index.column() != 0:
+                return None
+            item = self.items[self.shown[up - 1]]
+            err = item.errors[index.row()]
+            if role == DISPLAY_ROLE:
+                return short_error(item.path, err)  # the full path in the tooltip
+            if role == FOREGROUND_ROLE:
+                return self.error_color
+            if role == PATH_ROLE:
+                return str(item.path)
+            return err if role in (TOOLTIP_ROLE, FULL_ERROR_ROLE) else None
+        item = self.items[self.shown[index.row()]]
+        column = index.column()
+        info = item.info
+        if item.ok and info is not None:
+            if role == DISPLAY_ROLE:
+                if column == 0:
+                    copy = not item.bundled and info.name in self._bundled_names
+                    return info.name + " (your copy)" if copy else info.name
+                if column == 1:
+                    return info.duration
+                if column == 2:
+                    return str(info.exercises)
+                return ", ".join(info.tags)
+            if role == TEXT_ALIGNMENT_ROLE:
+                return ALIGN_RIGHT_VCENTER if column in (1, 2) else None
+            if column != 0:
+                return None
+            if role == TOOLTIP_ROLE:
+                return info.description or str(item.path)
+            return str(item.path) if role == PATH_ROLE else None
+        if role == DISPLAY_ROLE:
+            return _BROKEN_TEXT[column] if column else f"⚠ {item.path.name}"
+        if role == FOREGROUND_ROLE:
+            return self.error_color if column in (0, 3) else None
+        if column != 0:
+            return None
+        if role == TOOLTIP_ROLE:
+            return "\n".join(item.errors)
+        return str(item.path) if role == PATH_ROLE else None
+
+
+_ROLES = frozenset(
+    (DISPLAY_ROLE, TOOLTIP_ROLE, TEXT_ALIGNMENT_ROLE, FOREGROUND_ROLE, PATH_ROLE, FULL_ERROR_ROLE)
+)
+_BROKEN_TEXT = ("", "—", "—", "cannot start: fix the file")
+
+
+class LibraryTree(QTreeView):
+    """The list's view.
+
+    Its Duration and Exercises columns are sized to their contents, measured over
+    RESIZE_PRECISION rows (those on screen and below; above them at the end of the
+    list), as Qt's ``sizeHintForColumn`` does. Qt's own asks the delegate, and so the
+    model (Python), for each of those rows, and the header asks again at every layout
+    (six times before the first paint): 12 ms for 1,000 rows. Here the delegate
+    measures one row per different text (a column of durations holds few), and a
+    column's width is kept until the rows change or the list scrolls.
+
+    (No Python object of the selection model, the scroll bars, a style option or an
+    event is made on the way to the first paint: each makes its class's Python enums.)
+    """
+
+    #: the current row changed: (current, previous) as QTreeWidget's currentItemChanged
+    current_changed = Signal(QModelIndex, QModelIndex)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._widths: dict[int, int] = {}
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt API
+        super().setModel(model)
+        if model is not None:
+            for changed in (model.modelReset, model.rowsInserted, model.layoutChanged):
+                changed.connect(self.forget_widths)
+
+    def forget_widths(self) -> None:
+        self._widths.clear()
+
+    def currentChanged(  # noqa: N802 - Qt API
+        self,
+        current: QModelIndex | QPersistentModelIndex,
+        previous: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().currentChanged(current, previous)
+        self.current_changed.emit(current, previous)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt API
+        if dy:
+            self._widths.clear()  # other rows on screen: measured anew
+        super().scrollContentsBy(dx, dy)
+
+    def sizeHintForColumn(self, column: int) -> int:  # noqa: N802 - Qt API
+        width = self._widths.get(column)
+        if width is None:
+            width = self._measure(column)
+            if width >= 0:  # -1: nothing laid out yet
+                self._widths[column] = width
+        return width
+
+    def _measure(self, column: int) -> int:
+        model = self.model()
+        if not isinstance(model, LibraryModel) or column == 0:
+            return super().sizeHintForColumn(column)  # the tree column: indented
+        self.executeDelayedItemsLayout()
+        count = len(model.shown)
+        if not count:
+            return super().sizeHintForColumn(column)
+        self.ensurePolished()
+        top = self.indexAt(QPoint(0, 0))
+        first = 0  # the first row on screen (an error line's: its file's row)
+        if top.isValid():
+            first = top.internalId() - 1 if top.internalId() else top.row()
+        first = max(0, min(first, count - RESIZE_PRECISION))
+        rows: dict[tuple[str, bool], int] = {}
+        for row in range(first, min(count, first + RESIZE_PRECISION)):
+            rows.setdefault(model.cell_key(row, column), row)
+        return max(self.sizeHintForIndex(model.index(row, column)).width() for row in rows.values())
+
+
 class LibraryPage(QWidget):
     """The list of routines with search. Emits ``routine_activated`` for a good routine."""
 
@@ -115,10 +439,6 @@ class LibraryPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._items: list[LibraryItem] = []
-        #: the rows' items by ``str(path)``, the key each tree row holds (no Path is made
-        #: per row: with 1,000 rows that took 20 ms before the first paint)
-        self._by_key: dict[str, LibraryItem] = {}
         self._plans: dict[Path, Plan] = {}
         self._any_shown = False
 
@@ -132,21 +452,27 @@ class LibraryPage(QWidget):
         find.activated.connect(self._focus_search)
         # The window opens with the keyboard here: Enter opens the highlighted
         # routine and Down hands the keyboard to the list (the current row kept).
+        # (The key as text and the context as an int: Qt.Key and Qt.ShortcutContext
+        # would make Qt's enums before the first paint.)
         self.search.returnPressed.connect(self._on_open_clicked)
-        to_list = QShortcut(
-            QKeySequence(Qt.Key.Key_Down), self.search, context=Qt.ShortcutContext.WidgetShortcut
-        )
+        to_list = QShortcut(QKeySequence("Down"), self.search)
+        to_list.setProperty("context", WIDGET_SHORTCUT)
 
-        self.tree = QTreeWidget()
+        self.model = LibraryModel(self)
+        self.tree = LibraryTree()
         self.tree.setObjectName("library")
-        self.tree.setColumnCount(len(self.COLUMNS))
-        self.tree.setHeaderLabels(list(self.COLUMNS))
+        self.tree.setModel(self.model)
+        # the header's labels from a model of their own: the list's model would be
+        # asked for them with a Qt.Orientation (see the module's docstring)
+        self._header_labels = QStandardItemModel(0, len(self.COLUMNS), self.tree)
+        self._header_labels.setHorizontalHeaderLabels(list(self.COLUMNS))
+        header = self.tree.header()
+        header.setModel(self._header_labels)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setWordWrap(True)
-        header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2):
@@ -157,13 +483,12 @@ class LibraryPage(QWidget):
         header.setResizeContentsPrecision(RESIZE_PRECISION)
         header.setStretchLastSection(False)
         header.resizeSection(3, 260)
-        self.tree.itemActivated.connect(self._on_tree_item_activated)
-        self.tree.currentItemChanged.connect(self._on_tree_current_changed)
+        self.tree.activated.connect(self._on_tree_activated)
+        self.tree.current_changed.connect(self._on_tree_current_changed)
         to_list.activated.connect(self.tree.setFocus)
 
         self.detail = QLabel()
         self.detail.setWordWrap(True)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setProperty("role", "muted")
 
         self.open_button = QPushButton("Open")
@@ -207,6 +532,12 @@ class LibraryPage(QWidget):
         lay.addWidget(self.empty_label)
         lay.addLayout(buttons)
 
+    def after_first_paint(self) -> None:
+        """What can wait for the window's first paint (the app calls it then): the
+        description below the list becomes selectable with the mouse (an int for
+        Qt.TextInteractionFlag, which would make Qt's enums)."""
+        self.detail.setProperty("textInteractionFlags", TEXT_SELECTABLE_BY_MOUSE)
+
     # -- content ---------------------------------------------------------------
     def set_goal_widget(self, widget: QWidget) -> None:
         """Show the weekly goal progress (D's WeeklyGoalWidget) at the top right."""
@@ -223,23 +554,23 @@ class LibraryPage(QWidget):
     ) -> None:
         """Show exactly ``items`` (the rows before are dropped)."""
         current = self.current_item()
-        self.tree.clear()  # before the rows' items go: clearing changes the current row
-        self._items = []
-        self._by_key.clear()
         self._plans.clear()
-        self.add_items(items, plans, keep=current.path if current is not None else None)
+        rows = self._rows(items, plans)
+        self.model.error_color = QColor(surface(current_theme(), "error"))
+        self.model.reset_items(rows, self._words())
+        self._after_rows_changed(keep=current.path if current is not None else None)
 
     def update_items(
         self, items: Sequence[LibraryItem], plans: dict[Path, Plan] | None = None
     ) -> bool:
         """Show ``items``, touching the screen only if a row looks different (a
         rescan that found nothing new repaints nothing). True if the rows changed."""
-        if [i.shows_as() for i in items] != [i.shows_as() for i in self._items]:
+        if [i.shows_as() for i in items] != [i.shows_as() for i in self.model.items]:
             self.set_items(items, plans)
             return True
-        self._items = list(items)
-        self._by_key = {str(i.path): i for i in self._items}
-        self._plans = {p: plan for p, plan in self._plans.items() if str(p) in self._by_key}
+        self.model.replace_items(list(items))
+        keys = {i.path for i in items}
+        self._plans = {p: plan for p, plan in self._plans.items() if p in keys}
         for path, plan in (plans or {}).items():
             self._plans[path] = plan
         return False
@@ -251,9 +582,19 @@ class LibraryPage(QWidget):
         *,
         keep: Path | None = None,
     ) -> None:
-        """Append rows (the background scan sends them in batches). ``plans``
-        are the good routines' plans when the caller compiled them already."""
-        new: list[LibraryItem] = []
+        """Append rows (the background scan sends them in batches; the current row
+        stays). ``plans`` are the good routines' plans when the caller compiled them."""
+        rows = self._rows(items, plans)
+        if not self.model.items:
+            self.model.error_color = QColor(surface(current_theme(), "error"))
+        self.model.append_items(rows)
+        self._after_rows_changed(keep=keep, new=rows)
+
+    def _rows(
+        self, items: Iterable[LibraryItem], plans: dict[Path, Plan] | None
+    ) -> list[LibraryItem]:
+        """``items`` as rows: a routine read from its file gets its row's info."""
+        rows: list[LibraryItem] = []
         for item in items:
             if item.info is None and item.routine is not None and not item.errors:
                 from hiptimer.plan import compile_plan
@@ -263,65 +604,35 @@ class LibraryPage(QWidget):
                 item = replace(item, info=row_info(item.routine, plan))
             elif plans and item.path in plans:
                 self._plans[item.path] = plans[item.path]
-            new.append(item)
-            self._by_key[str(item.path)] = item
-        self._items.extend(new)
-        error_color = QColor(surface(current_theme(), "error"))
-        # Edit or Duplicate on a bundled routine makes the user's copy under its name
-        # (the scan sends the bundled routines first)
-        bundled_names = {i.info.name for i in self._items if i.bundled and i.info is not None}
-        rows: list[QTreeWidgetItem] = []
-        for item in new:
-            key = str(item.path)
-            info = item.info
-            if item.ok and info is not None:
-                copy = not item.bundled and info.name in bundled_names
-                name = info.name + (" (your copy)" if copy else "")
-                row = QTreeWidgetItem(
-                    [name, info.duration, str(info.exercises), ", ".join(info.tags)]
-                )
-                row.setData(0, Qt.ItemDataRole.UserRole, key)
-                row.setToolTip(0, info.description or key)
-                row.setTextAlignment(1, _RIGHT)
-                row.setTextAlignment(2, _RIGHT)
-            else:
-                row = QTreeWidgetItem(
-                    [f"⚠ {item.path.name}", "—", "—", "cannot start: fix the file"]
-                )
-                row.setData(0, Qt.ItemDataRole.UserRole, key)
-                row.setForeground(0, error_color)
-                row.setForeground(3, error_color)
-                row.setToolTip(0, "\n".join(item.errors))
-                for err in item.errors:
-                    # the file name and the message; the full path in the tooltip
-                    child = QTreeWidgetItem([short_error(item.path, err)])
-                    child.setToolTip(0, err)
-                    child.setData(0, _FULL_ERROR, err)
-                    child.setForeground(0, error_color)
-                    child.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                    child.setData(0, Qt.ItemDataRole.UserRole, key)
-                    row.addChild(child)
-            rows.append(row)
-        self.tree.addTopLevelItems(rows)
-        for row in rows:
-            if row.childCount():
-                for j in range(row.childCount()):
-                    child = row.child(j)
-                    if child is not None:
-                        child.setFirstColumnSpanned(True)
-                row.setExpanded(True)
-        if any(not i.ok for i in new):
-            self.tree.setRootIsDecorated(True)
-        self._apply_filter(rows)
+            rows.append(item)
+        return rows
+
+    def _after_rows_changed(
+        self, *, keep: Path | None = None, new: Sequence[LibraryItem] | None = None
+    ) -> None:
+        """After a reset (``new`` None) or rows appended: broken rows expanded with
+        their error lines across the row, the empty label, the current row."""
+        model = self.model
+        self.tree.setRootIsDecorated(model.has_broken())
+        if new is None or any(not i.ok for i in new):
+            self._show_error_lines()
+        self._any_shown = bool(model.shown)
+        self.empty_label.setVisible(not self._any_shown and bool(model.items))
         if keep is not None and self.select_path(keep):
             return
-        if self.tree.currentItem() is None:
-            first = self._first_visible_ok()
-            if first is not None:
-                self.tree.setCurrentItem(first)
+        if not self.tree.currentIndex().isValid():
+            self._select_first_ok()
+
+    def _show_error_lines(self) -> None:
+        tree, model = self.tree, self.model
+        for row in model.broken_rows():
+            parent = model.index(row, 0)
+            for j in range(model.rowCount(parent)):
+                tree.setFirstColumnSpanned(j, parent, True)
+            tree.expand(parent)
 
     def items(self) -> list[LibraryItem]:
-        return list(self._items)
+        return list(self.model.items)
 
     def plan_for(self, item: LibraryItem) -> Plan | None:
         """The routine's plan (compiled when first asked); None before it is read."""
@@ -334,89 +645,77 @@ class LibraryPage(QWidget):
 
     def visible_titles(self) -> list[str]:
         """Titles of the rows the search lets through (for tests and the screen reader)."""
-        out = []
-        for i in range(self.tree.topLevelItemCount()):
-            row = self.tree.topLevelItem(i)
-            if row is not None and not row.isHidden():
-                out.append(self._item_of(row).title)
-        return out
+        items = self.model.items
+        return [items[i].title for i in self.model.shown]
 
     def error_lines(self) -> list[str]:
-        """Every error line shown (children of broken rows), visible or not."""
-        out = []
-        for i in range(self.tree.topLevelItemCount()):
-            row = self.tree.topLevelItem(i)
-            if row is None:
-                continue
-            for j in range(row.childCount()):
-                child = row.child(j)
-                if child is not None:
-                    out.append(str(child.data(0, _FULL_ERROR)))
-        return out
+        """Every error line listed under the broken rows, shown or hidden by the search."""
+        return [err for item in self.model.items for err in item.errors]
 
     def select_path(self, path: Path) -> bool:
-        for i in range(self.tree.topLevelItemCount()):
-            row = self.tree.topLevelItem(i)
-            if row is not None and self._item_of(row).path == path and not row.isHidden():
-                self.tree.setCurrentItem(row)
+        """Make the row of ``path`` current, if the search shows it."""
+        items = self.model.items
+        for row, i in enumerate(self.model.shown):
+            if items[i].path == path:
+                self.tree.setCurrentIndex(self.model.index(row, 0))
                 return True
         return False
 
     def select_title(self, title: str) -> bool:
-        for i in range(self.tree.topLevelItemCount()):
-            row = self.tree.topLevelItem(i)
-            if row is not None and self._item_of(row).title == title:
-                self.tree.setCurrentItem(row)
+        """Make the first shown row called ``title`` current."""
+        items = self.model.items
+        for row, i in enumerate(self.model.shown):
+            if items[i].title == title:
+                self.tree.setCurrentIndex(self.model.index(row, 0))
                 return True
         return False
 
     def current_item(self) -> LibraryItem | None:
-        row = self.tree.currentItem()
-        return self._item_of(row) if row is not None else None
+        return self.model.item_at(self.tree.currentIndex())
 
     def set_loading(self, on: bool) -> None:
         """Before the first scan: say so instead of showing an empty list."""
         self.empty_label.setText("Loading routines…" if on else "No routine matches your search.")
-        self.empty_label.setVisible(on or (bool(self._items) and not self._any_shown))
+        self.empty_label.setVisible(on or (bool(self.model.items) and not self._any_shown))
 
     # -- filtering -------------------------------------------------------------
     def set_filter(self, text: str) -> None:
         self.search.setText(text)
 
-    def _apply_filter(self, rows: Sequence[QTreeWidgetItem] | None = None) -> None:
-        """Hide the rows the search words do not match (only ``rows`` if given)."""
-        words = self.search.text().lower().split()
-        partial = rows is not None and len(rows) < self.tree.topLevelItemCount()
-        if rows is None:
-            rows = [
-                r
-                for i in range(self.tree.topLevelItemCount())
-                if (r := self.tree.topLevelItem(i)) is not None
-            ]
-        shown = False
-        for row in rows:
-            hide = bool(words) and not all(w in self._item_of(row).search_text() for w in words)
-            if hide != row.isHidden():
-                row.setHidden(hide)
-            shown = shown or not hide
-        self._any_shown = shown or (partial and self._any_shown)
-        self.empty_label.setVisible(not self._any_shown and bool(self._items))
-        current = self.tree.currentItem()
-        if current is None or current.isHidden():
-            first = self._first_visible_ok()
-            self.tree.setCurrentItem(first)  # type: ignore[arg-type]
-            if first is None:
-                self._on_tree_current_changed(None, None)
+    def _words(self) -> list[str]:
+        return self.search.text().lower().split()
 
-    def _first_visible_ok(self) -> QTreeWidgetItem | None:
-        for i in range(self.tree.topLevelItemCount()):
-            row = self.tree.topLevelItem(i)
-            if row is not None and not row.isHidden() and self._item_of(row).ok:
-                return row
-        return None
+    def _apply_filter(self) -> None:
+        """Show the rows that hold every search word; the current row stays if shown,
+        else the first good row shown becomes current."""
+        model, tree = self.model, self.tree
+        current = tree.currentIndex()
+        # the current row as its place in the items (and its error line's, if one)
+        up = current.internalId() if current.isValid() else 0
+        at = model.shown[up - 1 if up else current.row()] if current.isValid() else -1
+        line = current.row() if up else -1
+        model.set_words(self._words())
+        self._any_shown = bool(model.shown)
+        self.empty_label.setVisible(not self._any_shown and bool(model.items))
+        if tree.currentIndex().isValid():
+            return  # nothing changed
+        self._show_error_lines()
+        row = model.row_of(at) if at >= 0 else -1
+        if row >= 0:
+            index = model.index(row, 0)
+            tree.setCurrentIndex(model.index(line, 0, index) if line >= 0 else index)
+        else:
+            self._select_first_ok()
 
-    def _item_of(self, row: QTreeWidgetItem) -> LibraryItem:
-        return self._by_key[str(row.data(0, Qt.ItemDataRole.UserRole))]
+    def _select_first_ok(self) -> None:
+        """The first good row shown becomes current (none: the buttons say so)."""
+        items = self.model.items
+        for row, i in enumerate(self.model.shown):
+            if items[i].ok:
+                self.tree.setCurrentIndex(self.model.index(row, 0))
+                return
+        self.tree.setCurrentIndex(QModelIndex())
+        self._on_tree_current_changed(QModelIndex(), QModelIndex())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         """The keyboard starts on the list, not in the search box (first in the tab
@@ -434,9 +733,11 @@ class LibraryPage(QWidget):
         self._apply_filter()
 
     def _on_tree_current_changed(
-        self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None
+        self,
+        current: QModelIndex | QPersistentModelIndex,
+        _previous: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        item = self._item_of(current) if current is not None else None
+        item = self.model.item_at(current)
         self.open_button.setEnabled(item is not None and item.ok)
         # the bundled routines are part of the app: shown, not edited in place
         self.edit_button.setEnabled(item is not None and not item.bundled)
@@ -464,9 +765,9 @@ class LibraryPage(QWidget):
 
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.path.parent)))
 
-    def _on_tree_item_activated(self, row: QTreeWidgetItem, _column: int) -> None:
-        item = self._item_of(row)
-        if item.ok:
+    def _on_tree_activated(self, index: QModelIndex) -> None:
+        item = self.model.item_at(index)
+        if item is not None and item.ok:
             self.routine_activated.emit(item)
 
     def _on_open_clicked(self) -> None:

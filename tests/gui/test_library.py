@@ -46,13 +46,13 @@ def test_lists_routines_and_broken_file_with_located_error(qtbot: QtBot, broken:
     errs = page.error_lines()
     assert errs and all(e.startswith(f"{broken}:4:") for e in errs)
     # the row of a good routine shows duration, exercise count and tags
-    row = page.tree.topLevelItem(0)
-    assert row is not None
+    model = page.tree.model()
     first = items[0]
     assert first.routine is not None
-    assert row.text(2) == str(len(first.routine.exercises))
-    assert ":" in row.text(1)
-    assert row.text(3) == ", ".join(first.routine.tags)
+    assert model.index(0, 0).data() == first.routine.name
+    assert model.index(0, 2).data() == str(len(first.routine.exercises))
+    assert ":" in model.index(0, 1).data()
+    assert model.index(0, 3).data() == ", ".join(first.routine.tags)
 
 
 def test_broken_routine_cannot_be_opened(qtbot: QtBot, broken: Path) -> None:
@@ -193,7 +193,9 @@ def test_your_copy_of_a_bundled_routine_is_told_apart(qtbot: QtBot, tmp_path: Pa
     page = LibraryPage()
     qtbot.addWidget(page)
     page.set_items(items)
-    shown = [page.tree.topLevelItem(i).text(0) for i in range(3)]  # type: ignore[union-attr]
+    model = page.tree.model()
+    assert model.rowCount() == 3
+    shown = [model.index(i, 0).data() for i in range(3)]
     assert shown == ["Desk break", "Desk break (your copy)", "Other"]
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from hiptimer.qt.app import AppOptions, MainWindow
-from hiptimer.qt.library import short_error
+from hiptimer.qt.library import PATH_ROLE, TOOLTIP_ROLE, short_error
 from hiptimer.qt.settings import Settings
 
 ROUTINE = "name: {name}\nexercises:\n  - name: Hold\n    hold: 30s\n"
@@ -81,13 +81,16 @@ def test_error_rows_name_the_file_and_offer_the_editor_and_the_folder(
     lib = window.library
     full = lib.error_lines()[0]
     assert full.startswith(f"{broken}:4:")
-    row = lib.tree.topLevelItem([lib._item_of(lib.tree.topLevelItem(i)).path for i in range(
-        lib.tree.topLevelItemCount())].index(broken))  # fmt: skip
-    assert row is not None
-    child = row.child(0)
-    assert child is not None
-    assert child.text(0) == short_error(broken, full) and child.text(0).startswith("broken.yaml:4:")
-    assert child.toolTip(0) == full
+    model = lib.tree.model()
+    rows = [model.index(r, 0) for r in range(model.rowCount())]
+    row = next(r for r in rows if r.data(PATH_ROLE) == str(broken))
+    assert row.data() == "⚠ broken.yaml"
+    assert model.rowCount(row) == len(lib.error_lines()) >= 1
+    child = model.index(0, 0, row)
+    assert child.parent() == row
+    assert child.data() == short_error(broken, full) and child.data().startswith("broken.yaml:4:")
+    assert child.data(TOOLTIP_ROLE) == full
+    assert lib.tree.isExpanded(row) and lib.tree.isFirstColumnSpanned(0, row)
     lib.select_title("broken.yaml")
     assert lib.edit_button.isEnabled() and lib.folder_button.isEnabled()
     with qtbot.waitSignal(lib.edit_requested) as sig:
@@ -154,13 +157,19 @@ def test_the_next_start_shows_the_list_from_the_index_before_any_scan(
 
     # the check after the first paint finds nothing changed: the rows stay as built
     nxt.show_library()
-    marker = nxt.library.tree.topLevelItem(0)
-    assert marker is not None
-    marker.setData(0, 0x0100 + 7, "kept")
+    model = nxt.library.tree.model()
+    changes: list[str] = []
+    for name in ("modelReset", "rowsInserted", "rowsRemoved", "dataChanged", "layoutChanged"):
+        getattr(model, name).connect(lambda *_a, n=name: changes.append(n))
     nxt.scan_library()
     qtbot.waitUntil(lambda: nxt._library_ready, timeout=5000)
-    row0 = nxt.library.tree.topLevelItem(0)
-    assert row0 is not None and row0.data(0, 0x0100 + 7) == "kept"
+    assert changes == []
+    assert nxt.library.visible_titles() == first
+    # (and a scan that finds a change does change the rows: the check above can fail)
+    (tmp_path / "mine" / "a.yaml").write_text(ROUTINE.format(name="Alpha 2"), encoding="utf-8")
+    nxt.scan_library()
+    qtbot.waitUntil(lambda: "Alpha 2" in nxt.library.visible_titles(), timeout=5000)
+    assert changes
 
 
 def test_a_file_changed_since_the_index_is_read_again(
