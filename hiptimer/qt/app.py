@@ -1775,6 +1775,7 @@ def run(args: argparse.Namespace) -> int:
         gc.freeze()
         gc.enable()
         set_app_icon(app)
+        window.library.after_first_paint()
         window.scan_library()
         # an interrupted session is offered (or --resume resumed) once the log is open
         window.open_store_in_background(
