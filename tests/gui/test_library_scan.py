@@ -132,6 +132,7 @@ def test_a_long_library_shows_a_screenful_first_and_the_rest_a_turn_later(
     assert nxt.library.visible_titles() == everything[:2]
     nxt.scan_library()  # what the first paint starts: the rest at once, then the check
     assert nxt.library.visible_titles() == everything
+    assert nxt._scanner is None  # the scan's worker waits for the list to paint them
     qtbot.waitUntil(lambda: nxt._library_ready, timeout=5000)
     assert nxt.library.visible_titles() == everything
 
