@@ -282,7 +282,7 @@ class LibraryModel(QAbstractItemModel):
     ) -> QObject | QModelIndex:
         if child is None:
             return super().parent()
-        up = child.internalId() if child.isValid() else 0
+        up = child.internalId()  # 0 for a top-level row and for no row
         return self.createIndex(up - 1, 0, 0) if up else QModelIndex()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
