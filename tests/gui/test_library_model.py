@@ -267,8 +267,11 @@ def test_the_short_columns_are_as_wide_as_qt_measures_them(qtbot: QtBot, checked
 
 def test_after_the_first_paint_the_description_is_selectable(qtbot: QtBot, checked: None) -> None:
     page = _page(qtbot)
+    assert not page.search.isClearButtonEnabled()
     page.after_first_paint()
     assert page.detail.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+    # the search box's clear button too (its icon loads Qt's image plugins)
+    assert page.search.isClearButtonEnabled()
 
 
 def test_nothing_of_qts_namespace_is_made_before_the_first_paint(tmp_path: Path) -> None:
