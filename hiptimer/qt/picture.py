@@ -190,6 +190,7 @@ class PictureView(QWidget):
         self._source: MotionSource | None = None
         self._breath_source: BreathSource | None = None
         self._breath = 0  # the breath's swell, 0..BREATH_LEVELS
+        self._breath_ticked = False  # sampled on breath_tick(), not by the timer
         self._frame: tuple[int, int, int] = (0, 0, 0)  # key pose a, b, blend step
         self._keys: list[QSvgRenderer] = []  # the key poses' SVG files
         self._box: QRectF | None = None  # the part of a pose picture its figures use
@@ -250,6 +251,26 @@ class PictureView(QWidget):
             self._breath = 0
             self.update()
         self._sync_timer()
+
+    def set_breath_ticked(self, on: bool) -> None:
+        """``on``: the breath is sampled when :meth:`breath_tick` is called (the breath
+        pacer's frames beside it: one wake-up and one repaint serve both) instead of on a
+        timer of the view's own at :data:`BREATH_FPS`; off is the default."""
+        if on != self._breath_ticked:
+            self._breath_ticked = on
+            self._sync_timer()
+
+    def breath_tick(self) -> None:
+        """Sample the breath now (see :meth:`set_breath_ticked`) and swell the pose if it
+        moved a level; nothing while paused, reduced, unseen or without a breath."""
+        if (
+            self._breath_source is not None
+            and self._keys
+            and self._playing
+            and not self._reduced_motion
+            and self._seen()
+        ):
+            self._poll_breath()
 
     def set_playing(self, on: bool) -> None:
         """Movement runs only while playing (the session runs); paused holds the frame."""
@@ -430,8 +451,9 @@ class PictureView(QWidget):
 
     # ------------------------------------------------------------- motion
     def _moving(self) -> bool:
+        """The frame timer should run."""
         wanted = (self._source is not None and len(self._keys) > 1) or (
-            self._breath_source is not None and bool(self._keys)
+            self._breath_source is not None and bool(self._keys) and not self._breath_ticked
         )
         return wanted and self._playing and not self._reduced_motion and self._seen()
 
@@ -447,13 +469,19 @@ class PictureView(QWidget):
             if not self._timer.isActive():
                 self._timer.start()
             self._on_timer_timeout()
-        elif self._timer.isActive():
+            return
+        if self._timer.isActive():
             self._timer.stop()
+        if self._breath_ticked and self._breath_source is not None and self._keys:
+            self._poll_breath()  # where the breath is now; breath_tick() follows it
 
     def _on_timer_timeout(self) -> None:
         source = self._source
         self._progress = source() if source is not None else None
         self._show_frame()
+        self._poll_breath()
+
+    def _poll_breath(self) -> None:
         breath = self._breath_source
         level = breath() if breath is not None and not self._reduced_motion else None
         swell = round((level or 0.0) * BREATH_LEVELS)

@@ -53,6 +53,7 @@ from hiptimer.qt.widgets import (
     fit_pixel_size,
     phase_color,
     phase_label,
+    set_bar_value,
 )
 
 #: Player colours per theme (near-black projector background by default).
@@ -289,6 +290,9 @@ class PlayerWidget(LaidOutScreen):
         self.rep_label.setWordWrap(True)
         self.pacer = BreathPacer(self)
         self.picture = PictureView(self)  # the exercise's picture, beside the countdown
+        # the pose swells with the breath on the pacer's frames: one wake-up, one repaint
+        self.picture.set_breath_ticked(True)
+        self.pacer.frame_asked.connect(self.picture.breath_tick)
         self.breath_phase_label = FitLabel("", self, bold=True)  # "Breathe in"
         self.breath_phase_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.breath_label = FitLabel("", self, bold=True)  # "Breath 2 of 8"
@@ -553,9 +557,7 @@ class PlayerWidget(LaidOutScreen):
         if self.note_label.set_text_if_changed(note) or how_changed:
             self._relayout()
         self.next_label.set_text_if_changed(d.next)
-        value = int(round(d.progress * 1000))
-        if self.progress.value() != value:
-            self.progress.setValue(value)
+        set_bar_value(self.progress, int(round(d.progress * 1000)))
         self.time_left_label.set_text_if_changed(d.time_left_text)
 
         self._refresh_banner(d)

@@ -41,6 +41,7 @@ from hiptimer.qt.widgets import (
     fit_pixel_size,
     phase_color,
     phase_label,
+    set_bar_value,
 )
 
 #: How many steps the presenter lists after the current one.
@@ -361,9 +362,7 @@ class PresenterWidget(LaidOutScreen):
                 texts3 = ("", "", "Finish" if i == len(d.upcoming) and d.upcoming else "")
             for lbl, t in zip((when, kind, text), texts3, strict=True):
                 changed |= lbl.set_text_if_changed(t)
-        value = int(round(d.progress * 1000))
-        if self.progress.value() != value:
-            self.progress.setValue(value)
+        set_bar_value(self.progress, int(round(d.progress * 1000)))
         self.buttons.refresh(d.state, starting=self._controller.starting)
         self._refresh_screen_state()
         self.copy.schedule()

@@ -41,7 +41,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QWidget
 
 from hiptimer.qt import theme as _theme
 
@@ -81,6 +81,19 @@ def fit_pixel_size(
     if w <= 0 or h <= 0:
         return 1
     return max(1, int(min(width / w, height / h) * 100))
+
+
+def set_bar_value(bar: QProgressBar, value: int) -> None:
+    """``bar.setValue(value)``, painted with the rest of the window's changes on the next
+    turn of the event loop: QProgressBar.setValue repaints at once, a paint and a flush
+    to the screen of its own each time the bar grows (a second flush every second of a
+    hold). Re-enabling updates asks for the one coalesced repaint (Qt's documented
+    behaviour of setUpdatesEnabled(True))."""
+    if bar.value() == value:
+        return
+    bar.setUpdatesEnabled(False)
+    bar.setValue(value)
+    bar.setUpdatesEnabled(True)
 
 
 class LaidOutScreen(QWidget):
@@ -435,10 +448,14 @@ class BreathPacer(QWidget):
     the circle is an opaque disc over an opaque background. No frames at all while
     the window is hidden or minimised, or while something covers the pacer
     (:meth:`set_covered`: the blanked screen); the circle picks up where the
-    breath is when it shows again.
+    breath is when it shows again. :attr:`frame_asked` fires with each moving
+    frame, so whatever else follows the breath (the pose's swell) can ride on the
+    same wake-up and the same repaint instead of waking the app on a timer of its own.
     """
 
     phase_changed = Signal(str)
+    #: A moving frame was asked for (the circle's edge moved a whole pixel).
+    frame_asked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -614,11 +631,13 @@ class BreathPacer(QWidget):
         if not self._moving or phase is None:
             return
         f = self._fraction_now()
-        self._set_value(self.value_at(phase, f))
+        asked = self._set_value(self.value_at(phase, f))
         if f >= 1.0:
             self._moving = False  # the phase is over: the engine's next sync moves on
-            return
-        self._schedule_next_frame()
+        else:
+            self._schedule_next_frame()
+        if asked:
+            self.frame_asked.emit()
 
     def _schedule_next_frame(self) -> None:
         """Aim the timer at the instant the edge will have moved one more whole pixel,
@@ -642,9 +661,10 @@ class BreathPacer(QWidget):
         r = px + 2
         return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r).toAlignedRect()
 
-    def _set_value(self, v: float) -> None:
+    def _set_value(self, v: float) -> bool:
+        """Move the circle to ``v``; True if that asked for a repaint."""
         if abs(v - self._value) <= 1e-6 and self._asked_px >= 0:
-            return
+            return False
         self._value = v
         # repaint only when the circle moved by a whole pixel (or reached its end),
         # and only the square the larger of the two circles covers
@@ -656,6 +676,8 @@ class BreathPacer(QWidget):
                 self.update()
             else:
                 self.update(self._disc_rect(max(old, px)))
+            return True
+        return False
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

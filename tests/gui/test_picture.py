@@ -545,3 +545,32 @@ def test_a_swell_step_repaints_only_the_figure_and_leaves_the_window_right(  # t
             assert area.height() < v.height() * 0.6, "a swell step repaints the figure's strip"
             qtbot.waitUntil(lambda before=before: on_screen() != before, timeout=2000)
             assert on_screen() == repainted(), (mirrored, level)
+
+
+def test_a_ticked_view_swells_on_its_ticks_with_no_timer_of_its_own(qtbot, pics: Path) -> None:  # type: ignore[no-untyped-def]
+    """Beside the breath pacer the pose samples the breath on the pacer's frames (one
+    wake-up for both): no timer of its own, the level read at each tick, and nothing
+    while paused or reduced."""
+    level = [0.0]
+    v = make_view(qtbot)
+    v.set_picture("dot")
+    v.set_breath_ticked(True)
+    v.set_breath_source(lambda: level[0])
+    assert not v.animating, "a ticked view runs no timer of its own"
+    assert v.breath_swell == 1.0
+    level[0] = 0.5
+    v.breath_tick()
+    assert v.breath_swell == pytest.approx(1.0 + BREATH_SWELL / 2)
+    v.set_playing(False)  # paused: the pose holds
+    level[0] = 1.0
+    v.breath_tick()
+    assert v.breath_swell == pytest.approx(1.0 + BREATH_SWELL / 2) and not v.animating
+    v.set_playing(True)
+    v.breath_tick()
+    assert v.breath_swell == pytest.approx(1.0 + BREATH_SWELL)
+    v.set_reduced_motion(True)
+    v.breath_tick()
+    assert v.breath_swell == 1.0
+    v.set_reduced_motion(False)
+    v.set_breath_ticked(False)  # on its own again: its timer polls the breath
+    assert v.animating

@@ -588,3 +588,54 @@ def test_a_breath_hold_stops_moving_while_blanked_or_hidden(qtbot) -> None:  # t
     p.show()
     qtbot.waitExposed(p)
     assert p.pacer.animating
+
+
+def test_a_breath_holds_pose_swells_on_the_pacers_frames(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The pose beside the pacer samples the engine's breath on the pacer's frames:
+    no timer of its own waking the app ten times a second, yet it swells as the
+    circle grows and stops when the circle stops (paused)."""
+    from hiptimer.catalogue import bundled
+
+    childs = bundled().get("childs-pose")
+    assert childs is not None and childs.picture
+    rig = Rig(
+        qtbot, [Exercise("Child", Dose("breaths", 6, 6, "6 breaths"), T, picture=childs.picture)]
+    )
+    p = rig.player
+    frames = [500.0]
+    p.pacer.clock = lambda: frames[0]
+    rig.key(Qt.Key.Key_Space)
+    rig.at(5.0)  # work: breath 1 breathes in for 2 s
+    assert p.pacer.animating and p.picture.isVisible() and p.picture.status == "pose"
+    assert not p.picture.animating, "the pose runs a timer of its own"
+    assert p.picture.breath_swell == 1.0
+    rig.clock.advance(1.0)  # half the inhale, on both clocks
+    frames[0] += 1.0
+    p.pacer._timer.stop()
+    p.pacer._on_timer_timeout()  # the pacer's next frame
+    half = p.picture.breath_swell
+    assert 1.0 < half < 1.025
+    rig.key(Qt.Key.Key_Space)  # paused: neither moves
+    rig.clock.advance(0.9)
+    frames[0] += 0.9
+    p.pacer._on_timer_timeout()
+    assert p.picture.breath_swell == half and not p.picture.animating
+
+
+def test_a_second_of_a_hold_paints_its_progress_bar_with_the_rest(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The progress bar grows inside the controller's once-a-second refresh; it is
+    painted on the next turn of the event loop with the dial and the labels (one
+    repaint and one flush to the screen), not there and then in a flush of its own."""
+    rig = Rig(qtbot, [hold("Pigeon", 60)])
+    rig.key(Qt.Key.Key_Space)
+    rig.at(6.0)
+    QApplication.processEvents()
+    bar = rig.player.progress
+    counter = _PaintCounter()
+    bar.installEventFilter(counter)
+    before = bar.value()
+    rig.at(16.0)  # the refresh: the bar grows
+    assert bar.value() > before
+    assert counter.paints == {}, "the bar was painted inside the refresh"
+    QApplication.processEvents()
+    assert counter.paints.get("QProgressBar", 0) >= 1

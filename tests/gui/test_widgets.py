@@ -224,3 +224,28 @@ def test_pacer_stops_while_unseen_and_picks_up_where_the_breath_is(qtbot) -> Non
     assert not p.animating and p.moving
     p.set_covered(False)
     assert p.animating
+
+
+def test_pacer_says_when_it_asks_for_a_moving_frame(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """frame_asked fires once for each frame that moved the edge a whole pixel (what
+    rides on the pacer's frames, the pose's swell, wakes with it), not on a wake-up that
+    moved nothing, and not while the circle rests."""
+    p, clock = _shown_pacer(qtbot)
+    asked: list[bool] = []
+    p.frame_asked.connect(lambda: asked.append(True))
+    p.sync("inhale", 1, 5, 0.0, 2.0, running=True)
+    assert asked == []  # the engine's sync is not a frame
+    clock.t += 0.5
+    p._on_timer_timeout()
+    assert len(asked) == 1
+    p._on_timer_timeout()  # no time went by: the edge did not move
+    assert len(asked) == 1
+    frames = 1
+    while p.animating:
+        clock.t += p._timer.interval() / 1000
+        p._timer.stop()
+        p._on_timer_timeout()
+        frames += 1
+    assert len(asked) == frames and p.value == PACER_MAX
+    p.sync("exhale", 1, 5, 0.0, 2.0, running=False)
+    assert len(asked) == frames
