@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QWidget
@@ -249,3 +254,52 @@ def test_pacer_says_when_it_asks_for_a_moving_frame(qtbot) -> None:  # type: ign
     assert len(asked) == frames and p.value == PACER_MAX
     p.sync("exhale", 1, 5, 0.0, 2.0, running=False)
     assert len(asked) == frames
+
+
+_POOL_PROBE = """
+import sys, time
+from pathlib import Path
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+from hiptimer.qt.app import serial_painting
+from hiptimer.qt.widgets import BreathPacer
+if sys.argv[1] == "app":
+    serial_painting()
+app = QApplication(["probe"])
+p = BreathPacer()
+p.resize(300, 300)
+p.set_colors(QColor("#3ecf6e"), QColor("#0b0d10"), QColor("#0b0d10"))
+p.show()
+p.sync("inhale", 1, 5, 0.0, 0.5, running=True)
+end = time.monotonic() + 0.8
+while time.monotonic() < end:
+    app.processEvents()
+pooled = [t for t in Path("/proc/self/task").iterdir() if "pooled" in (t / "comm").read_text()]
+print(p.paint_count, len(pooled))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_the_app_paints_its_pacer_frames_without_helper_threads() -> None:
+    """The app turns off Qt's painting thread pool (serial_painting, called by run()):
+    a breath's frames wake no helper threads. Qt's default is checked alongside, so the
+    test shows the setting is what makes the difference where Qt would use the pool."""
+    env = {k: v for k, v in os.environ.items() if k != "QT_NO_GUI_THREADPOOL"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+
+    def probe(mode: str) -> tuple[int, int]:
+        out = subprocess.run(
+            [sys.executable, "-c", _POOL_PROBE, mode],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.split()
+        return int(out[0]), int(out[1])
+
+    paints, pooled = probe("app")
+    assert paints >= 5, "the pacer did not move"
+    assert pooled == 0
+    if (os.cpu_count() or 1) >= 2:  # Qt's default: its pool wakes with the frames
+        assert probe("qt-default")[1] > 0
