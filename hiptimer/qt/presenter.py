@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPixmap,
+    QShowEvent,
 )
 from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QPushButton, QWidget
 
@@ -137,6 +138,7 @@ class PresenterWidget(LaidOutScreen):
         self._text_scale = 1.0
         self._prompt = ""
         self._state: DisplayState | None = None
+        self._stale = False  # the controller moved on while hidden
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(640, 420)
 
@@ -302,7 +304,18 @@ class PresenterWidget(LaidOutScreen):
         self.show_prompt("")
 
     def _on_controller_state_changed(self) -> None:
-        self._refresh()
+        # Unseen (no second screen: the usual case) it waits for its showEvent: its
+        # refresh is a millisecond of CPU each second of every hold, for nobody.
+        if self.isVisible():
+            self._refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self._refresh()
 
     def _refresh_screen_state(self) -> None:
         bits = ["CLASS'S SCREEN: BLANKED" if self._blanked else "CLASS'S SCREEN: LIVE"]

@@ -639,3 +639,21 @@ def test_a_second_of_a_hold_paints_its_progress_bar_with_the_rest(qtbot) -> None
     assert counter.paints == {}, "the bar was painted inside the refresh"
     QApplication.processEvents()
     assert counter.paints.get("QProgressBar", 0) >= 1
+
+
+def test_an_unseen_presenter_catches_up_when_shown(hip: Rig, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """With no second screen the presenter view exists but is never shown: it does not
+    redo its labels each second of the session for nobody, and shows the session as it
+    is the moment it appears."""
+    w = PresenterWidget(hip.controller)
+    qtbot.addWidget(w)
+    before = w.countdown.text()
+    hip.key(Qt.Key.Key_Space)
+    hip.at(3.0)
+    assert hip.player.dial.text != "" and w.countdown.text() == before
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.countdown.text() != before
+    assert w.countdown.text().startswith(hip.player.dial.text)
+    hip.at(4.0)  # seen: it follows each second again
+    assert w.countdown.text().startswith(hip.player.dial.text)
