@@ -86,11 +86,38 @@ def _index(folder: Path) -> dict[str, dict[str, object]]:
     return out
 
 
+#: catalogue_picture's answers for one folder as it was (its mtime): a session asks for
+#: the same pictures every second, and each answer listed the folder (60 files).
+_found: dict[tuple[str, bool | None], PictureRef | None] = {}
+_found_in: list[tuple[Path, int, int]] = []
+
+
 def catalogue_picture(
     picture_id: str, folder: Path | None = None, mirror: bool | None = None
 ) -> PictureRef | None:
-    """The catalogue picture ``picture_id``, None if its SVG is not there."""
+    """The catalogue picture ``picture_id``, None if its SVG is not there. Remembered
+    until a file is added to, removed from or renamed in the folder (its mtime), or
+    its ``index.json`` (the mirror flags) changes."""
     d = folder if folder is not None else pictures_dir()
+    stamp: tuple[Path, int, int] | None
+    try:
+        index = d / INDEX_FILE
+        stamp = (d, d.stat().st_mtime_ns, index.stat().st_mtime_ns if index.exists() else -1)
+    except OSError:
+        stamp = None
+    if stamp is not None:
+        if _found_in != [stamp]:
+            _found.clear()
+            _found_in[:] = [stamp]
+        elif (picture_id, mirror) in _found:
+            return _found[picture_id, mirror]
+    ref = _catalogue_picture(d, picture_id, mirror)
+    if stamp is not None:
+        _found[picture_id, mirror] = ref
+    return ref
+
+
+def _catalogue_picture(d: Path, picture_id: str, mirror: bool | None) -> PictureRef | None:
     first = d / f"{picture_id}.svg"
     if not first.is_file():
         return None

@@ -198,3 +198,47 @@ def test_a_routine_anywhere_can_show_a_catalogue_picture_as_its_image(tmp_path: 
     assert ex.image == (assets_dir() / "pictures" / "pigeon-pose.svg").resolve()
     ref = exercise_picture(ex)
     assert ref is not None and ref.kind == "file" and ref.mirrored("right")
+
+
+def test_a_catalogue_picture_is_looked_up_once_until_its_folder_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session asks for the same pictures every second: the folder is listed once,
+    and again when a pose file or the mirror flags change."""
+    import os
+
+    from hiptimer import pictures
+
+    svg = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    (tmp_path / "cat.svg").write_text(svg)
+    listed: list[str] = []
+    real_glob = Path.glob
+
+    def counting_glob(self: Path, pattern: str):  # type: ignore[no-untyped-def]
+        listed.append(pattern)
+        return real_glob(self, pattern)
+
+    monkeypatch.setattr(Path, "glob", counting_glob)
+    first = pictures.catalogue_picture("cat", tmp_path)
+    assert first is not None and first.poses == (tmp_path / "cat.svg",) and first.mirror
+    for _ in range(5):
+        assert pictures.catalogue_picture("cat", tmp_path) == first
+    assert len(listed) == 1
+    assert pictures.catalogue_picture("dog", tmp_path) is None  # not there: also kept
+
+    def touch_later(p: Path) -> None:  # a new mtime even on a coarse clock
+        st = tmp_path.stat()
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+
+    (tmp_path / "cat.1.svg").write_text(svg)  # a second key pose
+    touch_later(tmp_path)
+    again = pictures.catalogue_picture("cat", tmp_path)
+    assert again is not None and again.poses == (tmp_path / "cat.svg", tmp_path / "cat.1.svg")
+    (tmp_path / "index.json").write_text('{"cat": {"mirror": false}}')
+    touch_later(tmp_path)
+    flagged = pictures.catalogue_picture("cat", tmp_path)
+    assert flagged is not None and not flagged.mirror
+    (tmp_path / "index.json").write_text('{"cat": {"mirror": true}}')  # edited in place
+    touch_later(tmp_path / "index.json")
+    flagged = pictures.catalogue_picture("cat", tmp_path)
+    assert flagged is not None and flagged.mirror
