@@ -534,11 +534,8 @@ class LibraryPage(QWidget):
     def after_first_paint(self) -> None:
         """What can wait for the window's first paint (the app calls it then): the
         description below the list becomes selectable with the mouse (an int for
-        Qt.TextInteractionFlag, which would make Qt's enums), and the search box gets its
-        clear button (its icon scans Qt's image plugins, ~4 ms; it only shows once
-        there is text, and enabling it changes no pixel of the empty box)."""
+        Qt.TextInteractionFlag, which would make Qt's enums)."""
         self.detail.setProperty("textInteractionFlags", TEXT_SELECTABLE_BY_MOUSE)
-        self.search.setClearButtonEnabled(True)
 
     # -- content ---------------------------------------------------------------
     def set_goal_widget(self, widget: QWidget) -> None:
@@ -731,7 +728,12 @@ class LibraryPage(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
-    def _on_search_text_changed(self, _text: str) -> None:
+    def _on_search_text_changed(self, text: str) -> None:
+        if text and not self.search.isClearButtonEnabled():
+            # with the first text, when the box repaints anyway: made before the first
+            # paint, its icon scanned Qt's image plugins (~4 ms); made just after it,
+            # it repainted the unchanged box (an empty box shows no clear button)
+            self.search.setClearButtonEnabled(True)
         self._apply_filter()
 
     def _on_tree_current_changed(
