@@ -30,7 +30,7 @@ import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -49,6 +49,9 @@ from hiptimer.routine import (
     Sides,
     Timings,
 )
+
+if TYPE_CHECKING:
+    from hiptimer.catalogue import Catalogue
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -537,6 +540,7 @@ class _Checker:
     def __init__(self, ctx: _Ctx, path: Path | str) -> None:
         self.ctx = ctx
         self.base = (_real(Path(path)) or Path(path).absolute()).parent
+        self._catalogue: Catalogue | None = None  # the bundled one, asked for once a file
 
     # ---- generic helpers
 
@@ -1028,7 +1032,8 @@ class _Checker:
         if wanted is None:
             return None
         try:
-            cat = catalogue.bundled()
+            # once a file, not once an exercise (each asks whether the file changed)
+            cat = self._catalogue = self._catalogue or catalogue.bundled()
         except RoutineErrors as e:
             self.ctx.at(unode, f"the exercise catalogue cannot be read: {e.errors[0]}")
             return None

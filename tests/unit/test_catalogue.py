@@ -411,3 +411,29 @@ def test_the_bundled_folders_are_found_once_per_process(monkeypatch: pytest.Monk
         assert resources.assets_dir() == first
         assert resources.routines_dir().is_dir()
     assert resolved == []
+
+
+def test_a_routine_file_asks_for_the_catalogue_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not once an exercise: each ask stats the catalogue file (a first scan of
+    10,000 routines made 57,000 of them)."""
+    from hiptimer import catalogue
+
+    asked: list[int] = []
+    real = catalogue.bundled
+
+    def counting() -> Catalogue:
+        asked.append(1)
+        return real()
+
+    monkeypatch.setattr(catalogue, "bundled", counting)
+    r = load(
+        """\
+        name: Three from the catalogue
+        exercises:
+          - use: bird-dog
+          - use: bodyweight-squat
+          - use: brisk-walk
+        """
+    )
+    assert len(r.exercises) == 3
+    assert len(asked) == 1
