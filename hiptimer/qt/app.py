@@ -1702,11 +1702,14 @@ class AfterFirstPaint(QObject):
 
 def _bench(marker: str, *, last: bool = False) -> None:
     """HIPTIMER_BENCH_STARTUP=1: print ``marker`` (benchmarks/footprint.py reads it; the
-    app quits at READY, when the log has opened, whether or not the scan has finished)."""
-    if os.environ.get("HIPTIMER_BENCH_STARTUP"):
+    app quits at READY, when the log has opened, whether or not the scan has finished).
+    HIPTIMER_BENCH_STARTUP=library: the same, but the app runs until the library scan
+    has finished and quits then (benchmarks/startup.py times a first scan with it)."""
+    mode = os.environ.get("HIPTIMER_BENCH_STARTUP")
+    if mode:
         print(f"{marker} {time.monotonic():.6f}", flush=True)
         app = QApplication.instance()
-        if last and app is not None:
+        if (marker == LIBRARY_MARKER if mode == "library" else last) and app is not None:
             app.quit()
 
 
