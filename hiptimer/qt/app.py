@@ -1284,11 +1284,16 @@ class MainWindow(QMainWindow):
         summary.done_button.setFocus()
         self._offer_rating()
 
-    def _offer_rating(self) -> None:
+    def _offer_rating(self, tries: int = 0) -> None:
         if self.recorder is None or self._store is None:
             return
         session_id = self.recorder.last_session_id
         if session_id is None:
+            # the session's row is written on the log's own thread: when a short session
+            # ends on a busy disk its id may not be back yet (for up to 5 s, while the
+            # summary is still shown)
+            if tries < 100 and self._page == "summary":
+                QTimer.singleShot(50, self, lambda: self._offer_rating(tries + 1))
             return
         from hiptimer.qt.history import RateSessionDialog
 

@@ -382,8 +382,10 @@ def test_weekly_goal_in_library_and_rating_saved_from_summary(
     w.start_session()
     env.run_for(30)
     assert w.current_page() == "summary"
+    # offered once the log's thread has the session's id
+    qtbot.waitUntil(lambda: w._rating is not None and w._rating.isVisible(), timeout=10_000)
     rating = w._rating
-    assert rating is not None and rating.isVisible()
+    assert rating is not None
     rating.effort.setValue(6)
     rating.pain.setValue(1)
     w.summary_widget.done_clicked.emit()
@@ -399,6 +401,29 @@ def test_weekly_goal_in_library_and_rating_saved_from_summary(
             con.close()
 
     qtbot.waitUntil(rated, timeout=10_000)
+
+
+def test_the_rating_is_offered_when_the_logs_thread_is_late(
+    env: Env, user_dir: Path, qtbot: QtBot
+) -> None:
+    """A short session can end before the log's own thread has written its row (a busy
+    disk): the summary still offers the rating once the row has its id."""
+    import threading
+
+    w = env.window
+    w.ensure_store()
+    assert w._store is not None and w._store.writer is not None
+    release = threading.Event()
+    w._store.writer.submit(lambda _st: release.wait(10))  # the log's thread is busy
+    w.open_routine_path(user_dir / "tiny.yaml")
+    w.start_session()
+    env.run_for(30)
+    assert w.current_page() == "summary"
+    assert w.recorder is not None and w.recorder.last_session_id is None
+    assert w._rating is None
+    release.set()
+    qtbot.waitUntil(lambda: w._rating is not None and w._rating.isVisible(), timeout=10_000)
+    assert w._rating.session_id == w.recorder.last_session_id  # type: ignore[union-attr]
 
 
 def test_goal_menu_persists(env: Env, settings: Settings) -> None:
