@@ -23,7 +23,7 @@ from a small model of their own).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
@@ -252,11 +252,21 @@ class LibraryModel(QAbstractItemModel):
     def cell_key(self, row: int, column: int) -> tuple[str, bool]:
         """What a top-level cell's width depends on: its text, and its row's look."""
         item = self.items[self.shown[row]]
-        if not item.ok or item.info is None:
-            return (_BROKEN_TEXT[column], False)
+        return (self._cell_text(item, column), item.ok and item.info is not None)
+
+    def _cell_text(self, item: LibraryItem, column: int) -> str:
+        """A top-level row's text in ``column``."""
         info = item.info
-        texts = (info.name, info.duration, str(info.exercises), ", ".join(info.tags))
-        return (texts[column], True)
+        if not item.ok or info is None:
+            return _BROKEN_TEXT[column] if column else f"⚠ {item.path.name}"
+        if column == 0:
+            copy = not item.bundled and info.name in self._bundled_names
+            return info.name + " (your copy)" if copy else info.name
+        if column == 1:
+            return info.duration
+        if column == 2:
+            return str(info.exercises)
+        return ", ".join(info.tags)
 
     # -- QAbstractItemModel -----------------------------------------------------
     def index(
@@ -320,17 +330,10 @@ class LibraryModel(QAbstractItemModel):
             return err if role in (TOOLTIP_ROLE, FULL_ERROR_ROLE) else None
         item = self.items[self.shown[index.row()]]
         column = index.column()
+        if role == DISPLAY_ROLE:
+            return self._cell_text(item, column)
         info = item.info
         if item.ok and info is not None:
-            if role == DISPLAY_ROLE:
-                if column == 0:
-                    copy = not item.bundled and info.name in self._bundled_names
-                    return info.name + " (your copy)" if copy else info.name
-                if column == 1:
-                    return info.duration
-                if column == 2:
-                    return str(info.exercises)
-                return ", ".join(info.tags)
             if role == TEXT_ALIGNMENT_ROLE:
                 return ALIGN_RIGHT_VCENTER if column in (1, 2) else None
             if column != 0:
@@ -338,8 +341,6 @@ class LibraryModel(QAbstractItemModel):
             if role == TOOLTIP_ROLE:
                 return info.description or str(item.path)
             return str(item.path) if role == PATH_ROLE else None
-        if role == DISPLAY_ROLE:
-            return _BROKEN_TEXT[column] if column else f"⚠ {item.path.name}"
         if role == FOREGROUND_ROLE:
             return self.error_color if column in (0, 3) else None
         if column != 0:
@@ -440,7 +441,6 @@ class LibraryPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._plans: dict[Path, Plan] = {}
-        self._any_shown = False
 
         title = QLabel("Routines")
         title.setProperty("role", "title")
@@ -615,8 +615,7 @@ class LibraryPage(QWidget):
         self.tree.setRootIsDecorated(model.has_broken())
         if new is None or any(not i.ok for i in new):
             self._show_error_lines()
-        self._any_shown = bool(model.shown)
-        self.empty_label.setVisible(not self._any_shown and bool(model.items))
+        self._show_empty_label()
         if keep is not None and self.select_path(keep):
             return
         if not self.tree.currentIndex().isValid():
@@ -653,18 +652,17 @@ class LibraryPage(QWidget):
 
     def select_path(self, path: Path) -> bool:
         """Make the row of ``path`` current, if the search shows it."""
-        items = self.model.items
-        for row, i in enumerate(self.model.shown):
-            if items[i].path == path:
-                self.tree.setCurrentIndex(self.model.index(row, 0))
-                return True
-        return False
+        return self._select_first(lambda item: item.path == path)
 
     def select_title(self, title: str) -> bool:
         """Make the first shown row called ``title`` current."""
+        return self._select_first(lambda item: item.title == title)
+
+    def _select_first(self, match: Callable[[LibraryItem], bool]) -> bool:
+        """Make the first shown row whose item ``match``es current; False if none."""
         items = self.model.items
         for row, i in enumerate(self.model.shown):
-            if items[i].title == title:
+            if match(items[i]):
                 self.tree.setCurrentIndex(self.model.index(row, 0))
                 return True
         return False
@@ -675,7 +673,11 @@ class LibraryPage(QWidget):
     def set_loading(self, on: bool) -> None:
         """Before the first scan: say so instead of showing an empty list."""
         self.empty_label.setText("Loading routines…" if on else "No routine matches your search.")
-        self.empty_label.setVisible(on or (bool(self.model.items) and not self._any_shown))
+        self._show_empty_label(loading=on)
+
+    def _show_empty_label(self, *, loading: bool = False) -> None:
+        """Shown while loading, or when there are rows and the search hides them all."""
+        self.empty_label.setVisible(loading or (bool(self.model.items) and not self.model.shown))
 
     # -- filtering -------------------------------------------------------------
     def set_filter(self, text: str) -> None:
@@ -694,8 +696,7 @@ class LibraryPage(QWidget):
         at = model.shown[up - 1 if up else current.row()] if current.isValid() else -1
         line = current.row() if up else -1
         model.set_words(self._words())
-        self._any_shown = bool(model.shown)
-        self.empty_label.setVisible(not self._any_shown and bool(model.items))
+        self._show_empty_label()
         if tree.currentIndex().isValid():
             return  # nothing changed
         self._show_error_lines()
@@ -708,11 +709,8 @@ class LibraryPage(QWidget):
 
     def _select_first_ok(self) -> None:
         """The first good row shown becomes current (none: the buttons say so)."""
-        items = self.model.items
-        for row, i in enumerate(self.model.shown):
-            if items[i].ok:
-                self.tree.setCurrentIndex(self.model.index(row, 0))
-                return
+        if self._select_first(lambda item: item.ok):
+            return
         self.tree.setCurrentIndex(QModelIndex())
         self._on_tree_current_changed(QModelIndex(), QModelIndex())
 
