@@ -496,7 +496,7 @@ class PictureView(QWidget):
     @property
     def breath_swell(self) -> float:
         """The scale the pose is drawn at for the breath (1 when still)."""
-        return 1.0 + BREATH_SWELL * self._breath / BREATH_LEVELS
+        return _swell(self._breath)
 
     def _show_frame(self) -> None:
         n = len(self._keys)
@@ -638,7 +638,7 @@ class PictureView(QWidget):
             t.scale(-1, 1)
         level = self._breath if breath is None else breath
         if level and self._keys:
-            s = 1.0 + BREATH_SWELL * level / BREATH_LEVELS
+            s = _swell(level)
             t.translate(r.center().x(), r.bottom())
             t.scale(s, s)
             t.translate(-r.center().x(), -r.bottom())
@@ -783,6 +783,11 @@ class PictureView(QWidget):
         sun = inner.width() * 0.09
         p.drawEllipse(QPointF(inner.right() - sun * 1.5, inner.top() + sun * 1.5), sun, sun)
         p.drawLine(r.topRight(), r.bottomLeft())
+
+
+def _swell(level: int) -> float:
+    """The scale of a pose at breath level ``level`` (0..BREATH_LEVELS)."""
+    return 1.0 + BREATH_SWELL * level / BREATH_LEVELS
 
 
 def _pixmap_bytes(pix: QPixmap) -> int:
