@@ -89,7 +89,15 @@ def _index(folder: Path) -> dict[str, dict[str, object]]:
 #: catalogue_picture's answers for one folder as it was (its mtime): a session asks for
 #: the same pictures every second, and each answer listed the folder (60 files).
 _found: dict[tuple[str, bool | None], PictureRef | None] = {}
-_found_in: list[tuple[Path, int, int]] = []
+_found_in: list[tuple[Path, int, int]] = []  # the one folder state they hold for
+
+
+def _mtime_ns(path: Path) -> int:
+    """``path``'s mtime; -1 when it is not there."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return -1
 
 
 def catalogue_picture(
@@ -101,8 +109,7 @@ def catalogue_picture(
     d = folder if folder is not None else pictures_dir()
     stamp: tuple[Path, int, int] | None
     try:
-        index = d / INDEX_FILE
-        stamp = (d, d.stat().st_mtime_ns, index.stat().st_mtime_ns if index.exists() else -1)
+        stamp = (d, d.stat().st_mtime_ns, _mtime_ns(d / INDEX_FILE))
     except OSError:
         stamp = None
     if stamp is not None:
