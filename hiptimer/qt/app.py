@@ -348,6 +348,7 @@ class MainWindow(QMainWindow):
 
         # Ctrl+Q from any of the app's windows (the projector, History)
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.library.after_first_paint()
         QTimer.singleShot(0, self, self._ensure_routine_actions)
 
     def _ensure_routine_actions(self) -> RoutineActions:
@@ -1801,7 +1802,6 @@ def run(args: argparse.Namespace) -> int:
         gc.freeze()
         gc.enable()
         set_app_icon(app)
-        window.library.after_first_paint()
         window.scan_library()
         # an interrupted session is offered (or --resume resumed) once the log is open
         window.open_store_in_background(

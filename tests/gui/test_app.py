@@ -119,6 +119,17 @@ def test_ctrl_q_works_from_every_window_once_the_window_has_painted(env: Env, qt
     )
 
 
+def test_the_librarys_description_is_selectable_once_the_window_has_painted(
+    env: Env, qtbot: QtBot
+) -> None:
+    """The window's own after-paint step does it, however the window was made."""
+    detail = env.window.library.detail
+    qtbot.waitUntil(
+        lambda: bool(detail.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse),
+        timeout=5000,
+    )
+
+
 def test_menu_keys_are_the_documented_ones(env: Env) -> None:
     w = env.window
     keys = {
