@@ -492,14 +492,14 @@ class MainWindow(QMainWindow):
 
     def install_window_keys(self, window: QWidget) -> None:
         """Esc (leave fullscreen; in a session, twice ends it) on ``window``; the
-        projector also gets F/F11, M and Ctrl+Q."""
+        projector also gets F/F11 and M (Ctrl+Q is the Quit action's, app-wide from the
+        first paint: a second Ctrl+Q here made it ambiguous, and Qt then ran neither)."""
         esc = QShortcut(QKeySequence("Esc"), window)
         esc.activated.connect(self.on_escape)
         if window is not self:
             for keys, slot in (
                 (("F", "F11"), self.toggle_fullscreen),
                 (("M",), self.toggle_mute),
-                (("Ctrl+Q",), self.quit),
             ):
                 for k in keys:
                     QShortcut(QKeySequence(k), window).activated.connect(slot)

@@ -355,6 +355,25 @@ def test_ctrl_q_at_the_library_quits_at_once(studio: Studio) -> None:
     assert not studio.w.isVisible()
 
 
+def test_ctrl_q_on_the_projector_quits(studio: Studio) -> None:
+    """The projector holds the focus once a person clicks it: Ctrl+Q still quits (one
+    shortcut for it, the app-wide one: a second on the projector made it ambiguous, and
+    Qt then runs neither)."""
+    quit_action = studio.w.quit_action
+    studio.qtbot.waitUntil(
+        lambda: quit_action.shortcutContext() == Qt.ShortcutContext.ApplicationShortcut,
+        timeout=5000,
+    )
+    studio.open_overview()
+    studio.press(Qt.Key.Key_PageDown)
+    proj = studio.w.projector
+    assert proj is not None
+    studio.run(3.0)
+    studio.activate(proj)
+    studio.press(Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not studio.w.isVisible()
+
+
 def test_the_default_window_fits_a_1366x768_laptop_with_a_panel(studio: Studio) -> None:
     avail = _screen("laptop").availableGeometry()
     w = studio.w
