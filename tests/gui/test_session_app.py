@@ -160,12 +160,15 @@ def test_shift_right_skips_and_the_log_says_skipped(env: Env, routine: Path, qtb
     assert [r.status for r in env.w.session.results()] == ["skipped", "skipped"]
 
 
-def test_the_rating_is_saved_when_the_app_closes(env: Env, routine: Path) -> None:
+def test_the_rating_is_saved_when_the_app_closes(env: Env, routine: Path, qtbot: QtBot) -> None:
     env.w.open_routine_path(routine)
     env.w.start_session()
     env.run_for(60)
     assert env.w.current_page() == "summary"
+    # offered once the log's own thread has the session's id
+    qtbot.waitUntil(lambda: env.w._rating is not None, timeout=10_000)
     rate = env.w._rating
+    assert rate is not None
     rate.effort.setValue(6)
     rate.note.setPlainText("left hip tight")
     env.w.close()  # Ctrl+Q, not Done
