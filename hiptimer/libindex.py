@@ -102,13 +102,13 @@ class IndexRow:
     errors: tuple[str, ...] = ()
 
 
-def _row_to_json(r: IndexRow) -> list[object]:
+def row_to_json(r: IndexRow) -> list[object]:
     i = r.info
     info = None if i is None else [i.name, i.duration, i.exercises, list(i.tags), i.description]
     return [r.path, r.key[0], r.key[1], r.bundled, info, list(r.errors)]
 
 
-def _row_from_json(v: object) -> IndexRow:
+def row_from_json(v: object) -> IndexRow:
     if not isinstance(v, list) or len(v) != 6:
         raise ValueError("bad row")
     path, size, mtime, bundled, info, errors = v
@@ -161,13 +161,13 @@ class SavedIndex:
         try:  # all at once (half the time of a json.loads per line), when nothing is amiss
             values = json.loads(b"[" + b",".join(lines) + b"]")
             if isinstance(values, list) and len(values) == len(lines):
-                return [_row_from_json(v) for v in values]
+                return [row_from_json(v) for v in values]
         except (ValueError, RecursionError):  # JSON errors are ValueErrors
             pass
         out: list[IndexRow] = []
         for line in lines:
             try:
-                out.append(_row_from_json(json.loads(line)))
+                out.append(row_from_json(json.loads(line)))
             except (ValueError, RecursionError):
                 break
         return out
@@ -208,7 +208,7 @@ def save(path: Path | None, roots: Sequence[Path], rows: Sequence[IndexRow]) -> 
     head = {"format": FORMAT, "stamp": code_stamp(), "roots": _roots(roots), "rows": len(rows)}
     # one row a line (JSON escapes any newline inside a string)
     lines = [json.dumps(head, ensure_ascii=False)]
-    lines += [json.dumps(_row_to_json(r), ensure_ascii=False, separators=(",", ":")) for r in rows]
+    lines += [json.dumps(row_to_json(r), ensure_ascii=False, separators=(",", ":")) for r in rows]
     return replace_cache_file(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 

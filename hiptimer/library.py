@@ -19,7 +19,9 @@ from hiptimer.plan import plan_size
 from hiptimer.routine import Routine
 
 if TYPE_CHECKING:
+    from hiptimer.libindex import FileKey, IndexRow, RowInfo
     from hiptimer.parsecache import ParseCache
+    from hiptimer.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,36 @@ def load_entry(path: Path, *, with_duration: bool = True) -> LibraryEntry:
         msg = f"internal error while reading this file: {type(e).__name__}: {e}"
         return LibraryEntry(path, None, [RoutineError(path, 1, 1, msg)])
     return LibraryEntry(path, routine, [], duration)
+
+
+def entry_row(entry: LibraryEntry) -> tuple[RowInfo | None, tuple[str, ...], Plan | None]:
+    """What the library's row shows of a loaded file: its info (None when the file
+    has errors, or its plan cannot be compiled), its errors, and its plan."""
+    from hiptimer.libindex import row_info
+    from hiptimer.plan import compile_plan
+
+    errors = tuple(str(e) for e in entry.errors)
+    if entry.routine is None or errors:
+        return None, errors, None
+    try:
+        plan = compile_plan(entry.routine)
+        return row_info(entry.routine, plan), errors, plan
+    except Exception:  # the routine's page compiles it again and shows why
+        return None, errors, None
+
+
+def read_rows(files: Sequence[tuple[str, FileKey, bool]]) -> list[IndexRow | None]:
+    """The library rows of ``(path, (size, mtime_ns), bundled)`` files, in order: the
+    work of one process of a many-file scan (rows, unlike routines, are small to
+    send back). None for a file whose plan could not be compiled: the caller reads
+    that one itself, keeping its routine for the page to say why."""
+    from hiptimer.libindex import IndexRow
+
+    rows: list[IndexRow | None] = []
+    for path, key, bundled in files:
+        info, errors, _plan = entry_row(load_entry(Path(path)))
+        rows.append(IndexRow(path, key, bundled, info, errors) if info or errors else None)
+    return rows
 
 
 def scan(paths: Sequence[Path]) -> list[LibraryEntry]:

@@ -3,10 +3,13 @@
 :class:`LibraryScanner` checks the routine folders on a worker thread: a
 file unchanged since its row was made keeps its row, the others are parsed
 (with the parse cache, ``hiptimer.parsecache``) and their plans compiled there
-too. Rows go to the GUI thread in batches (``batch``), so a first-ever start
-fills the list as files load, and are saved as the library's index
-(``hiptimer.libindex``) that the next start shows before its first paint. A
-newer scan supersedes an older one still running (its batches are dropped).
+too. When many files need parsing (a first-ever start, or the first after an
+upgrade), worker processes parse them, one per core (``hiptimer.libscan``), and
+send back their rows only; the thread reads the rest itself. Rows go to the GUI
+thread in batches (``batch``), so a first-ever start fills the list as files
+load, and are saved as the library's index (``hiptimer.libindex``) that the next
+start shows before its first paint. A newer scan supersedes an older one still
+running (its batches are dropped, its workers killed).
 
 :class:`FolderWatcher` watches the routine folders (and the files in them)
 with ``QFileSystemWatcher`` and says, debounced, that something changed, so
@@ -16,7 +19,7 @@ a new, edited or removed routine shows within a second.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,15 +27,20 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from hiptimer import library
 from hiptimer.libindex import FileKey
-from hiptimer.plan import Plan, compile_plan
+from hiptimer.plan import Plan
 from hiptimer.qt.library import LibraryItem
 
 if TYPE_CHECKING:
+    from hiptimer.libindex import IndexRow
     from hiptimer.parsecache import ParseCache
 
 #: Rows per batch: small enough for the first rows to show at once, large
 #: enough that 10,000 routines do not make 10,000 turns of the event loop.
 BATCH = 250
+#: Files to parse (in neither the index nor the parse cache) from which a scan
+#: parses them in worker processes (``hiptimer.libscan``): starting one costs about
+#: 0.15 s of a core, 200 files' parsing; below this the scan thread parses them.
+POOL_MIN = 400
 #: Changes closer together than this make one rescan.
 DEBOUNCE_MS = 250
 
@@ -63,6 +71,8 @@ class LibraryScanner(QObject):
         self._paths = paths
         self._use_cache = use_cache
         self._index_path = index_path
+        #: parse in worker processes when at least this many files need it
+        self.pool_min = POOL_MIN
         self._lock = threading.Lock()
         self.generation = 0
         self.running = False
@@ -88,31 +98,58 @@ class LibraryScanner(QObject):
             return gen == self.generation
 
     def _work(self, gen: int, paths: list[Path], known: dict[str, LibraryItem]) -> None:
-        from hiptimer import libindex, library
+        from hiptimer import libindex, library, libscan
         from hiptimer.resources import routines_dir
 
         bundled_dir = routines_dir()
         cache: ParseCache | None = None
+        readers: libscan.RowReaders | None = None
         changed = False
         found: list[LibraryItem] = []
         try:
             files = library.expand(paths)
+            keys = [libindex.file_key(f) for f in files]
+            todo = [
+                (f, key)
+                for f, key in zip(files, keys, strict=True)
+                if (item := known.get(str(f))) is None or key is None or item.key != key
+            ]
+            if todo and self._use_cache:
+                from hiptimer.parsecache import default_cache
+
+                cache = default_cache().load()
+            # the files no cache has: parsed by worker processes when there are many
+            unread = [
+                (str(f), key, f.parent == bundled_dir)
+                for f, key in todo
+                if key is not None and (cache is None or cache.get(f, key) is None)
+            ]
+            pooled: Iterator[IndexRow | None] = iter(())
+            workers = libscan.workers_for(len(unread))
+            if len(unread) >= self.pool_min and workers > 1:
+                readers = libscan.RowReaders(unread, workers)
+                pooled = iter(readers)
+            pooled_paths = {p for p, _key, _bundled in unread} if readers is not None else set()
             items: list[LibraryItem] = []
             plans: dict[Path, Plan] = {}
-            for f in files:
+            for f, key in zip(files, keys, strict=True):
                 if not self._current(gen):
                     return
-                key = libindex.file_key(f)
                 item = known.get(str(f))
                 if item is None or key is None or item.key != key:
                     changed = True
-                    if cache is None and self._use_cache:
-                        from hiptimer.parsecache import default_cache
-
-                        cache = default_cache().load()
-                    item, plan = _read(f, key, cache, f.parent == bundled_dir)
-                    if plan is not None:
-                        plans[f] = plan
+                    row = None
+                    if str(f) in pooled_paths:
+                        try:
+                            row = next(pooled)
+                        except (OSError, StopIteration):  # the thread reads the rest itself
+                            pooled_paths = set()
+                    if row is not None:
+                        item = LibraryItem.from_index(row)
+                    else:
+                        item, plan = _read(f, key, cache, f.parent == bundled_dir)
+                        if plan is not None:
+                            plans[f] = plan
                 items.append(item)
                 if len(items) >= BATCH:
                     self.batch.emit(gen, (items, plans))
@@ -128,6 +165,8 @@ class LibraryScanner(QObject):
                 rows = [r for i in found if (r := i.index_row()) is not None]
                 libindex.save(self._index_path, paths, rows)
         finally:
+            if readers is not None:
+                readers.close()  # at once when superseded; they are done otherwise
             self.finished.emit(gen)
 
 
@@ -135,21 +174,9 @@ def _read(
     f: Path, key: FileKey | None, cache: ParseCache | None, bundled: bool
 ) -> tuple[LibraryItem, Plan | None]:
     """Parse one routine file (or take it from the parse cache) into its row."""
-    from hiptimer import library
-    from hiptimer.libindex import row_info
-
     entry = library.load_cached(f, key, cache)
-    errors = tuple(str(e) for e in entry.errors)
-    plan = None
-    info = None
-    if entry.routine is not None and not errors:
-        try:
-            plan = compile_plan(entry.routine)
-            info = row_info(entry.routine, plan)
-        except Exception:  # the page compiles it again and shows why
-            pass
-    item = LibraryItem(f, entry.routine, errors, bundled, info, key)
-    return item, plan
+    info, errors, plan = library.entry_row(entry)
+    return LibraryItem(f, entry.routine, errors, bundled, info, key), plan
 
 
 class FolderWatcher(QObject):

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from hiptimer import libscan
+from hiptimer.libindex import IndexRow
 from hiptimer.qt.app import AppOptions, MainWindow
-from hiptimer.qt.library import PATH_ROLE, TOOLTIP_ROLE, short_error
+from hiptimer.qt.library import PATH_ROLE, TOOLTIP_ROLE, LibraryItem, short_error
+from hiptimer.qt.scan import LibraryScanner
 from hiptimer.qt.settings import Settings
 
 ROUTINE = "name: {name}\nexercises:\n  - name: Hold\n    hold: 30s\n"
@@ -215,3 +219,67 @@ def test_the_weekly_goal_is_painted_as_remembered_when_the_log_is_unchanged(
     third = _second_window(tmp_path, qtbot)
     third.prefill_library()
     assert third._goal_widget is None
+
+
+def _scan_items(qtbot: QtBot, folder: Path, pool_min: int) -> list[LibraryItem]:
+    """Every row one scan of ``folder`` sends, in order."""
+    scanner = LibraryScanner(lambda: [folder], use_cache=False)
+    scanner.pool_min = pool_min
+    got: list[LibraryItem] = []
+    scanner.batch.connect(lambda _gen, batch: got.extend(batch[0]))
+    with qtbot.waitSignal(scanner.finished, timeout=30_000):
+        scanner.start()
+    return got
+
+
+def _big_folder(folder: Path, n: int) -> None:
+    folder.mkdir()
+    for i in range(n):
+        text = BROKEN if i % 4 == 2 else ROUTINE.format(name=f"Routine {i}")
+        (folder / f"r{i:03d}.yaml").write_text(text, encoding="utf-8")
+
+
+def test_a_big_first_scan_parses_in_worker_processes_into_the_same_rows(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _big_folder(tmp_path / "big", 30)
+    monkeypatch.setattr(libscan, "cores", lambda: 2)
+    monkeypatch.setattr(libscan, "CHUNK", 4)
+    started: list[int] = []
+    real = libscan.RowReaders
+
+    def spy(files: list[libscan.File], workers: int) -> libscan.RowReaders:
+        started.append(workers)
+        return real(files, workers)
+
+    monkeypatch.setattr(libscan, "RowReaders", spy)
+    pooled = _scan_items(qtbot, tmp_path / "big", pool_min=10)
+    assert started == [2]
+    serial = _scan_items(qtbot, tmp_path / "big", pool_min=10**9)
+    assert started == [2]  # the second scan read its files itself
+    assert [i.shows_as() for i in pooled] == [i.shows_as() for i in serial]
+    assert [i.key for i in pooled] == [i.key for i in serial]
+    assert len(pooled) == 30 and sum(1 for i in pooled if i.errors) == 7
+    assert all(i.routine is None for i in pooled)  # rows only: a page loads its file
+
+
+def test_a_scan_whose_worker_fails_reads_the_rest_itself(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _big_folder(tmp_path / "big", 12)
+    monkeypatch.setattr(libscan, "cores", lambda: 2)
+    monkeypatch.setattr(libscan, "CHUNK", 3)
+    real_iter = libscan.RowReaders.__iter__
+
+    def fails_after_a_chunk(self: libscan.RowReaders) -> Iterator[IndexRow | None]:
+        it = real_iter(self)
+        for _ in range(3):
+            yield next(it)
+        raise OSError("a library worker stopped (exit code -9)")
+
+    monkeypatch.setattr(libscan.RowReaders, "__iter__", fails_after_a_chunk)
+    items = _scan_items(qtbot, tmp_path / "big", pool_min=2)
+    assert [i.path.name for i in items] == [f"r{i:03d}.yaml" for i in range(12)]
+    # the first chunk's rows came from the worker (no routine), the rest were read here
+    assert [i.routine is None for i in items] == [i < 3 or i % 4 == 2 for i in range(12)]
+    assert [bool(i.errors) for i in items] == [i % 4 == 2 for i in range(12)]
