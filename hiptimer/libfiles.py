@@ -20,7 +20,12 @@ def routine_files(folder: Path) -> list[Path]:
     whatever it is: a symbolic link loop, a FIFO or an unreadable file then
     becomes one located error of its own when loaded, and the rest still loads.
     """
-    found: list[Path] = []
+    return [f for f, _link in _routine_entries(folder)]
+
+
+def _routine_entries(folder: Path) -> list[tuple[Path, bool]]:
+    """:func:`routine_files`, each with whether it is a symbolic link."""
+    found: list[tuple[Path, bool]] = []
     try:
         with os.scandir(folder) as it:
             for entry in it:
@@ -32,12 +37,13 @@ def routine_files(folder: Path) -> list[Path]:
                 try:
                     if entry.is_dir():  # follows links; False for a loop
                         continue
+                    link = entry.is_symlink()
                 except OSError:
-                    pass
-                found.append(Path(entry.path))
+                    link = True  # not known: resolved as a link would be
+                found.append((Path(entry.path), link))
     except (OSError, ValueError):
         return []
-    return sorted(found, key=lambda p: (p.name.lower(), p.name))
+    return sorted(found, key=lambda e: (e[0].name.lower(), e[0].name))
 
 
 def is_folder(p: Path) -> bool:
@@ -46,20 +52,33 @@ def is_folder(p: Path) -> bool:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders replaced by their routine files; duplicates dropped."""
+    """Files as given, folders replaced by their routine files; duplicates dropped
+    (two names for one file, through links, are one)."""
     out: list[Path] = []
     seen: set[str] = set()
     for p in paths:
-        files = routine_files(p) if is_folder(p) else [p]
-        for f in files:
-            try:
-                key = os.path.realpath(f)
-            except (OSError, ValueError):
-                key = str(f)
+        if is_folder(p):
+            # the folder resolved once; a file in it that is not a link is the
+            # resolved folder plus its name (a realpath costs a system call a folder)
+            real = _realpath(p)
+            entries = [
+                (f, _realpath(f) if link else os.path.join(real, f.name))
+                for f, link in _routine_entries(p)
+            ]
+        else:
+            entries = [(p, _realpath(p))]
+        for f, key in entries:
             if key not in seen:
                 seen.add(key)
                 out.append(f)
     return out
+
+
+def _realpath(p: Path) -> str:
+    try:
+        return os.path.realpath(p)
+    except (OSError, ValueError):
+        return str(p)
 
 
 def library_paths(extra_dirs: Sequence[Path] = ()) -> list[Path]:

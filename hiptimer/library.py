@@ -99,7 +99,7 @@ def read_rows(files: Sequence[tuple[str, FileKey, bool]]) -> list[IndexRow | Non
 
     rows: list[IndexRow | None] = []
     for path, key, bundled in files:
-        info, errors, _plan = entry_row(load_entry(Path(path)))
+        info, errors, _plan = entry_row(load_entry(Path(path), with_duration=False))
         rows.append(IndexRow(path, key, bundled, info, errors) if info or errors else None)
     return rows
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import errno
+import functools
 import gc
 import hashlib
 import os
@@ -539,8 +540,16 @@ def _unusable(p: Path) -> str | None:
 class _Checker:
     def __init__(self, ctx: _Ctx, path: Path | str) -> None:
         self.ctx = ctx
-        self.base = (_real(Path(path)) or Path(path).absolute()).parent
+        self.path = path
         self._catalogue: Catalogue | None = None  # the bundled one, asked for once a file
+
+    @functools.cached_property
+    def base(self) -> Path:
+        """The folder the file really is in, which relative ``image`` and ``sounds``
+        paths start from: resolved only for a file that has them (a realpath is a
+        system call per folder in the path)."""
+        path = Path(self.path)
+        return (_real(path) or path.absolute()).parent
 
     # ---- generic helpers
 

@@ -211,6 +211,24 @@ def test_the_bundled_routines_survive_a_loop_in_the_user_folder(tmp_path: Path) 
     assert [e.path.name for e in entries if not e.ok] == ["loop.yaml"]
 
 
+@posix_only
+def test_one_file_under_two_names_is_listed_once(tmp_path: Path) -> None:
+    from hiptimer import library
+
+    real = tmp_path / "real"
+    real.mkdir()
+    for name in ("a.yaml", "b.yaml"):
+        (real / name).write_text("name: x\n", encoding="utf-8")
+    (real / "c.yaml").symlink_to("a.yaml")  # a second name for a.yaml, in the same folder
+    (tmp_path / "alias").symlink_to("real")  # the whole folder again, through a link
+    nested = tmp_path / "via"
+    nested.mkdir()
+    (nested / "d.yaml").symlink_to(real / "b.yaml")
+    (nested / "e.yaml").write_text("name: e\n", encoding="utf-8")
+    got = library.expand([tmp_path / "alias", real, nested, real / "a.yaml"])
+    assert got == [tmp_path / "alias" / "a.yaml", tmp_path / "alias" / "b.yaml", nested / "e.yaml"]
+
+
 def test_folder_checks_never_raise_on_odd_names(tmp_path: Path) -> None:
     from hiptimer import library
 
