@@ -64,14 +64,16 @@ class RowReaders:
         code = f"import sys; sys.path.insert(0, {here!r}); import hiptimer.libscan as m; m.main()"
         n = max(1, min(workers, len(chunks)))
         try:
-            for w in range(n):
-                proc = subprocess.Popen(
-                    [sys.executable, "-c", code],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
+            for _w in range(n):  # all started before any is written to: they start up together
+                self._procs.append(
+                    subprocess.Popen(
+                        [sys.executable, "-c", code],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                    )
                 )
-                self._procs.append(proc)
+            for w, proc in enumerate(self._procs):
                 assert proc.stdin is not None
                 with proc.stdin:
                     proc.stdin.write(json.dumps(chunks[w::n]).encode())
@@ -110,9 +112,10 @@ class RowReaders:
 
 def main() -> None:
     """A worker: chunks of files as JSON on stdin; each chunk's rows, a JSON line each."""
+    chunks = json.load(sys.stdin.buffer)  # first: the caller is waiting to write the rest
+
     from hiptimer.library import read_rows
 
-    chunks = json.load(sys.stdin.buffer)
     out = sys.stdout.buffer
     try:
         for chunk in chunks:

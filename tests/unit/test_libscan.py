@@ -79,12 +79,12 @@ def test_a_file_whose_plan_cannot_be_compiled_comes_back_as_none(tmp_path: Path)
 def test_a_worker_that_dies_raises_and_close_kills_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = _library(tmp_path / "lib", 12)
-    monkeypatch.setattr(libscan, "CHUNK", 2)
+    files = _library(tmp_path / "lib", 30) * 200  # 6,000 files: seconds of work
+    monkeypatch.setattr(libscan, "CHUNK", 50)
     readers = libscan.RowReaders(files, 2)
     it = iter(readers)
     assert next(it) is not None  # chunk 0, from worker 0
-    readers._procs[1].kill()
+    readers._procs[1].kill()  # long before it has written all its chunks
     with pytest.raises(OSError, match="library worker stopped"):
         list(it)
     readers.close()
