@@ -283,3 +283,19 @@ def test_a_scan_whose_worker_fails_reads_the_rest_itself(
     # the first chunk's rows came from the worker (no routine), the rest were read here
     assert [i.routine is None for i in items] == [i < 3 or i % 4 == 2 for i in range(12)]
     assert [bool(i.errors) for i in items] == [i % 4 == 2 for i in range(12)]
+
+
+def test_each_batch_is_as_big_as_all_before_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the list lays out every row again for each batch: 10,000 rows in 7, not 40
+    import hiptimer.qt.scan as scan
+
+    _big_folder(tmp_path / "big", 11)
+    monkeypatch.setattr(scan, "BATCH", 2)
+    scanner = LibraryScanner(lambda: [tmp_path / "big"], use_cache=False)
+    sizes: list[int] = []
+    scanner.batch.connect(lambda _gen, batch: sizes.append(len(batch[0])))
+    with qtbot.waitSignal(scanner.finished, timeout=30_000):
+        scanner.start()
+    assert sizes == [2, 2, 4, 3]
