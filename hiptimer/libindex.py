@@ -72,19 +72,23 @@ class RowInfo:
 
 def duration_text(plan: Plan) -> str:
     """Total time, with ``~`` when self-paced reps make it an estimate."""
+    return _duration_text(plan.duration_s, plan.has_estimates)
+
+
+def _duration_text(seconds: float, estimates: bool) -> str:
     from hiptimer.plan import format_clock
 
-    return ("~" if plan.has_estimates else "") + format_clock(plan.duration_s)
+    return ("~" if estimates else "") + format_clock(seconds)
 
 
 def row_info(routine: Routine, plan: Plan | None = None) -> RowInfo:
-    """The row of a loaded routine (its plan compiled here when not given)."""
-    from hiptimer.plan import compile_plan
+    """The row of a loaded routine (from its plan when given; its total otherwise,
+    the same to the second without making the plan's steps)."""
+    from hiptimer.plan import plan_total
 
-    plan = plan if plan is not None else compile_plan(routine)
     return RowInfo(
         routine.name,
-        duration_text(plan),
+        duration_text(plan) if plan is not None else _duration_text(*plan_total(routine)),
         len(routine.exercises),
         tuple(routine.tags),
         routine.description,

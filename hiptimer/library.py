@@ -90,17 +90,18 @@ def entry_row(entry: LibraryEntry) -> tuple[RowInfo | None, tuple[str, ...], Pla
         return None, errors, None
 
 
-def read_rows(files: Sequence[tuple[str, FileKey, bool]]) -> list[IndexRow | None]:
+def read_rows(files: Sequence[tuple[str, FileKey, bool]]) -> list[IndexRow]:
     """The library rows of ``(path, (size, mtime_ns), bundled)`` files, in order: the
     work of one process of a many-file scan (rows, unlike routines, are small to
-    send back). None for a file whose plan could not be compiled: the caller reads
-    that one itself, keeping its routine for the page to say why."""
-    from hiptimer.libindex import IndexRow
+    send back). A row's duration is the plan's total, without making the plan."""
+    from hiptimer.libindex import IndexRow, row_info
 
-    rows: list[IndexRow | None] = []
+    rows: list[IndexRow] = []
     for path, key, bundled in files:
-        info, errors, _plan = entry_row(load_entry(Path(path), with_duration=False))
-        rows.append(IndexRow(path, key, bundled, info, errors) if info or errors else None)
+        entry = load_entry(Path(path), with_duration=False)
+        errors = tuple(str(e) for e in entry.errors)
+        info = row_info(entry.routine) if entry.routine is not None and not errors else None
+        rows.append(IndexRow(path, key, bundled, info, errors))
     return rows
 
 

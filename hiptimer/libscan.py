@@ -11,9 +11,8 @@ Not :mod:`multiprocessing`: its "spawn" re-imports the caller's main script (a
 script with no ``__main__`` guard would start the app again in each worker), and
 "fork" is unsafe in a process running Qt's threads. A worker reads its chunks as
 one JSON document on stdin and writes each chunk's rows as one JSON line, in the
-library index's row format (``null`` for a file whose plan could not be compiled:
-the caller reads that one itself). A worker whose caller went away stops at its
-next line (the pipe is closed).
+library index's row format. A worker whose caller went away stops at its next line
+(the pipe is closed).
 """
 
 from __future__ import annotations
@@ -81,7 +80,7 @@ class RowReaders:
             self.close()
             raise
 
-    def __iter__(self) -> Iterator[IndexRow | None]:
+    def __iter__(self) -> Iterator[IndexRow]:
         n = len(self._procs)
         for i in range(self.chunks):
             proc = self._procs[i % n]
@@ -89,8 +88,8 @@ class RowReaders:
             line = proc.stdout.readline()
             try:
                 values = json.loads(line)
-                rows = [None if v is None else row_from_json(v) for v in values]
-            except ValueError:
+                rows = [row_from_json(v) for v in values]
+            except (ValueError, TypeError):  # cut short (it died) or not rows
                 code = proc.poll()
                 raise OSError(f"a library worker stopped (exit code {code})") from None
             yield from rows
@@ -121,7 +120,7 @@ def main() -> None:
         for chunk in chunks:
             files = [(str(p), (int(size), int(mtime)), bool(b)) for p, (size, mtime), b in chunk]
             rows = read_rows(files)
-            values = [None if r is None else row_to_json(r) for r in rows]
+            values = [row_to_json(r) for r in rows]
             out.write(json.dumps(values, separators=(",", ":")).encode() + b"\n")
             out.flush()
     except BrokenPipeError:  # the scan ended (superseded, or the app quit)

@@ -115,6 +115,33 @@ def plan_size(routine: Routine) -> tuple[int, float]:
     return steps, seconds
 
 
+def plan_total(routine: Routine) -> tuple[float, bool]:
+    """``(plan.duration_s, plan.has_estimates)`` of :func:`compile_plan`'s plan without
+    making its steps: the same additions in the same order, so the same float (a
+    list row's duration is the overview's to the second). Must follow
+    :func:`compile_plan` step for step (a test holds the two together)."""
+    t = 0.0
+    estimates = False
+    last = len(routine.exercises) - 1
+    for ei, ex in enumerate(routine.exercises):
+        tm = ex.timings
+        work, est = ex.work_seconds(), ex.estimate_seconds()
+        if tm.prep > 0:
+            t += tm.prep
+        for si in range(len(_sides(ex))):
+            if si and tm.switch > 0:
+                t += tm.switch
+            for set_no in range(1, ex.sets + 1):
+                if set_no > 1 and tm.set_rest > 0:
+                    t += tm.set_rest
+                if est > 0:
+                    t += est
+                    estimates = estimates or work is None
+        if ei != last and tm.rest > 0:
+            t += tm.rest
+    return t, estimates
+
+
 def compile_plan(routine: Routine) -> Plan:
     steps: list[Step] = []
     t = 0.0

@@ -126,7 +126,7 @@ class LibraryScanner(QObject):
                 for f, key in todo
                 if key is not None and (cache is None or cache.get(f, key) is None)
             ]
-            pooled: Iterator[IndexRow | None] = iter(())
+            pooled: Iterator[IndexRow] = iter(())
             workers = libscan.workers_for(len(unread))
             if len(unread) >= self.pool_min and workers > 1:
                 readers = libscan.RowReaders(unread, workers)

@@ -271,7 +271,7 @@ def test_a_scan_whose_worker_fails_reads_the_rest_itself(
     monkeypatch.setattr(libscan, "CHUNK", 3)
     real_iter = libscan.RowReaders.__iter__
 
-    def fails_after_a_chunk(self: libscan.RowReaders) -> Iterator[IndexRow | None]:
+    def fails_after_a_chunk(self: libscan.RowReaders) -> Iterator[IndexRow]:
         it = real_iter(self)
         for _ in range(3):
             yield next(it)

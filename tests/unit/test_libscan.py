@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from hiptimer import libindex, library, libscan
-from hiptimer.libindex import IndexRow
 
 GOOD = "name: {name}\ntags: [hips]\nexercises:\n  - name: Hold\n    hold: 30s\n    sets: {sets}\n"
 BROKEN = "name: Broken {i}\nexercises:\n  - name: Lunge\n    hold: 30 parsecs\n"
@@ -46,34 +45,34 @@ def test_workers_give_the_same_rows_in_the_files_order(
         rows = list(readers)
     expected = library.read_rows(files)
     assert rows == expected
-    assert [r.path for r in rows if r is not None] == [p for p, _k, _b in files]
-    broken = [r for r in rows if r is not None and r.errors]
+    assert [r.path for r in rows] == [p for p, _k, _b in files]
+    broken = [r for r in rows if r.errors]
     assert len(broken) == 3 + 5 and all(r.info is None for r in broken)
     good = rows[0]
-    assert good is not None and good.info is not None
+    assert good.info is not None
     assert good.info.name == "Routine é0" and good.info.tags == ("hips",)
     assert good.bundled and good.key == files[0][1]
-    assert rows[1] is not None and rows[1].bundled is False
+    assert rows[1].bundled is False
 
 
-def test_a_file_whose_plan_cannot_be_compiled_comes_back_as_none(tmp_path: Path) -> None:
-    files = _library(tmp_path / "lib", 3)
-    rows = library.read_rows(files)
-    assert all(isinstance(r, IndexRow) for r in rows)
+def test_a_rows_duration_is_its_plans_to_the_second(tmp_path: Path) -> None:
+    from hiptimer.libindex import duration_text
+    from hiptimer.plan import compile_plan
+    from hiptimer.resources import routines_dir
 
-    def broken_plan(routine: object) -> object:
-        raise RuntimeError("a bug")
-
-    import hiptimer.plan
-
-    orig = hiptimer.plan.compile_plan
-    hiptimer.plan.compile_plan = broken_plan  # type: ignore[assignment]
-    try:
-        rows = library.read_rows(files)
-    finally:
-        hiptimer.plan.compile_plan = orig
-    assert rows[0] is None  # good file: the caller reads it itself
-    assert rows[1] is not None and rows[1].errors  # a broken file still says why
+    bundled = sorted(routines_dir().glob("*.yaml"))
+    files = [(str(p), (0, 0), True) for p in bundled]
+    for row in library.read_rows(files):
+        assert row.info is not None, row.errors
+        plan = compile_plan(library.load_entry(Path(row.path)).routine)  # type: ignore[arg-type]
+        assert row.info.duration == duration_text(plan)
+        assert row.info.exercises == len(plan.routine.exercises)
+    # self-paced reps make it an estimate
+    (tmp_path / "r.yaml").write_text(
+        "name: R\nexercises:\n  - name: Squat\n    reps: 10\n", encoding="utf-8"
+    )
+    (row,) = library.read_rows([(str(tmp_path / "r.yaml"), (0, 0), False)])
+    assert row.info is not None and row.info.duration.startswith("~")
 
 
 def test_a_worker_that_dies_raises_and_close_kills_the_rest(

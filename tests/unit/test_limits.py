@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hiptimer.loader import RoutineErrors, load_routine, load_routine_text
-from hiptimer.plan import MAX_DURATION_S, MAX_STEPS, compile_plan, plan_size
+from hiptimer.plan import MAX_DURATION_S, MAX_STEPS, compile_plan, plan_size, plan_total
 from hiptimer.routine import Routine, Timings
 
 ROUTINES = sorted((Path(__file__).parents[2] / "routines").glob("*.yaml"))
@@ -28,6 +28,7 @@ def test_plan_size_agrees_with_the_plan_for_the_bundled_routines(path: Path) -> 
     r = load_routine(path)
     plan = compile_plan(r)
     assert plan_size(r) == (len(plan.steps), pytest.approx(plan.duration_s))
+    assert plan_total(r) == (plan.duration_s, plan.has_estimates)
 
 
 _DOSES = st.one_of(
@@ -67,6 +68,8 @@ def test_plan_size_agrees_with_the_plan(exercises: list[object]) -> None:
     steps, seconds = plan_size(r)
     assert steps == len(plan.steps)
     assert seconds == pytest.approx(plan.duration_s)
+    # the library row's total: the very same float, and whether any step is an estimate
+    assert plan_total(r) == (plan.duration_s, plan.has_estimates)
 
 
 def _routine(lines: list[str], head: str = "") -> str:
