@@ -91,6 +91,12 @@ _PARSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _C_PARSER = _PARSER is not yaml.SafeLoader
 _RESOLVER: Any = Resolver()
 _CONSTRUCTOR = SafeConstructor()
+#: Plain scalar -> its resolved tag (a function of the text alone): keys and common
+#: values repeat within a file and across a library. Only short texts are kept,
+#: and it is emptied when it grows past the limit.
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_MAX = 4096
+_PLAIN_TAG_TEXT = 40
 _STD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null")}
 _ALLOWED_TAGS = _SCALAR_TAGS | {_STD + "seq", _STD + "map", "!"}
@@ -230,7 +236,9 @@ def _compose(text: str, ctx: _Ctx) -> _Node | None:
     exercises = 0  # mappings in the top-level 'exercises' list so far
     resolve = _RESOLVER.resolve
     str_tag = _STD + "str"
-    tags: dict[str, str] = {}  # plain scalar -> resolved tag (keys repeat a lot)
+    tags = _PLAIN_TAGS
+    if len(tags) > _PLAIN_TAGS_MAX:
+        tags.clear()
 
     def attach(node: _Node) -> None:
         nonlocal root
@@ -280,7 +288,9 @@ def _compose(text: str, ctx: _Ctx) -> _Node | None:
                 else:
                     tag = tags.get(raw)
                     if tag is None:
-                        tag = tags[raw] = resolve(ScalarNode, raw, implicit)
+                        tag = resolve(ScalarNode, raw, implicit)
+                        if len(raw) <= _PLAIN_TAG_TEXT:
+                            tags[raw] = tag
             elif tag not in _ALLOWED_TAGS:
                 ok = check_tag(event, line, col)
             value: object = raw
