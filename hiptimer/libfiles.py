@@ -25,7 +25,7 @@ def routine_files(folder: Path) -> list[Path]:
 
 def _routine_entries(folder: Path) -> list[tuple[Path, bool]]:
     """:func:`routine_files`, each with whether it is a symbolic link."""
-    found: list[tuple[Path, bool]] = []
+    found: list[tuple[str, bool]] = []
     try:
         with os.scandir(folder) as it:
             for entry in it:
@@ -40,10 +40,12 @@ def _routine_entries(folder: Path) -> list[tuple[Path, bool]]:
                     link = entry.is_symlink()
                 except OSError:
                     link = True  # not known: resolved as a link would be
-                found.append((Path(entry.path), link))
+                found.append((name, link))
     except (OSError, ValueError):
         return []
-    return sorted(found, key=lambda e: (e[0].name.lower(), e[0].name))
+    found.sort(key=lambda e: (e[0].lower(), e[0]))
+    join = Path(folder).joinpath  # a name from the folder: no parsing of the whole path
+    return [(join(name), link) for name, link in found]
 
 
 def is_folder(p: Path) -> bool:

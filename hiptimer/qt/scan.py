@@ -146,8 +146,8 @@ class LibraryScanner(QObject):
                             row = next(pooled)
                         except (OSError, StopIteration):  # the thread reads the rest itself
                             pooled_paths = set()
-                    if row is not None:
-                        item = LibraryItem.from_index(row)
+                    if row is not None:  # the row's own path, as a Path already
+                        item = LibraryItem(f, None, row.errors, row.bundled, row.info, row.key)
                     else:
                         item, plan = _read(f, key, cache, f.parent == bundled_dir)
                         if plan is not None:
