@@ -129,8 +129,11 @@ class LibraryScanner(QObject):
             pooled: Iterator[IndexRow] = iter(())
             workers = libscan.workers_for(len(unread))
             if len(unread) >= self.pool_min and workers > 1:
-                readers = libscan.RowReaders(unread, workers)
-                pooled = iter(readers)
+                try:
+                    readers = libscan.RowReaders(unread, workers)
+                    pooled = iter(readers)
+                except OSError:  # no process could be started: this thread reads them all
+                    readers = None
             pooled_paths = {p for p, _key, _bundled in unread} if readers is not None else set()
             items: list[LibraryItem] = []
             plans: dict[Path, Plan] = {}

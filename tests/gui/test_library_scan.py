@@ -299,3 +299,15 @@ def test_each_batch_is_as_big_as_all_before_it(
     with qtbot.waitSignal(scanner.finished, timeout=30_000):
         scanner.start()
     assert sizes == [2, 2, 4, 3]
+
+
+def test_a_scan_that_cannot_start_workers_reads_every_file_itself(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _big_folder(tmp_path / "big", 12)
+    monkeypatch.setattr(libscan, "cores", lambda: 2)
+    monkeypatch.setattr(libscan, "CHUNK", 3)
+    monkeypatch.setattr(libscan.sys, "executable", str(tmp_path / "no-python-here"))
+    items = _scan_items(qtbot, tmp_path / "big", pool_min=2)
+    assert [i.path.name for i in items] == [f"r{i:03d}.yaml" for i in range(12)]
+    assert all(i.routine is not None for i in items if not i.errors)  # read here, not pooled
