@@ -130,3 +130,20 @@ def test_workers_one_per_core_at_most_four_and_no_more_than_chunks(
     assert libscan.workers_for(0) == 0
     monkeypatch.setattr(libscan, "cores", lambda: 16)
     assert libscan.workers_for(10_000) == libscan.MAX_WORKERS
+
+
+def test_a_file_name_that_is_not_utf8_comes_back_as_it_was(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    raw = os.fsencode(folder) + b"/caf\xe9.yaml"  # Latin-1, as an old archive may name it
+    with open(raw, "wb") as f:
+        f.write(GOOD.format(name="Cafe", sets=1).encode())
+    (name,) = os.listdir(folder)  # str with a surrogate escape, as the scan lists it
+    path = str(folder / name)
+    key = libindex.file_key(Path(path))
+    assert key is not None
+    with libscan.RowReaders([(path, key, False)], 2) as readers:
+        (row,) = list(readers)
+    assert row.path == path and row.info is not None and row.info.name == "Cafe"
