@@ -30,6 +30,8 @@ from hiptimer.libindex import FileKey, IndexRow, row_from_json, row_to_json
 CHUNK = 100
 #: At most this many workers.
 MAX_WORKERS = 4
+#: How much nicer than the app a worker runs (the window stays responsive to typing).
+NICE = 5
 
 File = tuple[str, FileKey, bool]  # (path, (size, mtime_ns), bundled)
 
@@ -110,7 +112,14 @@ class RowReaders:
 
 
 def main() -> None:
-    """A worker: chunks of files as JSON on stdin; each chunk's rows, a JSON line each."""
+    """A worker: chunks of files as JSON on stdin; each chunk's rows, a JSON line each.
+
+    It runs at a lower priority: the app's window, on the same cores, goes first."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(NICE)
+        except OSError:
+            pass
     chunks = json.load(sys.stdin.buffer)  # first: the caller is waiting to write the rest
 
     from hiptimer.library import read_rows

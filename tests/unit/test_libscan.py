@@ -147,3 +147,16 @@ def test_a_file_name_that_is_not_utf8_comes_back_as_it_was(tmp_path: Path) -> No
     with libscan.RowReaders([(path, key, False)], 2) as readers:
         (row,) = list(readers)
     assert row.path == path and row.info is not None and row.info.name == "Cafe"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_run_nicer_than_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    files = _library(tmp_path / "lib", 30) * 200  # 6,000 files: seconds of work
+    monkeypatch.setattr(libscan, "CHUNK", 50)
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    with libscan.RowReaders(files, 2) as readers:
+        next(iter(readers))  # the workers are past their start-up
+        nice = [os.getpriority(os.PRIO_PROCESS, p.pid) for p in readers._procs]
+    assert nice == [min(19, mine + libscan.NICE)] * 2
