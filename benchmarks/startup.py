@@ -30,9 +30,11 @@ as a user's quit does).
 
 Configurations: the bundled routines and an empty log; 1,000 routines; 10,000
 routines (first paint and the list filled); 10,000 routines with no cache (a first
-start: every file parsed; also **scan done**, when the app says its scan has
-finished and every row is in the list, from its own HIPTIMER_LIBRARY_READY marker,
-since rows then arrive in bursts with pauses longer than ``--quiet``); the
+start: every file parsed, by worker processes when the machine has more than one
+core; also **scan done**, when the app says its scan has finished and every row
+is in the list, from its own HIPTIMER_LIBRARY_READY marker, printed once the
+library's index is saved, since rows then arrive in bursts with pauses longer
+than ``--quiet``); the
 bundled routines with a 100,000-session log (``--big-log``, made once with
 benchmarks/history.py's generator, ~1 min). Prints median, min and max, and
 each median's ratio to the bare window's.
