@@ -11,6 +11,7 @@ rep) places the steps after them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -115,66 +116,48 @@ def plan_size(routine: Routine) -> tuple[int, float]:
     return steps, seconds
 
 
-def plan_total(routine: Routine) -> tuple[float, bool]:
-    """``(plan.duration_s, plan.has_estimates)`` of :func:`compile_plan`'s plan without
-    making its steps: the same additions in the same order, so the same float (a
-    list row's duration is the overview's to the second). Must follow
-    :func:`compile_plan` step for step (a test holds the two together)."""
-    t = 0.0
-    estimates = False
+def _timeline(
+    routine: Routine,
+) -> Iterator[tuple[StepKind, Exercise, int, Side | None, int, float | None, float]]:
+    """The plan's steps in order, each as ``(kind, exercise, exercise index, side, set,
+    duration or None, estimate)``; zero-second steps are left out. What
+    :func:`compile_plan` makes its steps of and :func:`plan_total` adds up."""
     last = len(routine.exercises) - 1
     for ei, ex in enumerate(routine.exercises):
         tm = ex.timings
         work, est = ex.work_seconds(), ex.estimate_seconds()
         if tm.prep > 0:
-            t += tm.prep
-        for si in range(len(_sides(ex))):
+            yield "prep", ex, ei, None, 1, tm.prep, tm.prep
+        for si, side in enumerate(_sides(ex)):
             if si and tm.switch > 0:
-                t += tm.switch
+                yield "switch", ex, ei, side, 1, tm.switch, tm.switch
             for set_no in range(1, ex.sets + 1):
                 if set_no > 1 and tm.set_rest > 0:
-                    t += tm.set_rest
+                    yield "set_rest", ex, ei, side, set_no, tm.set_rest, tm.set_rest
                 if est > 0:
-                    t += est
-                    estimates = estimates or work is None
+                    yield "work", ex, ei, side, set_no, work, est
         if ei != last and tm.rest > 0:
-            t += tm.rest
+            yield "rest", ex, ei, None, ex.sets, tm.rest, tm.rest
+
+
+def plan_total(routine: Routine) -> tuple[float, bool]:
+    """``(plan.duration_s, plan.has_estimates)`` of :func:`compile_plan`'s plan without
+    making its steps: the same additions in the same order, so the same float (a
+    list row's duration is the overview's to the second)."""
+    t = 0.0
+    estimates = False
+    for _kind, _ex, _ei, _side, _set, dur, est in _timeline(routine):
+        t += est
+        estimates = estimates or dur is None
     return t, estimates
 
 
 def compile_plan(routine: Routine) -> Plan:
     steps: list[Step] = []
     t = 0.0
-
-    def add(
-        kind: StepKind,
-        ex: Exercise,
-        ei: int,
-        side: Side | None,
-        set_no: int,
-        dur: float | None,
-        est: float,
-    ) -> None:
-        nonlocal t
-        if est <= 0:
-            return
+    for kind, ex, ei, side, set_no, dur, est in _timeline(routine):
         steps.append(Step(len(steps), kind, ex, ei, side, set_no, ex.sets, t, dur, est))
         t += est
-
-    last = len(routine.exercises) - 1
-    for ei, ex in enumerate(routine.exercises):
-        tm = ex.timings
-        add("prep", ex, ei, None, 1, tm.prep, tm.prep)
-        sides = _sides(ex)
-        for si, side in enumerate(sides):
-            if si:
-                add("switch", ex, ei, side, 1, tm.switch, tm.switch)
-            for set_no in range(1, ex.sets + 1):
-                if set_no > 1:
-                    add("set_rest", ex, ei, side, set_no, tm.set_rest, tm.set_rest)
-                add("work", ex, ei, side, set_no, ex.work_seconds(), ex.estimate_seconds())
-        if ei != last:
-            add("rest", ex, ei, None, ex.sets, tm.rest, tm.rest)
     return Plan(routine, tuple(steps))
 
 
