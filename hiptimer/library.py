@@ -74,15 +74,20 @@ def load_entry(path: Path, *, with_duration: bool = True) -> LibraryEntry:
     return LibraryEntry(path, routine, [], duration)
 
 
-def entry_row(entry: LibraryEntry) -> tuple[RowInfo | None, tuple[str, ...], Plan | None]:
+def entry_row(
+    entry: LibraryEntry, *, with_plan: bool = True
+) -> tuple[RowInfo | None, tuple[str, ...], Plan | None]:
     """What the library's row shows of a loaded file: its info (None when the file
-    has errors, or its plan cannot be compiled), its errors, and its plan."""
+    has errors, or its plan cannot be compiled), its errors, and its plan.
+    ``with_plan=False``: no plan is made (the row's total is the plan's all the same)."""
     from hiptimer.libindex import row_info
     from hiptimer.plan import compile_plan
 
     errors = tuple(str(e) for e in entry.errors)
     if entry.routine is None or errors:
         return None, errors, None
+    if not with_plan:
+        return row_info(entry.routine), errors, None
     try:
         plan = compile_plan(entry.routine)
         return row_info(entry.routine, plan), errors, plan
@@ -93,14 +98,13 @@ def entry_row(entry: LibraryEntry) -> tuple[RowInfo | None, tuple[str, ...], Pla
 def read_rows(files: Sequence[tuple[str, FileKey, bool]]) -> list[IndexRow]:
     """The library rows of ``(path, (size, mtime_ns), bundled)`` files, in order: the
     work of one process of a many-file scan (rows, unlike routines, are small to
-    send back). A row's duration is the plan's total, without making the plan."""
-    from hiptimer.libindex import IndexRow, row_info
+    send back), without making the routines' plans."""
+    from hiptimer.libindex import IndexRow
 
     rows: list[IndexRow] = []
     for path, key, bundled in files:
         entry = load_entry(Path(path), with_duration=False)
-        errors = tuple(str(e) for e in entry.errors)
-        info = row_info(entry.routine) if entry.routine is not None and not errors else None
+        info, errors, _plan = entry_row(entry, with_plan=False)
         rows.append(IndexRow(path, key, bundled, info, errors))
     return rows
 
