@@ -111,11 +111,14 @@ class LibraryScanner(QObject):
         try:
             files = library.expand(paths)
             keys = [libindex.file_key(f) for f in files]
-            todo = [
-                (f, key)
+            # each file's row as it stands, or None where the file must be read
+            kept = [
+                item
+                if (item := known.get(str(f))) is not None and key is not None and item.key == key
+                else None
                 for f, key in zip(files, keys, strict=True)
-                if (item := known.get(str(f))) is None or key is None or item.key != key
             ]
+            todo = [(f, key) for f, key, k in zip(files, keys, kept, strict=True) if k is None]
             if todo and self._use_cache:
                 from hiptimer.parsecache import default_cache
 
@@ -137,11 +140,10 @@ class LibraryScanner(QObject):
             pooled_paths = {p for p, _key, _bundled in unread} if readers is not None else set()
             items: list[LibraryItem] = []
             plans: dict[Path, Plan] = {}
-            for f, key in zip(files, keys, strict=True):
+            for f, key, item in zip(files, keys, kept, strict=True):
                 if not self._current(gen):
                     return
-                item = known.get(str(f))
-                if item is None or key is None or item.key != key:
+                if item is None:
                     changed = True
                     row = None
                     if str(f) in pooled_paths:
