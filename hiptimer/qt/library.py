@@ -236,12 +236,18 @@ class LibraryModel(QAbstractItemModel):
         items = self.items
         return [r for r, i in enumerate(self.shown) if not items[i].ok]
 
+    @staticmethod
+    def top_row(index: QModelIndex | QPersistentModelIndex) -> int:
+        """The shown top-level row of ``index`` (an error line's: its file's); -1 for
+        no row."""
+        if not index.isValid():
+            return -1
+        up = index.internalId()
+        return up - 1 if up else index.row()
+
     def item_at(self, index: QModelIndex | QPersistentModelIndex) -> LibraryItem | None:
         """The row's item (an error row's: its file's); None for no row."""
-        if not index.isValid():
-            return None
-        up = index.internalId()
-        row = up - 1 if up else index.row()
+        row = self.top_row(index)
         return self.items[self.shown[row]] if 0 <= row < len(self.shown) else None
 
     def row_of(self, position: int) -> int:
@@ -417,10 +423,8 @@ class LibraryTree(QTreeView):
         if not count:
             return super().sizeHintForColumn(column)
         self.ensurePolished()
-        top = self.indexAt(QPoint(0, 0))
-        first = 0  # the first row on screen (an error line's: its file's row)
-        if top.isValid():
-            first = top.internalId() - 1 if top.internalId() else top.row()
+        # from the first row on screen (an error line's: its file's row)
+        first = max(0, model.top_row(self.indexAt(QPoint(0, 0))))
         first = max(0, min(first, count - RESIZE_PRECISION))
         rows: dict[tuple[str, bool], int] = {}
         for row in range(first, min(count, first + RESIZE_PRECISION)):
@@ -692,9 +696,9 @@ class LibraryPage(QWidget):
         model, tree = self.model, self.tree
         current = tree.currentIndex()
         # the current row as its place in the items (and its error line's, if one)
-        up = current.internalId() if current.isValid() else 0
-        at = model.shown[up - 1 if up else current.row()] if current.isValid() else -1
-        line = current.row() if up else -1
+        top = model.top_row(current)
+        at = model.shown[top] if top >= 0 else -1
+        line = current.row() if current.internalId() else -1
         model.set_words(self._words())
         self._show_empty_label()
         if tree.currentIndex().isValid():
