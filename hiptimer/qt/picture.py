@@ -263,13 +263,7 @@ class PictureView(QWidget):
     def breath_tick(self) -> None:
         """Sample the breath now (see :meth:`set_breath_ticked`) and swell the pose if it
         moved a level; nothing while paused, reduced, unseen or without a breath."""
-        if (
-            self._breath_source is not None
-            and self._keys
-            and self._playing
-            and not self._reduced_motion
-            and self._seen()
-        ):
+        if self._swells() and self._live():
             self._poll_breath()
 
     def set_playing(self, on: bool) -> None:
@@ -450,12 +444,22 @@ class PictureView(QWidget):
         self._status = "image"
 
     # ------------------------------------------------------------- motion
+    def _animates(self) -> bool:
+        """A moving exercise: its key poses follow the rep."""
+        return self._source is not None and len(self._keys) > 1
+
+    def _swells(self) -> bool:
+        """A pose that swells with the breath."""
+        return self._breath_source is not None and bool(self._keys)
+
+    def _live(self) -> bool:
+        """Movement may show: playing, not reduced, and seen."""
+        return self._playing and not self._reduced_motion and self._seen()
+
     def _moving(self) -> bool:
         """The frame timer should run."""
-        wanted = (self._source is not None and len(self._keys) > 1) or (
-            self._breath_source is not None and bool(self._keys) and not self._breath_ticked
-        )
-        return wanted and self._playing and not self._reduced_motion and self._seen()
+        wanted = self._animates() or (self._swells() and not self._breath_ticked)
+        return wanted and self._live()
 
     def _seen(self) -> bool:
         """Drawn on a screen: shown, its window neither hidden nor minimised, not covered."""
@@ -463,7 +467,7 @@ class PictureView(QWidget):
 
     def _sync_timer(self) -> None:
         if self._moving():
-            fps = FPS if self._source is not None and len(self._keys) > 1 else BREATH_FPS
+            fps = FPS if self._animates() else BREATH_FPS
             if self._timer.interval() != int(1000 / fps):
                 self._timer.setInterval(int(1000 / fps))
             if not self._timer.isActive():
@@ -472,7 +476,7 @@ class PictureView(QWidget):
             return
         if self._timer.isActive():
             self._timer.stop()
-        if self._breath_ticked and self._breath_source is not None and self._keys:
+        if self._breath_ticked and self._swells():
             self._poll_breath()  # where the breath is now; breath_tick() follows it
 
     def _on_timer_timeout(self) -> None:
