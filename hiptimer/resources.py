@@ -12,8 +12,8 @@ APP_ID = "io.github.hiptimer.HipTimer"
 
 @functools.cache
 def _package_dir(package: str, fallback: str) -> Path:
-    # Asked for every exercise a routine file uses (the bundled catalogue's path): kept
-    # for the process, as the code's own folder does not move under it.
+    # Asked for every routine file read (the bundled catalogue's path) and every picture
+    # shown: kept for the process, as the code's own folder does not move under it.
     # In a source checkout the folders beside hiptimer/ are the ones that belong to this
     # code, even when an editable install of another checkout maps the package elsewhere.
     checkout = Path(__file__).resolve().parent.parent
