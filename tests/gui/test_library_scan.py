@@ -221,30 +221,39 @@ def test_the_weekly_goal_is_painted_as_remembered_when_the_log_is_unchanged(
     assert third._goal_widget is None
 
 
-def _scan_items(qtbot: QtBot, folder: Path, pool_min: int) -> list[LibraryItem]:
-    """Every row one scan of ``folder`` sends, in order."""
+def _scan_batches(qtbot: QtBot, folder: Path, pool_min: int) -> list[list[LibraryItem]]:
+    """The batches of rows one scan of ``folder`` sends, in order."""
     scanner = LibraryScanner(lambda: [folder], use_cache=False)
     scanner.pool_min = pool_min
-    got: list[LibraryItem] = []
-    scanner.batch.connect(lambda _gen, batch: got.extend(batch[0]))
+    got: list[list[LibraryItem]] = []
+    scanner.batch.connect(lambda _gen, batch: got.append(batch[0]))
     with qtbot.waitSignal(scanner.finished, timeout=30_000):
         scanner.start()
     return got
 
 
-def _big_folder(folder: Path, n: int) -> None:
+def _scan_items(qtbot: QtBot, folder: Path, pool_min: int) -> list[LibraryItem]:
+    """Every row one scan of ``folder`` sends, in order."""
+    return [item for batch in _scan_batches(qtbot, folder, pool_min) for item in batch]
+
+
+def _big_folder(
+    folder: Path, n: int, monkeypatch: pytest.MonkeyPatch, *, chunk: int = libscan.CHUNK
+) -> None:
+    """``n`` routine files (every fourth broken), scanned as on two cores with ``chunk``
+    files to a worker's task."""
     folder.mkdir()
     for i in range(n):
         text = BROKEN if i % 4 == 2 else ROUTINE.format(name=f"Routine {i}")
         (folder / f"r{i:03d}.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(libscan, "cores", lambda: 2)
+    monkeypatch.setattr(libscan, "CHUNK", chunk)
 
 
 def test_a_big_first_scan_parses_in_worker_processes_into_the_same_rows(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _big_folder(tmp_path / "big", 30)
-    monkeypatch.setattr(libscan, "cores", lambda: 2)
-    monkeypatch.setattr(libscan, "CHUNK", 4)
+    _big_folder(tmp_path / "big", 30, monkeypatch, chunk=4)
     started: list[int] = []
     real = libscan.RowReaders
 
@@ -266,9 +275,7 @@ def test_a_big_first_scan_parses_in_worker_processes_into_the_same_rows(
 def test_a_scan_whose_worker_fails_reads_the_rest_itself(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _big_folder(tmp_path / "big", 12)
-    monkeypatch.setattr(libscan, "cores", lambda: 2)
-    monkeypatch.setattr(libscan, "CHUNK", 3)
+    _big_folder(tmp_path / "big", 12, monkeypatch, chunk=3)
     real_iter = libscan.RowReaders.__iter__
 
     def fails_after_a_chunk(self: libscan.RowReaders) -> Iterator[IndexRow]:
@@ -291,22 +298,16 @@ def test_each_batch_is_as_big_as_all_before_it(
     # the list lays out every row again for each batch: 10,000 rows in 7, not 40
     import hiptimer.qt.scan as scan
 
-    _big_folder(tmp_path / "big", 11)
+    _big_folder(tmp_path / "big", 11, monkeypatch)
     monkeypatch.setattr(scan, "BATCH", 2)
-    scanner = LibraryScanner(lambda: [tmp_path / "big"], use_cache=False)
-    sizes: list[int] = []
-    scanner.batch.connect(lambda _gen, batch: sizes.append(len(batch[0])))
-    with qtbot.waitSignal(scanner.finished, timeout=30_000):
-        scanner.start()
-    assert sizes == [2, 2, 4, 3]
+    batches = _scan_batches(qtbot, tmp_path / "big", pool_min=10**9)
+    assert [len(b) for b in batches] == [2, 2, 4, 3]
 
 
 def test_a_scan_that_cannot_start_workers_reads_every_file_itself(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _big_folder(tmp_path / "big", 12)
-    monkeypatch.setattr(libscan, "cores", lambda: 2)
-    monkeypatch.setattr(libscan, "CHUNK", 3)
+    _big_folder(tmp_path / "big", 12, monkeypatch, chunk=3)
     monkeypatch.setattr(libscan.sys, "executable", str(tmp_path / "no-python-here"))
     items = _scan_items(qtbot, tmp_path / "big", pool_min=2)
     assert [i.path.name for i in items] == [f"r{i:03d}.yaml" for i in range(12)]
