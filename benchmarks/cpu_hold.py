@@ -27,6 +27,15 @@ the code before a change, measured in the same run. ``--fullscreen`` shows the
 player fullscreen (the picture is then as large as the screen allows) instead of
 in its 1100x720 window.
 
+Frames: the X DAMAGE extension (python-xlib, the ``bench`` extra) counts the frames
+each configuration puts on the screen during its window (damage reports closer than
+5 ms apart are one frame) and the pixels they cover. With a breath hold measured, a
+second reference runs after it in each run: **qt-floor**, a bare PySide6 window of
+the same size whose C++ QTimer repaints a plain square, no Python per frame, at the
+frame rate and frame size the breath hold (no sound) just showed. It is what any
+Qt animation of that many frames costs on this machine, the price of the frames
+alone: the app's breath hold less the floor is what HipTimer's own code adds.
+
 Leaves out: the X server's and the compositor's work (Xvfb has no GPU), the
 voice (HIPTIMER_NO_VOICE=1: a speech engine only works while it speaks), the
 start-up, and the hold's last seconds (countdown ticks and the stop cue).
@@ -39,7 +48,9 @@ start-up, and the hold's last seconds (countdown ticks and the stop cue).
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import select
 import statistics
 import subprocess
 import sys
@@ -70,6 +81,32 @@ exercises:
   - use: childs-pose
     hold: 20 breaths
 """
+#: The floor: Qt alone drawing frames. A C++ QTimer connected to a C++ slot (update), so
+#: no Python runs per frame; the square has a style sheet background, as the app's
+#: widgets do, and sits in the middle of a window the size of the player's.
+FLOOR = """
+import os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(sys.argv[:1])
+w = QWidget()
+w.setWindowTitle("qt-floor")
+w.setStyleSheet("background: #0b0d10;")
+w.resize(1100, 720)
+side = int(os.environ["FLOOR_SIDE"])
+square = QWidget(w)
+square.setStyleSheet("background: #3ecf6e;")
+timer = QTimer()
+timer.setInterval(max(1, round(1000 / float(os.environ["FLOOR_FPS"]))))
+timer.timeout.connect(square.update)
+def place():
+    square.setGeometry((w.width() - side) // 2, (w.height() - side) // 2, side, side)
+w.resizeEvent = lambda _e: place()
+w.showFullScreen() if os.environ.get("FLOOR_FULLSCREEN") else w.show()
+place()
+timer.start()
+sys.exit(app.exec())
+"""
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -91,6 +128,49 @@ def switches(pid: int) -> int:
     return total
 
 
+class Frames:
+    """Frames put on the X screen, from its DAMAGE reports (python-xlib)."""
+
+    GAP_S = 0.005  # reports closer than this are one frame's rectangles
+
+    def __init__(self) -> None:
+        from Xlib import display
+        from Xlib.ext import damage
+
+        self.dpy = display.Display()
+        if not self.dpy.has_extension("DAMAGE"):
+            raise RuntimeError("the X server has no DAMAGE extension")
+        self.dpy.damage_query_version()
+        root = self.dpy.screen().root
+        self.damage = root.damage_create(damage.DamageReportRawRectangles)
+        self.notify = self.dpy.extension_event.DamageNotify
+        self.dpy.flush()
+
+    def watch(self, seconds: float) -> tuple[int, int]:
+        """(frames, pixels) damaged over the next ``seconds``."""
+        while self.dpy.pending_events():  # what came before the window
+            self.dpy.next_event()
+        frames = pixels = 0
+        last = -1.0
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if not self.dpy.pending_events():
+                select.select([self.dpy.fileno()], [], [], left)
+            while self.dpy.pending_events():
+                e = self.dpy.next_event()
+                if e.type != self.notify:
+                    continue
+                now = time.monotonic()
+                if now - last > self.GAP_S:
+                    frames += 1
+                last = now
+                pixels += e.area.width * e.area.height
+        return frames, pixels
+
+    def close(self) -> None:
+        self.dpy.close()
+
+
 def pulse_pid() -> int | None:
     folder = Path(os.environ.get("HIPTIMER_PULSE_DIR", "/tmp/hiptimer-pulse"))
     try:
@@ -110,8 +190,11 @@ def measure(
     tmp: Path,
     extra_env: dict[str, str] | None = None,
     fullscreen: bool = False,
-) -> tuple[float, float, float]:
-    """(app % of a core, sound server % of a core, app context switches a second)."""
+    frames: Frames | None = None,
+    cmd: list[str] | None = None,
+) -> tuple[float, float, float, float, float]:
+    """(app % of a core, sound server % of a core, app context switches a second,
+    frames a second, pixels a frame). ``cmd``: run this instead of the app."""
     env = dict(os.environ)
     env["HIPTIMER_CUE_MODE"] = mode
     env.update(extra_env or {})
@@ -119,11 +202,12 @@ def measure(
     env["XDG_CONFIG_HOME"] = str(tmp / "config")
     env["XDG_DATA_HOME"] = str(tmp / "data")
     env.setdefault("QT_QPA_PLATFORM", "xcb" if env.get("DISPLAY") else "offscreen")
-    cmd = [
-        sys.executable, "-m", "hiptimer", str(routine), "--start",
-        "--audio-backend", backend, "--db", str(tmp / "log.sqlite3"),
-    ]  # fmt: skip
-    if fullscreen:
+    if cmd is None:
+        cmd = [
+            sys.executable, "-m", "hiptimer", str(routine), "--start",
+            "--audio-backend", backend, "--db", str(tmp / "log.sqlite3"),
+        ]  # fmt: skip
+    if fullscreen and cmd[1] == "-m":
         cmd.append("--fullscreen")
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = pulse_pid()
@@ -131,14 +215,17 @@ def measure(
         time.sleep(settle)
         a0, s0 = cpu_s(proc.pid), cpu_s(server) if server else 0.0
         c0, t0 = switches(proc.pid), time.monotonic()
-        time.sleep(seconds)
+        n, px = frames.watch(seconds) if frames is not None else (0, 0)
+        left = seconds - (time.monotonic() - t0)
+        if left > 0:
+            time.sleep(left)
         wall = time.monotonic() - t0
         app = cpu_s(proc.pid) - a0
         srv = (cpu_s(server) - s0) if server else 0.0
         ctx = switches(proc.pid) - c0
     finally:
         quit_app(proc)
-    return 100 * app / wall, 100 * srv / wall, ctx / wall
+    return 100 * app / wall, 100 * srv / wall, ctx / wall, n / wall, px / max(1, n)
 
 
 def stats(values: list[float], unit: str = "%") -> str:
@@ -178,10 +265,13 @@ def main(argv: list[str] | None = None) -> int:
         ("breaths", "none", "open", "", {}),
         ("breaths-picture", "qt", "open", "/open", {}),
         ("breaths-picture", "none", "open", "", {}),
+        ("qt-floor", "", "", "", {}),  # at the frame rate the breath hold showed
     ]
     if args.plain:
         configs = [c for c in configs if c[0] == "hold"]
-    configs = [c for c in configs if args.only in f"{c[0]} {c[1]}{c[3]}"]
+    configs = [c for c in configs if args.only in f"{c[0]} {c[1]}{c[3]}" or c[0] == "qt-floor"]
+    if not any(c[0].startswith("breaths") for c in configs):
+        configs = [c for c in configs if c[0] != "qt-floor"]
     if args.reference is not None:
         tree = str(args.reference.resolve())
         if not (Path(tree) / "hiptimer" / "__main__.py").is_file():
@@ -191,10 +281,19 @@ def main(argv: list[str] | None = None) -> int:
             c
             for here in configs
             for c in (here, (*here[:3], f"{here[3]} @reference", {**here[4], "PYTHONPATH": tree}))
+            if here[0] != "qt-floor" or c is here
         ]
+    try:
+        screen: Frames | None = Frames()
+    except (ImportError, RuntimeError, OSError) as e:  # python-xlib missing, no DAMAGE
+        print(f"cpu_hold: frames not counted ({e}); no qt-floor", file=sys.stderr)
+        screen = None
+        configs = [c for c in configs if c[0] != "qt-floor"]
     app: dict[str, list[float]] = {}
     srv: dict[str, list[float]] = {}
     ctx: dict[str, list[float]] = {}
+    fps: dict[str, list[float]] = {}
+    area: dict[str, list[float]] = {}
     idle: list[float] = []
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -205,9 +304,20 @@ def main(argv: list[str] | None = None) -> int:
             s0, t0 = cpu_s(server), time.monotonic()
             time.sleep(min(10.0, args.seconds))
             idle.append(100 * (cpu_s(server) - s0) / (time.monotonic() - t0))
+            shown: tuple[float, float] | None = None  # this run's breath hold: fps, px
             for routine, backend, mode, suffix, extra in configs:
-                key = f"{routine} {backend}{suffix}"
-                a, s, c = measure(
+                key = f"{routine} {backend}{suffix}".strip()
+                cmd = None
+                if routine == "qt-floor":
+                    if shown is None or shown[0] <= 0:
+                        continue
+                    cmd = [sys.executable, "-c", FLOOR]
+                    extra = {
+                        "FLOOR_FPS": f"{shown[0]:.2f}",
+                        "FLOOR_SIDE": str(max(1, round(math.sqrt(shown[1])))),
+                        **({"FLOOR_FULLSCREEN": "1"} if args.fullscreen else {}),
+                    }
+                a, s, c, f, px = measure(
                     tmp / f"{routine}.yaml",
                     backend,
                     mode,
@@ -216,15 +326,23 @@ def main(argv: list[str] | None = None) -> int:
                     tmp,
                     extra,
                     args.fullscreen,
+                    screen,
+                    cmd,
                 )
+                if key == "breaths none" or (shown is None and routine.startswith("breaths")):
+                    shown = (f, px)  # the floor follows the silent breath hold when there is one
                 app.setdefault(key, []).append(a)
                 srv.setdefault(key, []).append(s)
                 ctx.setdefault(key, []).append(c)
+                fps.setdefault(key, []).append(f)
+                area.setdefault(key, []).append(px)
                 print(
                     f"run {i + 1} {key:36s} app {a:5.2f}%  sound server {s:5.2f}%  "
-                    f"switches {c:6.1f}/s",
+                    f"switches {c:6.1f}/s  frames {f:5.1f}/s of {px:8.0f} px",
                     flush=True,
                 )
+    if screen is not None:
+        screen.close()
     base = statistics.median(idle)
     print(f"\nsound server idle, no client: {stats(idle)}")
     print(f"{args.runs} run(s), {args.seconds:g} s windows; server = its CPU less its idle median")
@@ -235,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'':36s} server extra {stats(extra)}")
         print(f"{'':36s} together     {stats(total)}")
         print(f"{'':36s} switches     {stats(ctx[key], '/s')}")
+        if screen is not None:
+            print(f"{'':36s} frames       {stats(fps[key], '/s')}")
+            print(f"{'':36s} px a frame   {stats(area[key], '')}")
     return 0
 
 
