@@ -209,7 +209,12 @@ def measure(
         ]  # fmt: skip
     if fullscreen and cmd[1] == "-m":
         cmd.append("--fullscreen")
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # run from the temporary folder: ``python -m`` puts the working folder first on
+    # sys.path, so from a source tree it would import that tree, not the installed
+    # app (nor the --reference tree, which PYTHONPATH puts only after it)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     server = pulse_pid()
     try:
         time.sleep(settle)

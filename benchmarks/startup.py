@@ -62,6 +62,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+#: Where every launch runs from: ``python -m`` puts the working folder first on sys.path,
+#: so a launch from the source tree would import the tree instead of the installed app.
+OUTSIDE = tempfile.gettempdir()
+
 BARE = """
 import sys
 from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
@@ -211,6 +215,7 @@ def time_launch(
     proc = subprocess.Popen(
         cmd,
         env=env,
+        cwd=OUTSIDE,
         stdout=subprocess.PIPE if until_scanned else subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -286,7 +291,9 @@ def quit_app(proc: subprocess.Popen[bytes]) -> None:
 def fill_caches(cmd: list[str], env: dict[str, str], cache: Path, limit_s: float = 300) -> None:
     """Run the app until its library index is written, then quit it as a user would."""
     index = cache / "library-index.json"
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=OUTSIDE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         end = time.monotonic() + limit_s
         while not index.exists() and time.monotonic() < end and proc.poll() is None:
