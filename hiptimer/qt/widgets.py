@@ -13,22 +13,20 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QEasingCurve,
     QEvent,
     QObject,
-    QPoint,
     QPointF,
-    QRect,
     QRectF,
     Qt,
-    QTimer,
+    QTimeLine,
     QVariantAnimation,
     Signal,
 )
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
@@ -37,11 +35,23 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
-    QPixmap,
     QResizeEvent,
     QShowEvent,
+    QTransform,
 )
-from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsItemAnimation,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QWidget,
+)
 
 from hiptimer.qt import theme as _theme
 
@@ -415,9 +425,12 @@ class CountdownDial(QWidget):
 
 PACER_MIN = 0.35  # circle radius (share of the largest) at the end of an exhale
 PACER_MAX = 1.0  # at the end of an inhale
-#: The pacer's frames: one whenever the circle's edge has moved a whole pixel, never
-#: more than this many a second (a slow breath needs no more to read as smooth motion).
-PACER_MAX_FPS = 20
+#: The pacer's frames a second while the circle moves (a slow breath needs no more to
+#: read as smooth motion; each frame is drawn by Qt alone, see BreathPacer).
+PACER_FPS = 17
+#: frame_asked fires this many times across a phase, as the circle passes each step
+#: (twice the pose's breath levels: every level the pose rounds to is caught on time).
+PACER_STEPS = 24
 PACER_FILL_ALPHA = 0.85  # the circle over the guide
 PACER_GUIDE_ALPHA = 0.35  # the dashed outer guide
 
@@ -440,21 +453,21 @@ class BreathPacer(QWidget):
     of the phase over its real duration. Under reduced motion the circle just
     switches between its two sizes.
 
-    What it costs: the circle's radius is a function of the time since the last
-    :meth:`sync`, so a single-shot timer is aimed at the instant the edge will
-    have moved one whole pixel (at most :data:`PACER_MAX_FPS` frames a second;
-    fewer where the eased breath turns). Each frame repaints only the square the
-    circle covers; the dashed guide and the arrow are drawn once into pixmaps and
-    the circle is an opaque disc over an opaque background. No frames at all while
-    the window is hidden or minimised, or while something covers the pacer
-    (:meth:`set_covered`: the blanked screen); the circle picks up where the
-    breath is when it shows again. :attr:`frame_asked` fires with each moving
-    frame, so whatever else follows the breath (the pose's swell) can ride on the
-    same wake-up and the same repaint instead of waking the app on a timer of its own.
+    What it costs: the circle is an item of a small QGraphicsScene, scaled by a
+    QGraphicsItemAnimation on a QTimeLine at :data:`PACER_FPS` frames a second with
+    the same ease as :meth:`value_at`. Each frame is Qt's alone, from its timer to
+    the repaint of the square the circle covers: no Python runs per frame (measured
+    on this VM, Python per frame cost about as much again as Qt's own frame). The
+    dashed guide and the arrow are cached as pixmaps; the circle is an opaque disc
+    over an opaque background. Python runs once a phase (:meth:`sync`) and at
+    :data:`PACER_STEPS` points of it (:attr:`frame_asked`, what follows the breath,
+    the pose's swell, rides on those). No frames at all while the window is hidden or
+    minimised, or while something covers the pacer (:meth:`set_covered`: the blanked
+    screen); the circle picks up where the breath is when it shows again.
     """
 
     phase_changed = Signal(str)
-    #: A moving frame was asked for (the circle's edge moved a whole pixel).
+    #: The circle passed one of the :data:`PACER_STEPS` steps of its phase.
     frame_asked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -463,11 +476,10 @@ class BreathPacer(QWidget):
         self._phase: str | None = None
         self._breath = 0
         self._of = 0
-        self._value = PACER_MIN
+        self._value = PACER_MIN  # the circle while it rests
         self._color = QColor("#4aa3ff")
         self._text_color = QColor("#ffffff")
         self._background: QColor | None = None
-        self._asked_px = -1.0  # circle radius of the last frame asked for, in pixels
         self._reduced_motion = False
         self._covered = False
         # the motion: from fraction _from at monotonic _t0, to the phase's end _left_s later
@@ -475,15 +487,49 @@ class BreathPacer(QWidget):
         self._t0 = 0.0
         self._from = 0.0
         self._left_s = 0.0
-        #: Real seconds, monotonic; tests put a fake clock here to step through frames.
+        #: Real seconds, monotonic; tests put a fake clock here and call catch_up().
         self.clock: Callable[[], float] = time.monotonic
-        self._timer = QTimer(self)  # coarse: a frame a few ms late is never seen
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._on_timer_timeout)
         self._minimised = False  # its window is (Qt sends a spontaneous hide event)
-        self._layers: _PacerLayers | None = None
-        self._layers_phase: str | None = None
-        self.paint_count = 0  # paint events, for tests
+        self._arrow_phase: str | None = None
+
+        self._scene = QGraphicsScene(self)
+        view = self._view = QGraphicsView(self._scene, self)
+        view.setFrameShape(QFrame.Shape.NoFrame)
+        view.setStyleSheet("QGraphicsView { background: transparent; border: none; }")
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setInteractive(False)
+        view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        view.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        view.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        view.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        cache = QGraphicsItem.CacheMode.DeviceCoordinateCache
+        self._guide = QGraphicsEllipseItem()
+        self._guide.setBrush(Qt.BrushStyle.NoBrush)
+        self._guide.setCacheMode(cache)
+        self._disc = QGraphicsEllipseItem()
+        self._disc.setPen(Qt.PenStyle.NoPen)
+        self._arrow = QGraphicsSimpleTextItem()
+        self._arrow.setPen(Qt.PenStyle.NoPen)
+        self._arrow.setCacheMode(cache)
+        for z, item in enumerate((self._guide, self._disc, self._arrow)):
+            item.setZValue(z)
+            self._scene.addItem(item)
+        self._disc.setVisible(False)
+        self._arrow.setVisible(False)
+
+        self._timeline = QTimeLine(1000, self)
+        self._timeline.setUpdateInterval(round(1000 / PACER_FPS))
+        self._timeline.setEasingCurve(QEasingCurve.Type.InOutSine)  # = value_at's ease
+        self._timeline.setFrameRange(0, PACER_STEPS)
+        self._timeline.frameChanged.connect(self._on_step)
+        self._timeline.finished.connect(self._on_finished)
+        self._animation = QGraphicsItemAnimation(self)
+        self._animation.setItem(self._disc)
+        self._animation.setTimeLine(self._timeline)
+        self._apply_colors()
+        self._lay_out()
 
     # -- state ---------------------------------------------------------------
     @property
@@ -501,8 +547,8 @@ class BreathPacer(QWidget):
 
     @property
     def value(self) -> float:
-        """Current radius as a share of the largest circle (PACER_MIN..PACER_MAX)."""
-        return self._value
+        """The circle's radius as drawn, as a share of the largest (PACER_MIN..PACER_MAX)."""
+        return self._disc.transform().m11() if self._phase is not None else self._value
 
     @property
     def target(self) -> float:
@@ -526,13 +572,18 @@ class BreathPacer(QWidget):
     @property
     def animating(self) -> bool:
         """Frames are being drawn: moving, and seen."""
-        return self._timer.isActive()
+        return self._timeline.state() == QTimeLine.State.Running
+
+    @property
+    def frames_per_second(self) -> float:
+        """The frame rate while animating."""
+        return 1000 / self._timeline.updateInterval()
 
     def set_reduced_motion(self, on: bool) -> None:
         self._reduced_motion = on
         if on and self._moving:
             self._moving = False
-            self._timer.stop()
+            self._timeline.stop()
             self._set_value(self.target)
 
     def set_covered(self, on: bool) -> None:
@@ -545,10 +596,7 @@ class BreathPacer(QWidget):
         new = (QColor(color), QColor(text), QColor(background) if background is not None else None)
         if new != (self._color, self._text_color, self._background):
             self._color, self._text_color, self._background = new
-            self._layers = None
-            # an opaque pacer repaints alone, not the player behind it
-            self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, background is not None)
-            self.update()
+            self._apply_colors()
 
     @staticmethod
     def value_at(phase: str, fraction: float) -> float:
@@ -557,15 +605,6 @@ class BreathPacer(QWidget):
         eased = 0.5 - 0.5 * math.cos(math.pi * f)
         span = PACER_MAX - PACER_MIN
         return PACER_MIN + span * eased if phase == "inhale" else PACER_MAX - span * eased
-
-    @staticmethod
-    def fraction_at(phase: str, value: float) -> float:
-        """The inverse of :meth:`value_at`: the fraction of ``phase`` at which the
-        radius share is ``value`` (clamped to 0..1)."""
-        span = PACER_MAX - PACER_MIN
-        eased = (value - PACER_MIN) / span if phase == "inhale" else (PACER_MAX - value) / span
-        eased = min(1.0, max(0.0, eased))
-        return math.acos(1.0 - 2.0 * eased) / math.pi
 
     def sync(
         self,
@@ -581,12 +620,12 @@ class BreathPacer(QWidget):
         self._phase, self._breath, self._of = phase, breath, of
         if changed:
             self.phase_changed.emit(self.phase_text)
-        if phase != self._layers_phase:
-            self._layers_phase = phase
-            self._layers = None  # the arrow
-            self.update()
+        if phase != self._arrow_phase:
+            self._arrow_phase = phase
+            self._draw_arrow()
+        self._disc.setVisible(phase is not None)
         self._moving = False
-        self._timer.stop()
+        self._timeline.stop()
         if phase is None:
             self._set_value(PACER_MIN)
             return
@@ -601,13 +640,27 @@ class BreathPacer(QWidget):
         # move through the rest of the phase with the same ease the engine's fraction maps to
         self._moving = True
         self._t0, self._from, self._left_s = self.clock(), fraction, left_s
-        self._set_value(now_value)
+        self._animation.setScaleAt(0.0, self.value_at(phase, 0.0), self.value_at(phase, 0.0))
+        self._animation.setScaleAt(1.0, self.value_at(phase, 1.0), self.value_at(phase, 1.0))
+        self._timeline.setDuration(max(1, round(phase_real_s * 1000)))
+        self._set_value(now_value)  # the timeline sets it only when its time changes
+        self.catch_up()
         if self._seen():
-            self._schedule_next_frame()
+            self._timeline.resume()
 
     def stop(self) -> None:
         self._moving = False
-        self._timer.stop()
+        self._timeline.stop()
+
+    def catch_up(self) -> None:
+        """Put the circle where the breath is now by :attr:`clock` (the timeline runs on
+        from there); tests call it after moving a fake clock."""
+        if not self._moving:
+            return
+        f = self._fraction_now()
+        self._timeline.setCurrentTime(round(f * self._timeline.duration()))
+        if f >= 1.0:
+            self._on_finished()
 
     # -- frames --------------------------------------------------------------
     def _seen(self) -> bool:
@@ -616,9 +669,11 @@ class BreathPacer(QWidget):
 
     def _resume_or_rest(self) -> None:
         if self._moving and self._seen():
-            self._on_timer_timeout()  # the circle where the breath is now, then the next frame
+            self.catch_up()  # the circle where the breath is now, then on from there
+            if self._moving:
+                self._timeline.resume()
         else:
-            self._timer.stop()
+            self._timeline.stop()
 
     def _fraction_now(self) -> float:
         if self._left_s <= 0:
@@ -626,63 +681,75 @@ class BreathPacer(QWidget):
         gone = (self.clock() - self._t0) / self._left_s
         return self._from + (1.0 - self._from) * min(1.0, max(0.0, gone))
 
-    def _on_timer_timeout(self) -> None:
-        phase = self._phase
-        if not self._moving or phase is None:
-            return
-        f = self._fraction_now()
-        asked = self._set_value(self.value_at(phase, f))
-        if f >= 1.0:
-            self._moving = False  # the phase is over: the engine's next sync moves on
-        else:
-            self._schedule_next_frame()
-        if asked:
+    def _on_step(self, _frame: int) -> None:
+        if self._moving:
             self.frame_asked.emit()
 
-    def _schedule_next_frame(self) -> None:
-        """Aim the timer at the instant the edge will have moved one more whole pixel,
-        never sooner than a frame at :data:`PACER_MAX_FPS`."""
-        phase = self._phase
-        full = self._full_radius()
-        wait_s = 1.0 / PACER_MAX_FPS
-        if phase is not None and full > 0 and self._from < 1.0:
-            step = 1.0 if phase == "inhale" else -1.0
-            f_next = self.fraction_at(phase, (self._asked_px + step) / full)
-            t_next = self._t0 + (f_next - self._from) / (1.0 - self._from) * self._left_s
-            wait_s = max(wait_s, t_next - self.clock())
-        self._timer.start(max(1, math.ceil(wait_s * 1000)))
+    def _on_finished(self) -> None:
+        if self._moving:
+            self._moving = False  # the phase is over: the engine's next sync moves on
+            self._timeline.stop()
+            self._set_value(self.target)
+
+    def _set_value(self, v: float) -> None:
+        """The circle at ``v``, at rest."""
+        self._value = v
+        self._disc.setTransform(QTransform.fromScale(v, v))
 
     def _full_radius(self) -> float:
         return min(self.width(), self.height()) / 2 * 0.96
 
-    def _disc_rect(self, px: float) -> QRect:
-        """The pixels a circle of radius ``px`` may touch (antialiasing included)."""
-        c = QPointF(self.width() / 2, self.height() / 2)
-        r = px + 2
-        return QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r).toAlignedRect()
+    # -- drawing -------------------------------------------------------------
+    def _apply_colors(self) -> None:
+        bg = self._background
+        guide = QColor(self._color)
+        guide.setAlphaF(PACER_GUIDE_ALPHA)
+        pen = self._guide.pen()
+        pen.setColor(guide)
+        self._guide.setPen(pen)
+        if bg is not None:  # the same colour as the translucent fill over it, opaque
+            fill = _over(self._color, PACER_FILL_ALPHA, bg)
+        else:
+            fill = QColor(self._color)
+            fill.setAlphaF(PACER_FILL_ALPHA)
+        self._disc.setBrush(fill)
+        self._arrow.setBrush(self._text_color)
+        self._view.setBackgroundBrush(bg if bg is not None else QBrush(Qt.BrushStyle.NoBrush))
+        # an opaque pacer's frames repaint it alone, not the player behind it
+        self._view.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, bg is not None)
+        self._view.resetCachedContent()
 
-    def _set_value(self, v: float) -> bool:
-        """Move the circle to ``v``; True if that asked for a repaint."""
-        if abs(v - self._value) <= 1e-6 and self._asked_px >= 0:
-            return False
-        self._value = v
-        # repaint only when the circle moved by a whole pixel (or reached its end),
-        # and only the square the larger of the two circles covers
-        px = self._full_radius() * v
-        if abs(px - self._asked_px) >= 1.0 or v in (PACER_MIN, PACER_MAX):
-            old = self._asked_px
-            self._asked_px = px
-            if old < 0 or self._phase is None:
-                self.update()
-            else:
-                self.update(self._disc_rect(max(old, px)))
-            return True
-        return False
+    def _lay_out(self) -> None:
+        """The scene fills the widget, its origin at the centre; the items' sizes."""
+        w, h = self.width(), self.height()
+        self._view.setGeometry(0, 0, w, h)
+        self._scene.setSceneRect(-w / 2, -h / 2, w, h)
+        self._view.resetCachedContent()
+        full = self._full_radius()
+        pen = self._guide.pen()
+        pen.setWidthF(max(2.0, min(w, h) * 0.012))
+        pen.setStyle(Qt.PenStyle.DashLine)
+        self._guide.setPen(pen)
+        circle = QRectF(-full, -full, 2 * full, 2 * full)
+        self._guide.setRect(circle)
+        self._disc.setRect(circle)
+        self._draw_arrow()
+
+    def _draw_arrow(self) -> None:
+        """The arrow that says which way the circle goes, inside the smallest circle."""
+        phase = self._phase
+        self._arrow.setVisible(phase is not None)
+        self._arrow.setText("▲" if phase == "inhale" else "▼")
+        f = QFont(self.font())
+        f.setBold(True)
+        f.setPixelSize(max(1, int(self._full_radius() * PACER_MIN * 0.9)))
+        self._arrow.setFont(f)
+        box = self._arrow.boundingRect()
+        self._arrow.setPos(-box.width() / 2, -box.height() / 2)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self._asked_px = -1.0
-        self._layers = None
+        self._lay_out()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
@@ -693,92 +760,12 @@ class BreathPacer(QWidget):
         super().hideEvent(event)
         # a minimised window's widgets get a spontaneous hide and stay isVisible()
         self._minimised = event.spontaneous()
-        self._timer.stop()
+        self._timeline.stop()
 
-    # -- painting ------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.DevicePixelRatioChange):
-            self._layers = None
-
-    def _build_layers(self, dpr: float) -> _PacerLayers:
-        """What every frame draws the same, drawn once per size, colour, font and phase:
-        the background with the dashed outer guide (where an inhale ends), and the arrow
-        that says which way the circle goes, inside the smallest circle."""
-        w, h = self.width(), self.height()
-        side = min(w, h)
-        c = QPointF(w / 2, h / 2)
-        full = self._full_radius()
-        static = QPixmap(max(1, math.ceil(w * dpr)), max(1, math.ceil(h * dpr)))
-        static.setDevicePixelRatio(dpr)
-        bg = self._background
-        static.fill(bg if bg is not None else QColor(Qt.GlobalColor.transparent))
-        p = QPainter(static)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        guide = QColor(self._color)
-        guide.setAlphaF(PACER_GUIDE_ALPHA)
-        p.setPen(QPen(guide, max(2.0, side * 0.012), Qt.PenStyle.DashLine))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawEllipse(c, full, full)
-        p.end()
-        if bg is not None:  # the same colour as the translucent fill over it, opaque
-            fill = _over(self._color, PACER_FILL_ALPHA, bg)
-        else:
-            fill = QColor(self._color)
-            fill.setAlphaF(PACER_FILL_ALPHA)
-        half = math.ceil(full * PACER_MIN) + 2
-        at = QPoint(int(w / 2) - half, int(h / 2) - half)
-        arrow = QPixmap(max(1, math.ceil(2 * half * dpr)), max(1, math.ceil(2 * half * dpr)))
-        arrow.setDevicePixelRatio(dpr)
-        arrow.fill(QColor(Qt.GlobalColor.transparent))
-        if self._phase is not None:
-            p = QPainter(arrow)
-            p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            f = QFont(self.font())
-            f.setBold(True)
-            f.setPixelSize(max(1, int(full * PACER_MIN * 0.9)))
-            p.setFont(f)
-            p.setPen(self._text_color)
-            # centred on the widget exactly as if drawn on it (the pixmap sits at ``at``)
-            p.drawText(
-                QRectF(-at.x(), -at.y(), w, h),
-                Qt.AlignmentFlag.AlignCenter,
-                "▲" if self._phase == "inhale" else "▼",
-            )
-            p.end()
-        return _PacerLayers(dpr, static, fill, arrow, at, c, full)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        self.paint_count += 1
-        dpr = self.devicePixelRatioF()
-        layers = self._layers
-        if layers is None or layers.dpr != dpr:
-            layers = self._layers = self._build_layers(dpr)
-        p = QPainter(self)
-        rect = event.rect()
-        source = QRectF(rect.x() * dpr, rect.y() * dpr, rect.width() * dpr, rect.height() * dpr)
-        p.drawPixmap(QRectF(rect), layers.static, source)
-        r = layers.full * self._value
-        if self._phase is not None:
-            p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(layers.fill)
-            p.drawEllipse(layers.center, r, r)
-            p.drawPixmap(layers.arrow_at, layers.arrow)
-        p.end()
-
-
-@dataclass(frozen=True)
-class _PacerLayers:
-    """The pacer's parts that stay the same from frame to frame."""
-
-    dpr: float
-    static: QPixmap  # background and dashed guide
-    fill: QColor  # the circle's colour
-    arrow: QPixmap
-    arrow_at: QPoint
-    center: QPointF
-    full: float  # the largest circle's radius
+        if event.type() == QEvent.Type.FontChange:
+            self._draw_arrow()
 
 
 # ---------------------------------------------------------------------------

@@ -611,14 +611,13 @@ def test_a_breath_holds_pose_swells_on_the_pacers_frames(qtbot) -> None:  # type
     assert p.picture.breath_swell == 1.0
     rig.clock.advance(1.0)  # half the inhale, on both clocks
     frames[0] += 1.0
-    p.pacer._timer.stop()
-    p.pacer._on_timer_timeout()  # the pacer's next frame
+    p.pacer.catch_up()  # the pacer's circle where the breath is now
     half = p.picture.breath_swell
     assert 1.0 < half < 1.025
     rig.key(Qt.Key.Key_Space)  # paused: neither moves
     rig.clock.advance(0.9)
     frames[0] += 0.9
-    p.pacer._on_timer_timeout()
+    p.pacer.catch_up()
     assert p.picture.breath_swell == half and not p.picture.animating
 
 

@@ -8,12 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hiptimer.qt.widgets import (
+    PACER_FPS,
     PACER_MAX,
     PACER_MIN,
+    PACER_STEPS,
     BlankOverlay,
     BreathPacer,
     CountdownDial,
@@ -137,64 +140,88 @@ def _shown_pacer(qtbot, size: tuple[int, int] = (400, 400)) -> tuple[BreathPacer
     return p, clock
 
 
-def test_pacer_frames_move_a_pixel_at_most_20_a_second(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Through a whole inhale, stepped frame by frame as the pacer asks: every frame
-    moves the edge at least a pixel (none wasted), none comes sooner than 1/20 s after
-    the last, no gap is long enough to look stuck, and the phase ends at full size."""
+class _Paints(QObject):
+    """Counts the paint events of a widget and keeps their rectangles."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.rects: list[QRect] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.rect())  # type: ignore[attr-defined]
+        return False
+
+
+def test_pacer_moves_along_the_engines_ease_through_a_whole_phase(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Stepped through an inhale on a fake clock, the circle drawn is exactly where
+    value_at() puts the breath (Qt's ease and the engine's are one curve), it grows
+    steadily, and the phase ends at full size with the motion over."""
     p, clock = _shown_pacer(qtbot)
-    full = min(p.width(), p.height()) / 2 * 0.96
     phase_s = 2.5
     p.sync("inhale", 1, 5, 0.0, phase_s, running=True)
-    start = clock.t
-    radii = [p.value * full]
-    times = [clock.t]
-    while p.animating:
-        clock.t += p._timer.interval() / 1000
-        p._timer.stop()
-        p._on_timer_timeout()
-        radii.append(p.value * full)
-        times.append(clock.t)
-        assert len(radii) < 500
-    assert p.value == PACER_MAX
-    assert clock.t - start == pytest.approx(phase_s, abs=0.06)
-    frames = len(radii) - 1
-    assert frames <= phase_s * 20 + 1
-    steps = [b - a for a, b in zip(radii, radii[1:], strict=False)]
-    assert all(s >= 1.0 - 1e-6 for s in steps[:-1]), ("a frame that moved under a pixel", steps)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert min(gaps) >= 1 / 20 - 1e-3
-    # the eased breath is slow at its turns and quick in its middle: frames follow it
-    assert max(gaps) > 2 * min(gaps)
-    assert max(steps) < (PACER_MAX - PACER_MIN) * full / 8, "jumps too big to read as motion"
+    assert p.animating and p.value == pytest.approx(PACER_MIN)
+    assert p.frames_per_second <= 20
+    values = [p.value]
+    for _ in range(50):
+        clock.t += phase_s / 50
+        p.catch_up()
+        f = min(1.0, (clock.t - 100.0) / phase_s)
+        assert p.value == pytest.approx(BreathPacer.value_at("inhale", f), abs=2e-3)
+        values.append(p.value)
+    assert all(b >= a for a, b in zip(values, values[1:], strict=False))
+    assert p.value == PACER_MAX and not p.moving and not p.animating
+    # a late sync, in the middle of an exhale, starts from where the engine says
+    p.sync("exhale", 1, 5, 0.25, phase_s, running=True)
+    assert p.value == pytest.approx(BreathPacer.value_at("exhale", 0.25), abs=2e-3)
 
 
-def test_pacer_repaints_only_the_circle_and_draws_its_parts_once(qtbot) -> None:  # type: ignore[no-untyped-def]
-    p, clock = _shown_pacer(qtbot, (300, 500))
-    rects = []
-    real_paint = p.paintEvent
-
-    def paint(event) -> None:  # type: ignore[no-untyped-def]
-        rects.append(event.rect())
-        real_paint(event)
-
-    p.paintEvent = paint  # type: ignore[method-assign]
-    p.sync("exhale", 1, 5, 0.5, 2.0, running=True)
+def test_pacer_frames_are_drawn_by_qt_at_its_frame_rate(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """On the real clock: the circle moves frame by frame at about PACER_FPS, each
+    frame repainting only the square the circle covers and nothing behind the pacer,
+    with no Python slot per frame (frame_asked fires once a step, not once a frame)."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(300, 500)
+    p = BreathPacer(window)
+    p.setGeometry(0, 0, 300, 500)
+    p.set_colors(QColor("#3ecf6e"), QColor("#0b0d10"), QColor("#0b0d10"))
+    window.show()
+    qtbot.waitExposed(window)
+    paints = _Paints(p._view.viewport())
+    behind = _Paints(window)
+    asked: list[bool] = []
+    p.frame_asked.connect(lambda: asked.append(True))
+    p.sync("exhale", 1, 5, 0.3, 4.0, running=True)
     QApplication.processEvents()
-    layers = p._layers
-    assert layers is not None
-    rects.clear()
-    clock.t += 0.2
-    p._on_timer_timeout()
-    p.repaint(p._disc_rect(p.value * layers.full))  # as the event loop would
-    QApplication.processEvents()
-    assert rects, "the frame was not painted"
+    paints.rects.clear()
+    behind.rects.clear()
+    asked.clear()
+    step = p._timeline.currentFrame()
+    start = p.value
+    qtbot.wait(600)
+    assert p.value < start, "the circle did not shrink"
+    frames = len(paints.rects)
+    assert 0.6 * PACER_FPS * 0.4 <= frames <= 0.6 * PACER_FPS * 1.5, frames
     full = min(p.width(), p.height()) / 2 * 0.96
-    for r in rects:
-        assert r.width() <= 2 * full * 0.85 and r.height() < p.height() / 2
-    assert p._layers is layers, "the guide and the arrow were drawn again"
-    p.sync("inhale", 2, 5, 0.0, 2.0, running=True)
-    QApplication.processEvents()
-    assert p._layers is not layers, "the arrow did not turn with the phase"
+    for r in paints.rects:
+        assert r.width() <= 2 * full + 8 and r.height() <= 2 * full + 8, r
+        assert r.height() < p.height() - 100, "the whole pacer was repainted"
+    assert behind.rects == [], "an opaque pacer's frames repainted the window behind it"
+    # Python heard of the steps the circle passed (at most once each), not of every frame
+    assert 0 < len(asked) <= p._timeline.currentFrame() - step
+    assert len(asked) < frames
+
+
+def test_pacer_arrow_turns_with_the_phase(qtbot) -> None:  # type: ignore[no-untyped-def]
+    p, _clock = _shown_pacer(qtbot)
+    p.sync("inhale", 1, 5, 0.0, 2.0, running=True)
+    assert p._arrow.text() == "▲" and p._arrow.isVisible() and p._disc.isVisible()
+    p.sync("exhale", 1, 5, 0.0, 2.0, running=True)
+    assert p._arrow.text() == "▼"
+    p.sync(None, 0, 0, 0.0, 0.0, running=False)
+    assert not p._arrow.isVisible() and not p._disc.isVisible()
 
 
 def test_pacer_stops_while_unseen_and_picks_up_where_the_breath_is(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -218,7 +245,7 @@ def test_pacer_stops_while_unseen_and_picks_up_where_the_breath_is(qtbot) -> Non
     clock.t += 1.0  # half the inhale went by unseen
     window.showNormal()
     qtbot.waitUntil(lambda: p.animating, timeout=2000)
-    assert p.value == pytest.approx(BreathPacer.value_at("inhale", 0.5))
+    assert p.value == pytest.approx(BreathPacer.value_at("inhale", 0.5), abs=0.02)
     # hidden
     window.hide()
     assert not p.animating
@@ -231,34 +258,38 @@ def test_pacer_stops_while_unseen_and_picks_up_where_the_breath_is(qtbot) -> Non
     assert p.animating
 
 
-def test_pacer_says_when_it_asks_for_a_moving_frame(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """frame_asked fires once for each frame that moved the edge a whole pixel (what
-    rides on the pacer's frames, the pose's swell, wakes with it), not on a wake-up that
-    moved nothing, and not while the circle rests."""
+def test_pacer_says_when_the_circle_passes_a_step(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """frame_asked fires as the circle passes each of the phase's PACER_STEPS steps (what
+    rides on it, the pose's swell, wakes with it), not on a wake-up that moved nothing,
+    and not while the circle rests."""
     p, clock = _shown_pacer(qtbot)
     asked: list[bool] = []
     p.frame_asked.connect(lambda: asked.append(True))
     p.sync("inhale", 1, 5, 0.0, 2.0, running=True)
-    assert asked == []  # the engine's sync is not a frame
+    assert asked == []  # the engine's sync at the phase's start is not a step
     clock.t += 0.5
-    p._on_timer_timeout()
+    p.catch_up()
+    assert len(asked) == 1  # one wake-up that passed several steps: one call
+    passed = p._timeline.currentFrame()
+    assert passed > 1
+    p.catch_up()  # no time went by: the circle did not move
     assert len(asked) == 1
-    p._on_timer_timeout()  # no time went by: the edge did not move
-    assert len(asked) == 1
-    frames = 1
-    while p.animating:
-        clock.t += p._timer.interval() / 1000
-        p._timer.stop()
-        p._on_timer_timeout()
-        frames += 1
-    assert len(asked) == frames and p.value == PACER_MAX
+    while p.moving:  # a millisecond at a time: every further step on its own
+        clock.t += 0.001
+        p.catch_up()
+    assert p.value == PACER_MAX
+    assert len(asked) == 1 + PACER_STEPS - passed
+    count = len(asked)
     p.sync("exhale", 1, 5, 0.0, 2.0, running=False)
-    assert len(asked) == frames
+    clock.t += 0.5
+    p.catch_up()
+    assert len(asked) == count
 
 
 _POOL_PROBE = """
 import sys, time
 from pathlib import Path
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from hiptimer.qt.app import serial_painting
@@ -270,12 +301,20 @@ p = BreathPacer()
 p.resize(300, 300)
 p.set_colors(QColor("#3ecf6e"), QColor("#0b0d10"), QColor("#0b0d10"))
 p.show()
-p.sync("inhale", 1, 5, 0.0, 0.5, running=True)
+paints = []
+class Count(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            paints.append(1)
+        return False
+count = Count()
+p._view.viewport().installEventFilter(count)
+p.sync("inhale", 1, 5, 0.0, 0.8, running=True)
 end = time.monotonic() + 0.8
 while time.monotonic() < end:
     app.processEvents()
 pooled = [t for t in Path("/proc/self/task").iterdir() if "pooled" in (t / "comm").read_text()]
-print(p.paint_count, len(pooled))
+print(len(paints), len(pooled))
 """
 
 
