@@ -476,7 +476,6 @@ class BreathPacer(QWidget):
         self._phase: str | None = None
         self._breath = 0
         self._of = 0
-        self._value = PACER_MIN  # the circle while it rests
         self._color = QColor("#4aa3ff")
         self._text_color = QColor("#ffffff")
         self._background: QColor | None = None
@@ -490,7 +489,6 @@ class BreathPacer(QWidget):
         #: Real seconds, monotonic; tests put a fake clock here and call catch_up().
         self.clock: Callable[[], float] = time.monotonic
         self._minimised = False  # its window is (Qt sends a spontaneous hide event)
-        self._arrow_phase: str | None = None
 
         self._scene = QGraphicsScene(self)
         view = self._view = QGraphicsView(self._scene, self)
@@ -517,7 +515,7 @@ class BreathPacer(QWidget):
             item.setZValue(z)
             self._scene.addItem(item)
         self._disc.setVisible(False)
-        self._arrow.setVisible(False)
+        self._set_value(PACER_MIN)
 
         self._timeline = QTimeLine(1000, self)
         self._timeline.setUpdateInterval(round(1000 / PACER_FPS))
@@ -548,7 +546,7 @@ class BreathPacer(QWidget):
     @property
     def value(self) -> float:
         """The circle's radius as drawn, as a share of the largest (PACER_MIN..PACER_MAX)."""
-        return self._disc.transform().m11() if self._phase is not None else self._value
+        return self._disc.transform().m11()
 
     @property
     def target(self) -> float:
@@ -557,7 +555,7 @@ class BreathPacer(QWidget):
             return PACER_MAX
         if self._phase == "exhale":
             return PACER_MIN
-        return self._value
+        return self.value
 
     @property
     def moving(self) -> bool:
@@ -573,11 +571,6 @@ class BreathPacer(QWidget):
     def animating(self) -> bool:
         """Frames are being drawn: moving, and seen."""
         return self._timeline.state() == QTimeLine.State.Running
-
-    @property
-    def frames_per_second(self) -> float:
-        """The frame rate while animating."""
-        return 1000 / self._timeline.updateInterval()
 
     def set_reduced_motion(self, on: bool) -> None:
         self._reduced_motion = on
@@ -617,13 +610,13 @@ class BreathPacer(QWidget):
     ) -> None:
         """Follow the engine. ``phase_real_s``: the phase's real length in seconds."""
         changed = (phase, breath, of) != (self._phase, self._breath, self._of)
+        new_phase = phase != self._phase
         self._phase, self._breath, self._of = phase, breath, of
         if changed:
             self.phase_changed.emit(self.phase_text)
-        if phase != self._arrow_phase:
-            self._arrow_phase = phase
+        if new_phase:
+            self._disc.setVisible(phase is not None)
             self._draw_arrow()
-        self._disc.setVisible(phase is not None)
         self._moving = False
         self._timeline.stop()
         if phase is None:
@@ -644,9 +637,7 @@ class BreathPacer(QWidget):
         self._animation.setScaleAt(1.0, self.value_at(phase, 1.0), self.value_at(phase, 1.0))
         self._timeline.setDuration(max(1, round(phase_real_s * 1000)))
         self._set_value(now_value)  # the timeline sets it only when its time changes
-        self.catch_up()
-        if self._seen():
-            self._timeline.resume()
+        self._resume_or_rest()
 
     def stop(self) -> None:
         self._moving = False
@@ -693,7 +684,6 @@ class BreathPacer(QWidget):
 
     def _set_value(self, v: float) -> None:
         """The circle at ``v``, at rest."""
-        self._value = v
         self._disc.setTransform(QTransform.fromScale(v, v))
 
     def _full_radius(self) -> float:
