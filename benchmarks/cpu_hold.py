@@ -50,7 +50,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import select
 import statistics
 import subprocess
 import sys
@@ -58,7 +57,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from startup import quit_app  # benchmarks/startup.py: SIGTERM (the app's quit), then kill
+# benchmarks/startup.py: SIGTERM (the app's quit), then kill; the X screen's DAMAGE reports
+from startup import Screen, quit_app
 
 HOLD = """\
 name: CPU hold
@@ -128,49 +128,6 @@ def switches(pid: int) -> int:
     return total
 
 
-class Frames:
-    """Frames put on the X screen, from its DAMAGE reports (python-xlib)."""
-
-    GAP_S = 0.005  # reports closer than this are one frame's rectangles
-
-    def __init__(self) -> None:
-        from Xlib import display
-        from Xlib.ext import damage
-
-        self.dpy = display.Display()
-        if not self.dpy.has_extension("DAMAGE"):
-            raise RuntimeError("the X server has no DAMAGE extension")
-        self.dpy.damage_query_version()
-        root = self.dpy.screen().root
-        self.damage = root.damage_create(damage.DamageReportRawRectangles)
-        self.notify = self.dpy.extension_event.DamageNotify
-        self.dpy.flush()
-
-    def watch(self, seconds: float) -> tuple[int, int]:
-        """(frames, pixels) damaged over the next ``seconds``."""
-        while self.dpy.pending_events():  # what came before the window
-            self.dpy.next_event()
-        frames = pixels = 0
-        last = -1.0
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            if not self.dpy.pending_events():
-                select.select([self.dpy.fileno()], [], [], left)
-            while self.dpy.pending_events():
-                e = self.dpy.next_event()
-                if e.type != self.notify:
-                    continue
-                now = time.monotonic()
-                if now - last > self.GAP_S:
-                    frames += 1
-                last = now
-                pixels += e.area.width * e.area.height
-        return frames, pixels
-
-    def close(self) -> None:
-        self.dpy.close()
-
-
 def pulse_pid() -> int | None:
     folder = Path(os.environ.get("HIPTIMER_PULSE_DIR", "/tmp/hiptimer-pulse"))
     try:
@@ -190,7 +147,7 @@ def measure(
     tmp: Path,
     extra_env: dict[str, str] | None = None,
     fullscreen: bool = False,
-    frames: Frames | None = None,
+    screen: Screen | None = None,
     cmd: list[str] | None = None,
 ) -> tuple[float, float, float, float, float]:
     """(app % of a core, sound server % of a core, app context switches a second,
@@ -207,8 +164,8 @@ def measure(
             sys.executable, "-m", "hiptimer", str(routine), "--start",
             "--audio-backend", backend, "--db", str(tmp / "log.sqlite3"),
         ]  # fmt: skip
-    if fullscreen and cmd[1] == "-m":
-        cmd.append("--fullscreen")
+        if fullscreen:
+            cmd.append("--fullscreen")
     # run from the temporary folder: ``python -m`` puts the working folder first on
     # sys.path, so from a source tree it would import that tree, not the installed
     # app (nor the --reference tree, which PYTHONPATH puts only after it)
@@ -220,10 +177,11 @@ def measure(
         time.sleep(settle)
         a0, s0 = cpu_s(proc.pid), cpu_s(server) if server else 0.0
         c0, t0 = switches(proc.pid), time.monotonic()
-        n, px = frames.watch(seconds) if frames is not None else (0, 0)
-        left = seconds - (time.monotonic() - t0)
-        if left > 0:
-            time.sleep(left)
+        if screen is not None:
+            n, px = screen.frames(seconds)
+        else:
+            n = px = 0
+            time.sleep(seconds)
         wall = time.monotonic() - t0
         app = cpu_s(proc.pid) - a0
         srv = (cpu_s(server) - s0) if server else 0.0
@@ -289,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             if here[0] != "qt-floor" or c is here
         ]
     try:
-        screen: Frames | None = Frames()
-    except (ImportError, RuntimeError, OSError) as e:  # python-xlib missing, no DAMAGE
+        screen: Screen | None = Screen()
+    except (ImportError, SystemExit, OSError) as e:  # python-xlib missing, no DAMAGE
         print(f"cpu_hold: frames not counted ({e}); no qt-floor", file=sys.stderr)
         screen = None
         configs = [c for c in configs if c[0] != "qt-floor"]
@@ -346,8 +304,6 @@ def main(argv: list[str] | None = None) -> int:
                     f"switches {c:6.1f}/s  frames {f:5.1f}/s of {px:8.0f} px",
                     flush=True,
                 )
-    if screen is not None:
-        screen.close()
     base = statistics.median(idle)
     print(f"\nsound server idle, no client: {stats(idle)}")
     print(f"{args.runs} run(s), {args.seconds:g} s windows; server = its CPU less its idle median")

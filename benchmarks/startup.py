@@ -193,6 +193,28 @@ class Screen:
         while self.events(quiet):
             pass
 
+    def frames(self, seconds: float, gap: float = 0.005) -> tuple[int, int]:
+        """(frames, pixels) damaged over the next ``seconds`` (benchmarks/cpu_hold.py):
+        damage reports closer than ``gap`` seconds are one frame's rectangles."""
+        while self.dpy.pending_events():  # what came before the window
+            self.dpy.next_event()
+        frames = pixels = 0
+        last = -1.0
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if not self.dpy.pending_events():
+                select.select([self.dpy.fileno()], [], [], left)
+            while self.dpy.pending_events():
+                e = self.dpy.next_event()
+                if e.type != self.notify:
+                    continue
+                now = time.monotonic()
+                if now - last > gap:
+                    frames += 1
+                last = now
+                pixels += e.area.width * e.area.height
+        return frames, pixels
+
 
 def time_launch(
     screen: Screen,
