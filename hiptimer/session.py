@@ -42,7 +42,8 @@ CHECKPOINT_S = 4.0
 class SessionRun:
     """One routine being run: the engine :class:`Session`, its
     :class:`SessionRecorder`, and listeners that get every batch of events
-    after the log has written it."""
+    after the log has written it. ``on_begun(session_id)``: the session's row
+    exists (called on the log's thread; see :class:`SessionRecorder`)."""
 
     def __init__(
         self,
@@ -55,6 +56,7 @@ class SessionRun:
         on_error: Callable[[str], None],
         missed_wakeup_s: float | None = None,
         resume: ResumeCandidate | None = None,
+        on_begun: Callable[[int], None] | None = None,
     ) -> None:
         self.routine = routine
         self.plan = plan
@@ -67,7 +69,13 @@ class SessionRun:
             store.reopen_session(resume.session_id)
             session_id = resume.session_id
         self.recorder = SessionRecorder(
-            store, routine, self.session, speed=speed, on_error=on_error, session_id=session_id
+            store,
+            routine,
+            self.session,
+            speed=speed,
+            on_error=on_error,
+            session_id=session_id,
+            on_begun=on_begun,
         )
         self._listeners: list[Listener] = []
 

@@ -1364,6 +1364,9 @@ class SessionRecorder:
     stops the session: the first failure is reported through ``on_error``
     (once) and later writes are still attempted (quietly), so a disk that
     frees up catches up.
+
+    ``on_begun(session_id)`` is called once the session's row exists, on the thread
+    that wrote it (the log's own thread when the store has a background writer).
     """
 
     def __init__(
@@ -1376,6 +1379,7 @@ class SessionRecorder:
         on_error: Callable[[str], None],
         now: Callable[[], datetime] = _local_now,
         session_id: int | None = None,
+        on_begun: Callable[[int], None] | None = None,
     ) -> None:
         self.store = store
         self.routine = routine
@@ -1388,6 +1392,7 @@ class SessionRecorder:
         self.finished = False
         self._saved: tuple[float, Progress] | None = None
         self._begin_queued = False  # the begin job is with the background writer
+        self._on_begun = on_begun
 
     def handle(self, events: Sequence[Event]) -> None:
         self.poll()
@@ -1436,6 +1441,7 @@ class SessionRecorder:
                     self.last_session_id = st.begin_session(
                         self.routine, started_at=started, speed=self.speed
                     )
+                    self._begun(self.last_session_id)
                 with contextlib.suppress(StoreError, sqlite3.Error, OSError):
                     st.reserve_log_space()  # so progress and the end fit on a full disk
 
@@ -1448,7 +1454,12 @@ class SessionRecorder:
         except (StoreError, sqlite3.Error, OSError) as e:
             self._report(e)
             return False
+        self._begun(self.last_session_id)
         return True
+
+    def _begun(self, session_id: int) -> None:
+        if self._on_begun is not None:
+            self._on_begun(session_id)
 
     def _update(self) -> None:
         if not self._ensure_begun():

@@ -199,6 +199,8 @@ class MainWindow(QMainWindow):
 
     #: The session log opened (or failed) on its worker thread.
     _store_opened = Signal()
+    #: A session's row was written (on the log's thread): the summary may offer the rating.
+    _session_begun = Signal()
 
     def __init__(
         self,
@@ -329,6 +331,7 @@ class MainWindow(QMainWindow):
         self._offer_resume_when_open = False
         self._store_result: dict[str, tuple[Store | None, str | None]] = {}
         self._store_opened.connect(self._on_store_opened)
+        self._session_begun.connect(self._on_session_begun)
         if scan_later:
             self.library.set_loading(True)
         else:
@@ -1033,6 +1036,7 @@ class MainWindow(QMainWindow):
                 on_error=self._on_recorder_error,
                 missed_wakeup_s=missed,
                 resume=resume.candidate if resume is not None else None,
+                on_begun=lambda _id: self._session_begun.emit(),
             )
         except (StoreError, ValueError) as e:
             self.show_message(f"The session cannot be resumed: {e}")
@@ -1285,17 +1289,18 @@ class MainWindow(QMainWindow):
         summary.done_button.setFocus()
         self._offer_rating()
 
-    def _offer_rating(self, tries: int = 0) -> None:
+    def _on_session_begun(self) -> None:
+        # the session's row is written on the log's own thread: when a short session
+        # ends on a busy disk, its id comes back while the summary is already shown
+        if self._page == "summary" and self._rating is None:
+            self._offer_rating()
+
+    def _offer_rating(self) -> None:
         if self.recorder is None or self._store is None:
             return
         session_id = self.recorder.last_session_id
         if session_id is None:
-            # the session's row is written on the log's own thread: when a short session
-            # ends on a busy disk its id may not be back yet (for up to 5 s, while the
-            # summary is still shown)
-            if tries < 100 and self._page == "summary":
-                QTimer.singleShot(50, self, lambda: self._offer_rating(tries + 1))
-            return
+            return  # offered when the row is written (_on_session_begun)
         from hiptimer.qt.history import RateSessionDialog
 
         rate = RateSessionDialog(self._store, session_id, self)

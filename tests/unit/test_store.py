@@ -512,6 +512,32 @@ def test_recorder_writes_at_start_each_boundary_and_end(tmp_path: Path) -> None:
     assert r.exercises == (ExerciseResult("Kneeling stretch", None, "done", 1),)
 
 
+@pytest.mark.parametrize("background", [False, True])
+def test_recorder_says_once_when_the_sessions_row_exists(tmp_path: Path, background: bool) -> None:
+    """``on_begun`` gets the new row's id once, from the thread that wrote it (the log's
+    own thread in the app), so the summary can offer the rating without polling."""
+    prep, work = steps()[:2]
+    begun: list[tuple[int, str]] = []
+    with Store.open(tmp_path / "log.sqlite3", background=background) as store:
+        rec = SessionRecorder(
+            store,
+            make_routine(),
+            FakeSession(),
+            speed=1.0,
+            on_error=pytest.fail,
+            on_begun=lambda sid: begun.append((sid, threading.current_thread().name)),
+        )
+        rec.handle([StepStarted(prep, 0.0)])
+        rec.handle([StepEnded(prep, 5.0, "done"), StepStarted(work, 5.0)])
+        rec.handle([StepEnded(work, 35.0, "done"), SessionFinished(35.0, "completed")])
+        if store.writer is not None:
+            assert store.writer.flush(5.0)
+        (row,) = store.sessions()
+    assert [sid for sid, _thread in begun] == [row.id] == [rec.last_session_id]
+    on_gui_thread = begun[0][1] == threading.main_thread().name
+    assert on_gui_thread is not background
+
+
 def test_recorder_without_a_store_does_nothing() -> None:
     errors: list[str] = []
     rec = SessionRecorder(None, make_routine(), FakeSession(), speed=1.0, on_error=errors.append)
