@@ -1486,7 +1486,7 @@ class MainWindow(QMainWindow):
             self.voice_action.setChecked(self.settings.voice_enabled)
             self.voice_action.setText("Spoken &guidance")
         else:
-            reason = getattr(self._speech_probe, "reason", "") or cues.SpeechProbe.NO_ENGINE
+            reason = getattr(self._speech_probe, "reason", "") or cues.NO_ENGINE
             self.voice_action.setText(f"Voice: {reason}")
         if ok and self._voice_wanted():
             self._ensure_voice_engine()  # a routine is open: have the engine ready
@@ -1724,20 +1724,29 @@ def _bench(marker: str, *, last: bool = False) -> None:
             app.quit()
 
 
+def name_app(app: QApplication) -> None:
+    """Who the app is: its settings' organisation and name, and the desktop entry's id,
+    which names its windows (Wayland's app_id) and so must be set before one is made."""
+    from hiptimer.resources import APP_ID
+
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    QGuiApplication.setDesktopFileName(APP_ID)
+
+
 def set_app_icon(app: QApplication) -> None:
-    """HipTimer's icon on every window (and the desktop entry's id for Wayland's app_id)."""
+    """HipTimer's icon on every window (after the first paint: loading it scans Qt's
+    image plugins)."""
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QIcon
 
     from hiptimer.desktop import ICON_SIZES, icon_png, icon_svg
-    from hiptimer.resources import APP_ID
 
     icon = QIcon()
     for size in ICON_SIZES:  # the PNGs work without Qt's SVG image plugin
         icon.addFile(str(icon_png(size)), QSize(size, size))
     icon.addFile(str(icon_svg()))
     app.setWindowIcon(icon)
-    QGuiApplication.setDesktopFileName(APP_ID)
 
 
 def serial_painting() -> None:
@@ -1755,16 +1764,10 @@ def run(args: argparse.Namespace) -> int:
     """The GUI entry point (``hiptimer [ROUTINE] [options]``); returns the exit status."""
     options = AppOptions.from_args(args)
     serial_painting()
-    from hiptimer.resources import APP_ID
-
     made = QApplication.instance() is None
     app = QApplication.instance() or QApplication([*sys.argv[:1], *FUSION_ARGS])
     assert isinstance(app, QApplication)
-    app.setOrganizationName(ORGANIZATION)
-    app.setApplicationName(APPLICATION)
-    # the desktop entry's id names the window (Wayland's app_id) before it is made; the
-    # icon itself follows the first paint (loading it scans Qt's image plugins)
-    QGuiApplication.setDesktopFileName(APP_ID)
+    name_app(app)  # the icon follows the first paint (set_app_icon)
     settings = Settings()
     apply_theme(app, settings.theme, set_style=not made)
 

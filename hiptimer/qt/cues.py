@@ -901,17 +901,24 @@ def probe_args(engine: str, timeout_s: float) -> list[str]:
     return ["-c", _PROBE, engine, str(math.ceil(timeout_s) + 5)]
 
 
-def probe_speech(engine: str = "", timeout: float = SPEECH_PROBE_TIMEOUT_S) -> bool:
-    """Whether a speech engine starts, tried in a child process with a time limit.
+#: Why there is no voice, in the Sound menu and ``hiptimer doctor``.
+NO_ENGINE = "no speech engine found; install speech-dispatcher"
+
+
+def check_speech(engine: str = "", timeout: float = SPEECH_PROBE_TIMEOUT_S) -> tuple[bool, str]:
+    """Whether a speech engine starts, tried in a child process with a time limit:
+    (True, "") or (False, why not in words, for ``hiptimer doctor``).
 
     Some engines block the caller when their service is wedged (speechd
     waiting on a speech-dispatcher that does not answer); the app must never
-    hang on that, so the first try happens where it can be killed.
+    hang on that, so the first try happens where it can be killed. (The app's
+    own check, :class:`SpeechProbe`, runs the same child without waiting.)
     """
     import os
     import subprocess
     import sys
 
+    name = engine or "default speech"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     try:
         r = subprocess.run(
@@ -921,9 +928,19 @@ def probe_speech(engine: str = "", timeout: float = SPEECH_PROBE_TIMEOUT_S) -> b
             timeout=timeout,
             env=env,
         )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return r.returncode == 0 and r.stdout.strip().endswith("ok")
+    except subprocess.TimeoutExpired:
+        return False, (
+            f"the {name} engine did not answer within {timeout:g} s "
+            "(is speech-dispatcher working? try `spd-say hello`)"
+        )
+    except OSError as e:
+        return False, f"the speech probe could not run ({e})"
+    if r.returncode == 0 and r.stdout.strip().endswith("ok"):
+        return True, ""
+    return False, (
+        f"the {name} engine did not start (speech-dispatcher cannot be reached or has no "
+        "voice; try `spd-say hello`; the espeak-ng voice is in speech-dispatcher-espeak-ng)"
+    )
 
 
 def _voice_disabled() -> bool:
@@ -933,13 +950,12 @@ def _voice_disabled() -> bool:
 
 
 class SpeechProbe(QObject):
-    """:func:`probe_speech` without blocking: the same child process, run by a
+    """:func:`check_speech` without blocking: the same child process, run by a
     QProcess, so the window stays live while a wedged speech service times out.
     ``finished(ok)`` fires once; the answer is also what :meth:`Voice.available`
     returns from then on, and ``reason`` says in words why not."""
 
     finished = Signal(bool)
-    NO_ENGINE = "no speech engine found; install speech-dispatcher"
 
     def __init__(
         self,
@@ -956,7 +972,7 @@ class SpeechProbe(QObject):
 
     def start(self) -> None:
         if _voice_disabled() or not (self._engine or Voice.engines()):
-            self.reason = "turned off (HIPTIMER_NO_VOICE)" if _voice_disabled() else self.NO_ENGINE
+            self.reason = "turned off (HIPTIMER_NO_VOICE)" if _voice_disabled() else NO_ENGINE
             QTimer.singleShot(0, lambda: self._finish(False))
             return
         proc = QProcess(self)
@@ -1288,7 +1304,7 @@ class Voice(QObject):
         if _voice_disabled():
             return False
         if cls._available is None:
-            cls._available = bool(cls.engines()) and probe_speech()
+            cls._available = bool(cls.engines()) and check_speech()[0]
         return cls._available
 
     @classmethod

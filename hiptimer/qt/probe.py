@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 
 from PySide6 import __version__ as pyside_version
@@ -18,8 +17,6 @@ from PySide6.QtCore import QSettings, qVersion
 from PySide6.QtGui import QGuiApplication
 
 from hiptimer.qt.settings import APPLICATION, ORGANIZATION
-
-NO_ENGINE = "no speech engine found; install speech-dispatcher"
 
 
 def speech_engine(timeout_s: float | None = None) -> tuple[str | None, str]:
@@ -33,30 +30,9 @@ def speech_engine(timeout_s: float | None = None) -> tuple[str | None, str]:
         return None, "turned off by HIPTIMER_NO_VOICE"
     engines = cues.Voice.engines()
     if not engines:
-        return None, NO_ENGINE
-    engine = engines[0]
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    try:
-        r = subprocess.run(
-            [sys.executable, *cues.probe_args(engine, timeout_s)],
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            env=env,
-        )
-    except subprocess.TimeoutExpired:
-        return None, (
-            f"the {engine} engine did not answer within {timeout_s:g} s "
-            "(is speech-dispatcher working? try `spd-say hello`)"
-        )
-    except OSError as e:
-        return None, f"the speech probe could not run ({e})"
-    if r.returncode == 0 and r.stdout.strip().endswith("ok"):
-        return engine, ""
-    return None, (
-        f"the {engine} engine did not start (speech-dispatcher cannot be reached or has no "
-        "voice; try `spd-say hello`; the espeak-ng voice is in speech-dispatcher-espeak-ng)"
-    )
+        return None, cues.NO_ENGINE
+    ok, why = cues.check_speech(engines[0], timeout_s)
+    return (engines[0], "") if ok else (None, why)
 
 
 def report() -> dict[str, object]:

@@ -797,8 +797,9 @@ def test_closing_joins_the_voices_thread_even_while_the_engine_loads(qtbot: Any)
 
 def test_speech_probe_is_bounded_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     t = time.monotonic()
-    assert qcues.probe_speech("no-such-engine", timeout=10) is False
-    assert qcues.probe_speech("mock", timeout=10) is True
+    ok, why = qcues.check_speech("no-such-engine", timeout=10)
+    assert not ok and "no-such-engine engine did not start" in why
+    assert qcues.check_speech("mock", timeout=10) == (True, "")
     assert time.monotonic() - t < 10
     monkeypatch.setenv("HIPTIMER_NO_VOICE", "1")
     assert qcues.Voice.available() is False

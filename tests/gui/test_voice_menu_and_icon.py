@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from hiptimer.qt import cues as qcues
-from hiptimer.qt.app import AppOptions, MainWindow, set_app_icon
-from hiptimer.qt.settings import Settings
+from hiptimer.qt.app import AppOptions, MainWindow, name_app, set_app_icon
+from hiptimer.qt.settings import APPLICATION, ORGANIZATION, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_ENGINE = "Voice: no speech engine found; install speech-dispatcher"
@@ -99,7 +99,7 @@ def test_speech_probe_reasons(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> No
     probe = qcues.SpeechProbe()
     with qtbot.waitSignal(probe.finished, timeout=5_000):
         probe.start()
-    assert probe.reason == qcues.SpeechProbe.NO_ENGINE
+    assert probe.reason == qcues.NO_ENGINE
     failing = qcues.SpeechProbe("no-such-engine", timeout_s=20)
     with qtbot.waitSignal(failing.finished, timeout=30_000) as blocker:
         failing.start()
@@ -113,7 +113,19 @@ def test_the_app_icon_has_every_size(qapp: QApplication) -> None:
     assert not icon.isNull()
     sizes = {s.width() for s in icon.availableSizes()}
     assert {16, 32, 48, 256} <= sizes
-    assert QApplication.desktopFileName() == "io.github.hiptimer.HipTimer"
+
+
+def test_the_app_is_named_as_its_desktop_entry(qapp: QApplication) -> None:
+    before = (qapp.organizationName(), qapp.applicationName(), QApplication.desktopFileName())
+    QApplication.setDesktopFileName("")
+    try:
+        name_app(qapp)
+        assert QApplication.desktopFileName() == "io.github.hiptimer.HipTimer"
+        assert (qapp.organizationName(), qapp.applicationName()) == (ORGANIZATION, APPLICATION)
+    finally:
+        qapp.setOrganizationName(before[0])
+        qapp.setApplicationName(before[1])
+        QApplication.setDesktopFileName(before[2])
 
 
 def test_the_pngs_are_what_make_icons_renders() -> None:
