@@ -51,6 +51,7 @@ from hiptimer.qt.widgets import (
     FlashOverlay,
     LaidOutScreen,
     fit_pixel_size,
+    paused_color,
     phase_color,
     phase_label,
     set_bar_value,
@@ -546,8 +547,10 @@ class PlayerWidget(LaidOutScreen):
         if pacer_now != (self.pacer.phase, self.pacer.breath_text):
             self._sync_pacer()
         if breath_hold:
-            self.pacer.set_colors(color, QColor(c["bg"]), QColor(c["bg"]))
-            self.breath_phase_label.set_color(color)
+            bg = QColor(c["bg"])
+            pace = color if state != "paused" else paused_color(color, bg)  # as the dial
+            self.pacer.set_colors(pace, bg, bg)
+            self.breath_phase_label.set_color(pace)
         if self.pacer.isVisibleTo(self) != breath_hold:
             for w in (self.pacer, self.breath_phase_label, self.breath_label):
                 w.setVisible(breath_hold)

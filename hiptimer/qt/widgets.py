@@ -370,7 +370,7 @@ class CountdownDial(QWidget):
         r = self.ring_rect()
         path = self._ring_path(r)
         pw = self._pen_width()
-        alpha = 0.35 if self._dimmed else 1.0
+        alpha = PAUSED_ALPHA if self._dimmed else 1.0
         track = QColor(self._track)
         p.setPen(QPen(track, pw, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         p.drawPath(path)
@@ -433,6 +433,15 @@ PACER_FPS = 17
 PACER_STEPS = 24
 PACER_FILL_ALPHA = 0.85  # the circle over the guide
 PACER_GUIDE_ALPHA = 0.35  # the dashed outer guide
+
+
+#: How much of its colour a paused session's dial and breath circle keep.
+PAUSED_ALPHA = 0.35
+
+
+def paused_color(color: QColor, background: QColor) -> QColor:
+    """``color`` as a paused session shows it over ``background``: faded as the dial's."""
+    return _over(color, PAUSED_ALPHA, background)
 
 
 def _over(color: QColor, alpha: float, background: QColor) -> QColor:
@@ -584,6 +593,11 @@ class BreathPacer(QWidget):
         if on != self._covered:
             self._covered = on
             self._resume_or_rest()
+
+    @property
+    def color(self) -> QColor:
+        """The circle's colour (its fill is this, faded over the background)."""
+        return QColor(self._color)
 
     def set_colors(self, color: QColor, text: QColor, background: QColor | None = None) -> None:
         new = (QColor(color), QColor(text), QColor(background) if background is not None else None)

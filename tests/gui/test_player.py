@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hiptimer.clock import FakeClock
@@ -250,12 +251,17 @@ def test_breath_pacer_follows_the_engine(qtbot) -> None:  # type: ignore[no-unty
     assert b is not None
     assert (pacer.phase, p.breath_label.text()) == (b.phase, f"Breath {b.breath} of {b.of}")
     assert p.breath_label.text() == "Breath 2 of 5"
-    # paused: the circle stops where the engine is
+    # paused: the circle stops where the engine is, faded as the dial is
+    running = pacer.color
     rig.key(Qt.Key.Key_Space)
     assert not pacer.animating
     assert pacer.value == pytest.approx(pacer.value_at("inhale", 0.25))
+    assert p.dial.dimmed
+    assert pacer.color != running
+    assert pacer.color.name(QColor.NameFormat.HexArgb) in p.breath_phase_label.styleSheet()
     rig.key(Qt.Key.Key_Space)
     assert pacer.animating
+    assert pacer.color == running and not p.dial.dimmed
     # reduced motion: sizes switch, nothing animates
     p.set_reduced_motion(True)
     rig.at(11.0)
