@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QHelpEvent,
+    QKeyEvent,
     QKeySequence,
     QPainter,
     QPaintEvent,
@@ -576,6 +577,16 @@ class HistoryWindow(QWidget):
         self.message.setText(f"Exported {n} sessions to {name}")
 
 
+class RatingBox(QSpinBox):
+    """A rating, "not rated" at its lowest: a digit typed over "not rated" replaces
+    it (QSpinBox would refuse "not rated7" and keep the box as it was)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if self.value() == self.minimum() and event.text().isdigit():
+            self.selectAll()
+        super().keyPressEvent(event)
+
+
 class RateSessionDialog(QDialog):
     """Effort (1–10), pain (0–10) and a note for a finished session.
 
@@ -596,11 +607,11 @@ class RateSessionDialog(QDialog):
         self.store = store
         self.session_id = session_id
         self.setWindowTitle("How did it go?")
-        self.effort = QSpinBox()
+        self.effort = RatingBox()
         self.effort.setRange(0, 10)
         self.effort.setSpecialValueText("not rated")
         self.effort.setToolTip("Effort: 1 very easy … 10 maximal")
-        self.pain = QSpinBox()
+        self.pain = RatingBox()
         self.pain.setRange(-1, 10)
         self.pain.setValue(-1)
         self.pain.setSpecialValueText("not rated")

@@ -414,6 +414,33 @@ def test_weekly_goal_in_library_and_rating_saved_from_summary(
     qtbot.waitUntil(rated, timeout=10_000)
 
 
+def test_the_summary_focuses_done_and_a_rating_is_typed_over_not_rated(
+    env: Env, user_dir: Path, qtbot: QtBot
+) -> None:
+    """The summary opens with the keyboard on Done (Enter finishes, as the clicker's
+    PageDown does), the rating form beside it notwithstanding; a digit typed into a box
+    that says "not rated" (clicked into, the cursor after the words) is the rating."""
+    w = env.window
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5_000)
+    w.ensure_store()
+    w.open_routine_path(user_dir / "tiny.yaml")
+    w.start_session()
+    env.run_for(30)
+    qtbot.waitUntil(lambda: w._rating is not None and w._rating.isVisible(), timeout=10_000)
+    rating = w._rating
+    assert rating is not None and w.summary_widget is not None
+    assert QApplication.focusWidget() is w.summary_widget.done_button
+    rating.effort.setFocus()
+    qtbot.keyClicks(rating.effort, "7")
+    rating.pain.setFocus()
+    qtbot.keyClicks(rating.pain, "0")
+    assert rating.values() == (7, 0, "")
+    qtbot.keyClicks(rating.effort, "\b\b8")  # an edit of a number stays an edit
+    assert rating.effort.value() == 8
+
+
 def test_the_rating_is_offered_when_the_logs_thread_is_late(
     env: Env, user_dir: Path, qtbot: QtBot
 ) -> None:
