@@ -122,6 +122,7 @@ QPushButton[primary="true"] {{
     background: {c["accent"]}; color: #ffffff; border-color: {c["accent"]};
     font-weight: bold;
 }}
+QPushButton:focus {{ border: 2px solid {c["text"]}; padding: 5px 15px; }}
 QLineEdit {{
     padding: 6px 8px; border-radius: 6px; border: 1px solid {c["border"]};
     background: {c["base"]};

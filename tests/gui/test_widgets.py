@@ -342,3 +342,35 @@ def test_the_app_paints_its_pacer_frames_without_helper_threads() -> None:
     assert pooled == 0
     if (os.cpu_count() or 1) >= 2:  # Qt's default: its pool wakes with the frames
         assert probe("qt-default")[1] > 0
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_button_with_the_keyboard_shows_it(qtbot, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """The theme's buttons draw their own borders, which hides Qt's focus frame: the
+    button Enter would press (Start on the overview, Done on the summary) wears a
+    border in the text's colour, primary or not."""
+    from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
+    from hiptimer.qt.theme import SURFACE_COLORS, stylesheet
+
+    box = QWidget()
+    box.setStyleSheet(stylesheet(theme))
+    plain, primary = QPushButton("History"), QPushButton("Start")
+    primary.setProperty("primary", True)
+    row = QHBoxLayout(box)
+    for b in (plain, primary):
+        row.addWidget(b)
+    qtbot.addWidget(box)
+    box.show()
+    box.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is box, timeout=5_000)
+    text = QColor(SURFACE_COLORS[theme]["text"])
+
+    def edge(b: QPushButton) -> QColor:  # the middle of the left border's inner pixel
+        return b.grab().toImage().pixelColor(1, b.height() // 2)
+
+    for focused, other in ((plain, primary), (primary, plain)):
+        focused.setFocus()
+        qtbot.waitUntil(focused.hasFocus, timeout=5_000)
+        assert edge(focused) == text
+        assert edge(other) != text
