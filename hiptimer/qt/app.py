@@ -1036,7 +1036,7 @@ class MainWindow(QMainWindow):
                 on_error=self._on_recorder_error,
                 missed_wakeup_s=missed,
                 resume=resume.candidate if resume is not None else None,
-                on_begun=lambda _id: self._session_begun.emit(),
+                on_begun=self._tell_session_begun,
             )
         except (StoreError, ValueError) as e:
             self.show_message(f"The session cannot be resumed: {e}")
@@ -1288,6 +1288,13 @@ class MainWindow(QMainWindow):
         self.activateWindow()  # the clicker's next PageDown is Done, here
         summary.done_button.setFocus()
         self._offer_rating()
+
+    def _tell_session_begun(self, _session_id: int) -> None:
+        """On the log's thread: the row is written; the GUI thread hears it queued."""
+        try:
+            self._session_begun.emit()
+        except RuntimeError:  # the window is already gone (the app closing): nobody to tell
+            pass
 
     def _on_session_begun(self) -> None:
         # the session's row is written on the log's own thread: when a short session
