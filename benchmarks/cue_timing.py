@@ -3,7 +3,7 @@
 
 What it runs: the installed app the way a user does,
 ``hiptimer ROUTINE --start --quit-on-finish --audio-backend B`` (a real X
-server when DISPLAY is set, else offscreen), on a 17 s routine at real speed,
+server when DISPLAY is set, else offscreen), on a 23 s routine at real speed,
 while ``parecord`` records the PulseAudio null sink's monitor. Every cue the
 routine sounds is included, the first one (t=0, "ready") too; the planned
 instants come from the pure rules on a previewed session.
@@ -19,10 +19,12 @@ server: the qt backend in "open" mode (one stream, cues written ahead at their
 samples, PulseAudio asked for a long buffer: the default), the same with Qt's
 own 21 ms server buffer ("open-qtbuf", HIPTIMER_CUE_SERVER_MS=0: how it was
 before), in "gaps" mode (the stream closed between cues and reopened ahead of
-the next) and playsound3 as the reference (a player process per cue). Each
+the next: the routine's two 6 s holds are long enough for it, so a run opens
+three streams, and the cues after those holds sound in a reopened one) and
+playsound3 as the reference (a player process per cue). Each
 prints, over ``--runs`` runs, the median, min and max of the worst cue error
-of a run and of every cue's error, the streams the app reopened mid-session
-(HIPTIMER_DEBUG_CUES=1 makes it say so), and how long after the session
+of a run and of every cue's error, the streams the app opened and those it
+restarted mid-session (HIPTIMER_DEBUG_CUES=1 makes it say so), and how long after the session
 clock's start the first cue was heard: the app prints that instant, the
 recording's start is estimated from the file's growth, so this one is good to
 about 10 ms only (it shows a sound path that lags the clock, not a few ms).
@@ -63,19 +65,22 @@ SINK = os.environ.get("HIPTIMER_PULSE_SINK", "hiptimer_null")
 THRESHOLD = 1000  # of 32767: the cues' first millisecond crosses it
 QUIET_GAP_S = 0.12  # below threshold this long before a new onset counts
 
-# prep 2 s, hold 3 s, rest 2 s, a two-sided hold with a 1 s switch, rest 2 s, hold 3 s
+# prep 2 s, hold 6 s, rest 2 s, a two-sided hold with a 1 s switch, rest 2 s, hold 6 s.
+# The 6 s holds are quiet stretches (no countdown ticks) longer than "gaps" mode's
+# GAP_CLOSE_S plus a cue and its margins: there it closes the stream and opens a fresh
+# one before the next cue, so the cues after them measure a reopened stream.
 ROUTINE = """\
 name: Cue timing
 defaults: {prep: 2, rest: 2, switch: 1, countdown: 0}
 exercises:
   - name: Hold A
-    hold: 3s
+    hold: 6s
   - name: Hold B
     hold: 2s
     sides: each
     prep: 0
   - name: Hold C
-    hold: 3s
+    hold: 6s
     prep: 0
 """
 
@@ -101,6 +106,7 @@ class Result:
     added_latency_s: list[float] = field(default_factory=list)  # playsound vs Qt reference
     clock_offset_s: float | None = None  # first cue heard - the session clock's start (approx.)
     restarts: int = 0  # streams the qt backend reopened mid-session
+    opened: int = 0  # streams the qt backend opened (warm-up and "gaps" reopens included)
 
     @property
     def missing(self) -> list[Cue]:
@@ -126,7 +132,7 @@ class Result:
                 if self.clock_offset_s is not None
                 else ""
             )
-            + f", {self.restarts} stream restart(s)"
+            + f", {self.opened} stream(s) opened, {self.restarts} restart(s)"
         ]
         for c in self.cues:
             err = "MISSING" if c.error_s is None else f"{c.error_s * 1000:+7.1f} ms"
@@ -373,7 +379,11 @@ def run(
     try:
         rec.wait_live()
         t_launch = time.monotonic()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        # from the temporary folder: ``python -m`` puts the working folder first on
+        # sys.path, and from a checkout it would run the checkout, not the installed app
+        proc = subprocess.run(
+            cmd, env=env, capture_output=True, text=True, timeout=120, cwd=str(tmp)
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"hiptimer exited {proc.returncode}: {proc.stderr[-800:]}")
         log(proc.stderr)
@@ -398,9 +408,10 @@ def run(
     if clock and rec.t0 is not None:
         offset = rec.t0 + latency - float(clock[-1].rsplit(" ", 1)[1])
     restarts = sum(ln.startswith("cues: restart at") for ln in proc.stderr.splitlines())
+    opened = sum(ln.startswith("cues: stream opened at") for ln in proc.stderr.splitlines())
     name = label or (f"{backend}/{mode}" if backend == "qt" else backend)
     return Result(name, True, cues, latency, abs_latency, onsets, clock_offset_s=offset,
-                  restarts=restarts)  # fmt: skip
+                  restarts=restarts, opened=opened)  # fmt: skip
 
 
 def _stats(values: list[float]) -> str:
@@ -436,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     offsets: dict[str, list[float]] = {}
     missing: dict[str, int] = {}
     restarts: dict[str, int] = {}
+    opened: dict[str, list[int]] = {}
     for i in range(args.runs):
         for label, backend, mode, extra in configs:
             say = (lambda m: print(m)) if args.verbose else (lambda _m: None)
@@ -446,19 +458,22 @@ def main(argv: list[str] | None = None) -> int:
             errs = [abs(c.error_s) for c in r.cues if c.error_s is not None]
             missing[key] = missing.get(key, 0) + len(r.missing)
             restarts[key] = restarts.get(key, 0) + r.restarts
+            opened.setdefault(key, []).append(r.opened)
             worst.setdefault(key, []).append(max(errs) if errs else float("inf"))
             every.setdefault(key, []).extend(errs)
             if r.clock_offset_s is not None:
                 offsets.setdefault(key, []).append(r.clock_offset_s)
             print(f"run {i + 1} {key:13s} worst {max(errs) * 1000:6.1f} ms, first cue "
                   f"{(r.cues[0].error_s or 0) * 1000:+.1f} ms, {len(r.missing)} missing, "
-                  f"{r.restarts} restart(s)", flush=True)  # fmt: skip
+                  f"{r.opened} stream(s) opened, {r.restarts} restart(s)",
+                  flush=True)  # fmt: skip
     print(f"\n{len(planned_cues())} cues a run, {args.runs} run(s) per configuration")
     status = 0
     for key in worst:
         print(f"{key:13s} worst cue of a run: {_stats(worst[key])}")
         print(f"{'':13s} every cue:          {_stats(every[key])}; missing {missing[key]}, "
-              f"stream restarts {restarts[key]}")  # fmt: skip
+              f"stream restarts {restarts[key]}, streams opened a run "
+              f"{min(opened[key])}-{max(opened[key])}")  # fmt: skip
         if key in offsets:
             print(f"{'':13s} first cue after the clock's start (approx.): {_stats(offsets[key])}")
         if key.startswith("qt") and (missing[key] or max(worst[key]) * 1000 > args.bound_ms):

@@ -499,6 +499,8 @@ class QtCuePlayer(_BasePlayer):
         self.sink, self._io, self.track = sink, io, track
         self._device_id = bytes(device.id().data())
         self.opened += 1
+        if os.environ.get("HIPTIMER_DEBUG_CUES"):  # benchmarks/cue_timing.py counts them
+            print(f"cues: stream opened at {now:.3f}", file=sys.stderr)
         self._feed.start()
         if n != len(first):  # the stream would be off its own clock: start afresh
             log.info("cues: short first write (%d of %d bytes); reopening", n, len(first))
