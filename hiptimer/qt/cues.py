@@ -21,15 +21,17 @@ Backends (``--audio-backend`` / the setting), all behind :class:`CuePlayer`:
   Two designs were measured (issue #14; benchmarks/cue_timing.py and
   benchmarks/cpu_hold.py, figures in the README): "open", one stream for the
   whole session, and "gaps", the stream closed between cues and a fresh one
-  opened WARM_S before the next. With the long server buffer both put every
-  cue on its sample through PulseAudio (a fresh stream starts at once: the
-  server rewinds to mix it in), and a plain hold costs about 0.2 % of a core
-  more than no sound in "open" and nothing measurable in "gaps". "open" is the
-  default (HIPTIMER_CUE_MODE=gaps selects the other): only the session's first
-  stream and the controls' fresh streams depend on how soon a new stream
-  starts, where "gaps" depends on it for every cue after a pause in the cues,
-  and a sound server that does not rewind (or a loaded machine) makes that
-  start vary (with Qt's 21 ms server buffer "gaps" cues came 27-53 ms off).
+  opened WARM_S before the next. With the long server buffer "open" puts every
+  cue of a session on its sample, relative to the session's stream, through
+  PulseAudio and through PipeWire's PulseAudio service; a plain hold costs
+  about 0.2 % of a core more than no sound in "open" and nothing measurable in
+  "gaps". "open" is the default (HIPTIMER_CUE_MODE=gaps selects the other):
+  only the session's first stream and the controls' fresh streams depend on
+  how soon a new stream starts, where "gaps" depends on it for every cue after
+  a pause in the cues. Fresh streams start a few ms apart (up to 8 ms on
+  PulseAudio, 12 ms on PipeWire, measured with the stream really reopened) and
+  now and then some 260 ms late; QAudioSink does not say when a stream's first
+  sample is played, so that is not corrected (README, Performance).
 
   Why not QSoundEffect (one per cue, as before): on PySide6 6.10/6.11 it
   sometimes left the app spinning forever on "QSocketNotifier: Socket
