@@ -899,6 +899,12 @@ print("error" if tts.state() == QTextToSpeech.State.Error else "ok", flush=True)
 SPEECH_PROBE_TIMEOUT_S = 15.0
 
 
+def probe_said_ok(exit_code: int, stdout: str | bytes) -> bool:
+    """Whether the speech probe child (:func:`probe_args`) found its engine started."""
+    out = stdout.decode(errors="replace") if isinstance(stdout, bytes) else stdout
+    return exit_code == 0 and out.strip().endswith("ok")
+
+
 def probe_args(engine: str, timeout_s: float) -> list[str]:
     """The speech probe child's arguments: ``engine``, and the seconds after which the
     child ends itself (a little after its caller gives up on it)."""
@@ -939,7 +945,7 @@ def check_speech(engine: str = "", timeout: float = SPEECH_PROBE_TIMEOUT_S) -> t
         )
     except OSError as e:
         return False, f"the speech probe could not run ({e})"
-    if r.returncode == 0 and r.stdout.strip().endswith("ok"):
+    if probe_said_ok(r.returncode, r.stdout):
         return True, ""
     return False, (
         f"the {name} engine did not start (speech-dispatcher cannot be reached or has no "
@@ -947,7 +953,8 @@ def check_speech(engine: str = "", timeout: float = SPEECH_PROBE_TIMEOUT_S) -> t
     )
 
 
-def _voice_disabled() -> bool:
+def voice_disabled() -> bool:
+    """HIPTIMER_NO_VOICE turns the voice off (set and not "0")."""
     import os
 
     return os.environ.get("HIPTIMER_NO_VOICE", "") not in ("", "0")
@@ -975,8 +982,8 @@ class SpeechProbe(QObject):
         self.reason = ""  # why no voice, once finished(False)
 
     def start(self) -> None:
-        if _voice_disabled() or not (self._engine or Voice.engines()):
-            self.reason = "turned off (HIPTIMER_NO_VOICE)" if _voice_disabled() else NO_ENGINE
+        if voice_disabled() or not (self._engine or Voice.engines()):
+            self.reason = "turned off (HIPTIMER_NO_VOICE)" if voice_disabled() else NO_ENGINE
             QTimer.singleShot(0, lambda: self._finish(False))
             return
         proc = QProcess(self)
@@ -998,7 +1005,7 @@ class SpeechProbe(QObject):
 
     def _on_proc_finished(self, code: int, _status: object) -> None:
         out = bytes(self._proc.readAllStandardOutput().data()) if self._proc else b""
-        ok = code == 0 and out.strip().endswith(b"ok")
+        ok = probe_said_ok(code, out)
         if not ok:
             self.reason = "the speech engine did not start; check speech-dispatcher"
         self._finish(ok)
@@ -1305,7 +1312,7 @@ class Voice(QObject):
     def available(cls) -> bool:
         """A real engine exists and starts (probed once per process, bounded;
         this blocks for the probe unless a :class:`SpeechProbe` answered)."""
-        if _voice_disabled():
+        if voice_disabled():
             return False
         if cls._available is None:
             cls._available = bool(cls.engines()) and check_speech()[0]
@@ -1314,7 +1321,7 @@ class Voice(QObject):
     @classmethod
     def known_available(cls) -> bool:
         """What the probe found so far, without waiting: False until it answers."""
-        return not _voice_disabled() and bool(cls._available)
+        return not voice_disabled() and bool(cls._available)
 
     @property
     def speaking(self) -> bool:

@@ -26,7 +26,7 @@ def speech_engine(timeout_s: float | None = None) -> tuple[str | None, str]:
 
     if timeout_s is None:
         timeout_s = cues.SPEECH_PROBE_TIMEOUT_S
-    if os.environ.get("HIPTIMER_NO_VOICE", "") not in ("", "0"):
+    if cues.voice_disabled():
         return None, "turned off by HIPTIMER_NO_VOICE"
     engines = cues.Voice.engines()
     if not engines:
