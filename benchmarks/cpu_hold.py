@@ -58,7 +58,7 @@ import time
 from pathlib import Path
 
 # benchmarks/startup.py: SIGTERM (the app's quit), then kill; the X screen's DAMAGE reports
-from startup import Screen, quit_app
+from startup import Screen, launcher, quit_app
 
 HOLD = """\
 name: CPU hold
@@ -161,14 +161,15 @@ def measure(
     env.setdefault("QT_QPA_PLATFORM", "xcb" if env.get("DISPLAY") else "offscreen")
     if cmd is None:
         cmd = [
-            sys.executable, "-m", "hiptimer", str(routine), "--start",
+            *launcher(), str(routine), "--start",
             "--audio-backend", backend, "--db", str(tmp / "log.sqlite3"),
         ]  # fmt: skip
         if fullscreen:
             cmd.append("--fullscreen")
-    # run from the temporary folder: ``python -m`` puts the working folder first on
-    # sys.path, so from a source tree it would import that tree, not the installed
-    # app (nor the --reference tree, which PYTHONPATH puts only after it)
+    # run from the temporary folder: where there is no hiptimer script, ``python -m``
+    # puts the working folder first on sys.path, so from a source tree it would import
+    # that tree, not the installed app (nor the --reference tree, which PYTHONPATH puts
+    # only after it)
     proc = subprocess.Popen(
         cmd, env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
