@@ -36,6 +36,8 @@ _.hi_trunk
 # the cue stream's sample format, spelt out beside the code that assumes it
 cues.SAMPLE_BYTES
 _.backend_name
+# a slot Qt calls by name (QMetaObject.invokeMethod, queued after the engine's stop)
+cues._SpeechWorker.report_state
 # a paint counter the presenter keeps for its repaint checks
 presenter.PresenterWidget.grab_count
 # benchmark records: written out as JSON

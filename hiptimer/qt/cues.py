@@ -79,6 +79,8 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from PySide6.QtCore import (
     Q_ARG,
+    SIGNAL,
+    SLOT,
     QGenericArgumentHolder,
     QIODevice,
     QMetaObject,
@@ -1060,7 +1062,13 @@ def _invoke_queued(obj: QObject, member: str, *args: QGenericArgumentHolder) -> 
 
 
 class _SpeechWorker(QObject):
-    """Lives on the voice's thread with the engine: every call to the engine is made here."""
+    """Lives on the voice's thread with the engine: every call to the engine is made here,
+    as a queued Qt meta-call (:func:`_invoke_queued`) that Qt runs in C++ from this
+    thread's event loop. A Python slot calling the engine holds the GIL for as long as the
+    engine takes, and speech-dispatcher's plugin waits on its socket: a wedged service
+    then froze the GUI thread at its next Python line (seen: Next in a session, the GUI
+    thread waiting for the GIL in Voice.stop while this thread sat in the engine's stop).
+    """
 
     #: "" once the engine is ready, else why it is not
     loaded = Signal(str)
@@ -1102,7 +1110,7 @@ class _SpeechWorker(QObject):
         self._ready = True
         tts.stateChanged.connect(self._on_tts_state_changed)
         if self._volume is not None:
-            tts.setVolume(self._volume)
+            _invoke_queued(tts, "setVolume", Q_ARG(float, self._volume))
         self.loaded.emit("")
 
     def _on_tts_state_changed(self, state: QTextToSpeech.State) -> None:
@@ -1114,38 +1122,47 @@ class _SpeechWorker(QObject):
     def say(self, seq: int, text: str) -> None:
         self._seq = seq
         if self._ready and self._tts is not None:
-            self._tts.say(text)
+            _invoke_queued(self._tts, "say", Q_ARG(str, text))
 
     @Slot(int)
     def stop(self, seq: int) -> None:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
         self._seq = seq
         if self._ready and self._tts is not None:
             with contextlib.suppress(RuntimeError):
-                self._tts.stop()
+                _invoke_queued(self._tts, "stop")
+                _invoke_queued(self, "report_state", Q_ARG(int, seq))  # once it has stopped
+
+    @Slot(int)
+    def report_state(self, seq: int) -> None:
+        """Whether the engine speaks, as of command ``seq``."""
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        if self._tts is not None:
             self.state.emit(seq, self._tts.state() == QTextToSpeech.State.Speaking)
 
     @Slot(float)
     def set_volume(self, volume: float) -> None:
         self._volume = volume
         if self._ready and self._tts is not None:
-            self._tts.setVolume(volume)
+            _invoke_queued(self._tts, "setVolume", Q_ARG(float, volume))
 
     @Slot()
     def shutdown(self) -> None:
-        """Silence and delete the engine on its own thread, then end the thread."""
-        import shiboken6
-
+        """Silence and delete the engine on its own thread, then end the thread: the
+        engine's stop and its deletion run in C++ (a wedged one blocks only this thread),
+        and the thread quits when the engine is gone."""
         tts, self._tts = self._tts, None
         self._ready = False
-        if tts is not None:
-            with contextlib.suppress(RuntimeError):
-                tts.stop()
-            shiboken6.delete(tts)
         thread = QThread.currentThread()
-        if thread is not None:
+        if tts is None:
             thread.quit()
+            return
+        QObject.connect(
+            tts, SIGNAL("destroyed()"), thread, SLOT("quit()"), Qt.ConnectionType.DirectConnection
+        )
+        with contextlib.suppress(RuntimeError):
+            _invoke_queued(tts, "stop")
+        _invoke_queued(tts, "deleteLater")
 
 
 class _SpeechThread:

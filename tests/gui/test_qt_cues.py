@@ -649,6 +649,44 @@ def test_voice_speaks_with_the_mock_engine(qtbot: Any) -> None:
         v.close()
 
 
+def test_the_engine_is_called_from_cpp_so_a_wedged_one_cannot_hold_the_gil(qtbot: Any) -> None:
+    """say, stop and the volume reach the engine as Qt meta-calls run by the voice's
+    thread in C++: no Python frame is on that thread's stack while the engine works, so a
+    speech service that never answers blocks that thread only, not the GIL (a Python
+    slot calling the engine froze the GUI thread at its next line)."""
+    from PySide6.QtCore import Qt
+
+    _needs_mock_engine()
+    v = qcues.Voice("mock")
+    try:
+        qtbot.waitUntil(lambda: v.ready, timeout=5000)
+        tts = v._speech.worker._tts
+        assert tts is not None
+        callers: dict[str, list[list[str]]] = {"state": [], "volume": []}
+
+        def record(kind: str) -> None:
+            stack: list[str] = []
+            frame = sys._getframe().f_back
+            while frame is not None:
+                stack.append(frame.f_code.co_name)
+                frame = frame.f_back
+            callers[kind].append(stack)
+
+        direct = Qt.ConnectionType.DirectConnection
+        tts.stateChanged.connect(lambda _s: record("state"), direct)
+        tts.volumeChanged.connect(lambda _v: record("volume"), direct)
+        v.say("Switch sides")
+        qtbot.waitUntil(lambda: len(callers["state"]) >= 1, timeout=5000)
+        v.stop()
+        qtbot.waitUntil(lambda: not v.speaking and len(callers["state"]) >= 2, timeout=5000)
+        v.set_volume(0.3)
+        qtbot.waitUntil(lambda: bool(callers["volume"]), timeout=5000)
+        assert all(stack == ["<lambda>"] for stack in callers["state"] + callers["volume"])
+    finally:
+        v.close()
+    assert v._speech not in qcues._SPEECH_THREADS  # the engine deleted, its thread ended
+
+
 def test_the_gui_thread_runs_while_the_engine_loads(qtbot: Any) -> None:
     """The engine loads on the voice's thread: the load below only ends when a timer on
     the GUI thread opens its gate, which it cannot do if the load blocks that thread."""
