@@ -137,6 +137,15 @@ class CueTrack:
         """The instant the last written cue ends (the anchor if none)."""
         return self.time_at(self._last_end)
 
+    def cue_begun(self, now: float) -> bool:
+        """Whether a cue of this track has begun by ``now`` (its first sample is
+        written and due): until then the track holds nothing but silence that
+        has sounded, and a fresh one could take over without losing a sound."""
+        if self._done:
+            return True
+        now_frame = self.frame_at(now)
+        return any(p.frame < self.written and p.frame <= now_frame for p in self._placed)
+
     def pending(self) -> list[Planned]:
         """Cues planned and not yet written, (instant, cue), in order."""
         return sorted((p.at, p.cue) for p in self._placed if p.frame >= self.written)

@@ -73,3 +73,17 @@ def test_cues_without_samples_are_ignored() -> None:
     t = track()
     assert t.replan([(100.001, "nope")], now=100.0)
     assert samples(t.render(3)) == [0, 0, 0]
+
+
+def test_a_cue_has_begun_only_once_its_first_sample_is_written_and_due() -> None:
+    t = track()
+    t.start_with([(100.010, "go")], now=100.0)
+    assert not t.cue_begun(100.020)  # due, but not written: nothing of it has sounded
+    t.render(20)  # written ahead (the cue's first sample is frame 10)
+    assert not t.cue_begun(100.009)  # written, not due yet: a fresh track loses nothing
+    assert t.cue_begun(100.010)
+    assert t.replan([], now=100.030)  # heard in full: it leaves the list, still begun
+    assert t.cue_begun(100.030)
+    silent = track()
+    silent.render(50)
+    assert not silent.cue_begun(100.040)  # only silence so far
