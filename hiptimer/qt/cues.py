@@ -238,8 +238,13 @@ FEED_S = 0.3
 #: HIPTIMER_CUE_SERVER_MS=0 keeps Qt's own (the benchmarks compare both).
 SERVER_BUFFER_MS = int(os.environ.get("HIPTIMER_CUE_SERVER_MS", "500"))
 #: The session's clock starts this long after Start: room to open the fresh stream
-#: that carries its first cue.
-START_MARGIN_S = 0.050
+#: that carries its first cue, and to check that it started on time (and to open
+#: another if it did not) before that cue is due.
+START_MARGIN_S = 0.100
+#: A fresh stream is checked for a late start (:meth:`QtCuePlayer._check_start`) this
+#: often, until the sound server's first timing report comes (at most START_CHECKS times).
+START_CHECK_S = 0.010
+START_CHECKS = 12
 #: A stream whose written samples end this far in the past ran dry (the app was
 #: stalled longer than the buffers hold, and Qt filled the gap with silence, so the
 #: rest would sound late by it): a fresh stream takes over.
@@ -435,6 +440,16 @@ class QtCuePlayer(_BasePlayer):
         self._wake.setSingleShot(True)
         self._wake.setTimerType(Qt.TimerType.PreciseTimer)
         self._wake.timeout.connect(self._on_wake_timeout)
+        self._start_check = QTimer()  # a fresh stream: did the server start it on time?
+        self._start_check.setSingleShot(True)
+        self._start_check.setTimerType(Qt.TimerType.PreciseTimer)
+        self._start_check.setInterval(int(START_CHECK_S * 1000))
+        self._start_check.timeout.connect(self._check_start)
+        self._checks_left = 0
+        self._late_reopens = 0  # in a row: a stream reopened for a late start is not again
+        #: the largest read-ahead a stream on this output has shown (see _check_start)
+        self.lead_s = 0.0
+        self.late_starts = 0  # streams found late and replaced (benchmarks and tests read it)
         self._devices = QMediaDevices()
         self._devices.audioOutputsChanged.connect(self._on_devices_audio_outputs_changed)
         self._had_output = qt_output_available()
@@ -501,11 +516,16 @@ class QtCuePlayer(_BasePlayer):
             return False
         n = io.write(first)
         self.sink, self._io, self.track = sink, io, track
-        self._device_id = bytes(device.id().data())
+        device_id = bytes(device.id().data())
+        if device_id != self._device_id:
+            self.lead_s = 0.0  # another output: its own read-ahead
+        self._device_id = device_id
         self.opened += 1
         if os.environ.get("HIPTIMER_DEBUG_CUES"):  # benchmarks/cue_timing.py counts them
             print(f"cues: stream opened at {now:.3f}", file=sys.stderr)
         self._feed.start()
+        self._checks_left = START_CHECKS
+        self._start_check.start()
         if n != len(first):  # the stream would be off its own clock: start afresh
             log.info("cues: short first write (%d of %d bytes); reopening", n, len(first))
             self._restart()
@@ -513,6 +533,8 @@ class QtCuePlayer(_BasePlayer):
 
     def close_stream(self) -> None:
         self._feed.stop()
+        self._start_check.stop()
+        self._read_ahead()  # what the output reads ahead, for the next stream's check
         sink, self.sink = self.sink, None
         self._io = None
         self.track = None
@@ -528,6 +550,64 @@ class QtCuePlayer(_BasePlayer):
             print(f"cues: restart at {time.monotonic():.3f}", file=sys.stderr)
         self.close_stream()
         self.open_stream()
+
+    def _check_start(self) -> None:
+        """Did the sound server start this stream on time? Reopen it if not.
+
+        PulseAudio normally reads a fresh stream's first block (its buffer,
+        ~260 ms with SERVER_BUFFER_MS) the moment it connects and plays it at
+        once, so the read position Qt reports (``processedUSecs``: the
+        server's read index less the output's latency) runs that far ahead of
+        the stream's own time. Now and then (a race in the server: 1 stream in
+        4 to 10 on the null sink, none while another client polled it) it plays
+        that much silence first instead: every cue of the stream would sound
+        ~260 ms late, yet the read position then matches the stream's time. So
+        a stream whose read-ahead, at the server's first timing report, is
+        under half the largest one seen on this output started late: while
+        none of its cues has begun, a fresh stream takes over (once in a row:
+        an output that never reads ahead is left as it is).
+        """
+        track = self.track
+        if self.sink is None or track is None:
+            return
+        now = time.monotonic()
+        lead = self._read_ahead(note=False)
+        if lead is None:  # no timing report from the server yet
+            self._checks_left -= 1
+            if self._checks_left > 0:
+                self._start_check.start()
+            return
+        if os.environ.get("HIPTIMER_DEBUG_CUES"):
+            print(f"cues: read-ahead {lead * 1000:.1f} ms at {(now - track.anchor) * 1000:.1f} ms"
+                  f" (largest {self.lead_s * 1000:.1f} ms)", file=sys.stderr)  # fmt: skip
+        late = self.lead_s > 0 and lead < self.lead_s / 2
+        if late and self._late_reopens == 0 and not track.cue_begun(now):
+            log.info("cues: the stream started about %.0f ms late; reopening",
+                     (self.lead_s - lead) * 1000)  # fmt: skip
+            if os.environ.get("HIPTIMER_DEBUG_CUES"):  # benchmarks/cue_timing.py counts them
+                print(f"cues: late start, about {(self.lead_s - lead) * 1000:.0f} ms",
+                      file=sys.stderr)  # fmt: skip
+            self.late_starts += 1
+            self._late_reopens += 1
+            self._restart()
+            return
+        self._late_reopens = 0
+        self.lead_s = max(self.lead_s, lead)
+
+    def _read_ahead(self, *, note: bool = True) -> float | None:
+        """How far the server's read position runs ahead of the open stream's
+        own time, in seconds (None before its first timing report); ``note``
+        keeps the largest in :attr:`lead_s`."""
+        sink, track = self.sink, self.track
+        if sink is None or track is None:
+            return None
+        processed = sink.processedUSecs() / 1_000_000
+        if processed <= 0:
+            return None
+        lead = processed - (time.monotonic() - track.anchor)
+        if note:
+            self.lead_s = max(self.lead_s, lead)
+        return lead
 
     def _fill(self) -> None:
         """Top the sink's buffer up: silence, with the planned cues at their samples."""

@@ -320,6 +320,73 @@ def test_fill_tops_the_buffer_up_and_reopens_a_stream_that_ran_dry(
         p.close()
 
 
+class _TimedSink(_FakeSink):
+    """What the server has read of the stream: Qt's processedUSecs (0 before its first report)."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+        self.processed_s = 0.0
+
+    def processedUSecs(self) -> int:  # noqa: N802
+        return int(self.processed_s * 1_000_000)
+
+
+def test_a_stream_the_server_started_late_is_reopened_before_its_first_cue(
+    qapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hiptimer.cuetrack import CueTrack
+
+    p = qcues.QtCuePlayer(BUILTIN, require_device=False)
+    restarts: list[bool] = []
+    monkeypatch.setattr(p, "_restart", lambda: restarts.append(True))
+    sink = _TimedSink()
+
+    def fresh_stream(cue_in_s: float) -> CueTrack:
+        now = time.monotonic()
+        track = CueTrack(now - 0.012, qcues.RATE, 1, p.pcm)  # opened 12 ms ago
+        track.start_with([(now + cue_in_s, "go")], now)
+        track.render(qcues.RATE)  # one second written ahead
+        p.sink, p.track = sink, track  # type: ignore[assignment]
+        p._checks_left = 3
+        return track
+
+    try:
+        # the first stream on this output: no report yet, so look again soon
+        fresh_stream(0.1)
+        p._check_start()
+        assert p._checks_left == 2 and p._start_check.isActive() and not restarts
+        # its report: the server read ~260 ms ahead at once, as it does when on time
+        sink.processed_s = 0.012 + 0.26
+        p._check_start()
+        assert not restarts and 0.25 < p.lead_s < 0.27
+        # the next stream's read position only keeps pace with its time:
+        # the server played ~260 ms of silence first, and every cue would be late by it
+        fresh_stream(0.1)
+        sink.processed_s = 0.012
+        p._check_start()
+        assert restarts == [True] and p.late_starts == 1
+        # the stream that replaced it is late too: left as it is (no reopening in a loop)
+        p._check_start()
+        assert restarts == [True] and p.late_starts == 1
+        # on time again, and later late again: reopened again
+        sink.processed_s = 0.012 + 0.26
+        p._check_start()
+        fresh_stream(0.1)
+        sink.processed_s = 0.012
+        p._check_start()
+        assert restarts == [True, True] and p.late_starts == 2
+        # late, but its first cue has begun: a fresh stream would cut it, so it stays
+        track = fresh_stream(0.0)
+        p._late_reopens = 0
+        sink.processed_s = 0.012
+        assert track.cue_begun(time.monotonic())
+        p._check_start()
+        assert restarts == [True, True]
+    finally:
+        p.sink = p._io = p.track = None
+        p.close()
+
+
 @needs_output
 def test_the_first_cue_of_a_session_lands_on_its_sample(qtbot: Any) -> None:
     p = qcues.QtCuePlayer(BUILTIN)
@@ -336,6 +403,31 @@ def test_the_first_cue_of_a_session_lands_on_its_sample(qtbot: Any) -> None:
         # ... and the cue sits at its own sample, not at the stream's start
         assert abs(track.sounding_until() - (at + p.length("ready"))) <= 1 / qcues.RATE
         assert track.pending() == [(at + 2.0, "go")]
+    finally:
+        p.close()
+
+
+@needs_output
+def test_a_late_started_stream_is_replaced_and_its_cue_stays_on_its_sample(qtbot: Any) -> None:
+    """The real server's timing reports drive the check; the output is made to look
+    as if it read far ahead, so the session's fresh stream looks late and is replaced."""
+    p = qcues.QtCuePlayer(BUILTIN)
+    try:
+        p.warm_up()
+        at = p.ready_at()
+        p.lead_s = 10.0  # no real stream reads ahead this far: this one "started late"
+        p.schedule([(at, "ready")])
+        first = p.sink
+        qtbot.waitUntil(lambda: p.late_starts == 1, timeout=2000)
+        track = p.track
+        assert p.sink is not None and p.sink is not first and track is not None
+        assert time.monotonic() < at  # replaced before its cue was due ...
+        # ... and the cue sits at its own sample in the stream that took over
+        assert abs(track.sounding_until() - (at + p.length("ready"))) <= 1 / qcues.RATE
+        # that stream "looks late" too, and is kept: no reopening in a loop
+        opened = p.opened
+        qtbot.wait(200)
+        assert p.opened == opened and p.late_starts == 1
     finally:
         p.close()
 
