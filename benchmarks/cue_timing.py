@@ -24,7 +24,9 @@ three streams, and the cues after those holds sound in a reopened one) and
 playsound3 as the reference (a player process per cue). Each
 prints, over ``--runs`` runs, the median, min and max of the worst cue error
 of a run and of every cue's error, the streams the app opened and those it
-restarted mid-session (HIPTIMER_DEBUG_CUES=1 makes it say so), and how long after the session
+restarted mid-session (HIPTIMER_DEBUG_CUES=1 makes it say so; "for a late
+start": a fresh stream the server started late, which the app replaced before
+its first cue, see ``QtCuePlayer._check_start``), and how long after the session
 clock's start the first cue was heard: the app prints that instant, the
 recording's start is estimated from the file's growth, so this one is good to
 about 10 ms only (it shows a sound path that lags the clock, not a few ms). The
@@ -112,6 +114,7 @@ class Result:
     clock_offset_s: float | None = None  # first cue heard - the session clock's start (approx.)
     restarts: int = 0  # streams the qt backend reopened mid-session
     opened: int = 0  # streams the qt backend opened (warm-up and "gaps" reopens included)
+    late_starts: int = 0  # streams the server started late, found by the app and replaced
 
     @property
     def missing(self) -> list[Cue]:
@@ -138,6 +141,7 @@ class Result:
                 else ""
             )
             + f", {self.opened} stream(s) opened, {self.restarts} restart(s)"
+            + f" ({self.late_starts} for a late start)"
         ]
         for c in self.cues:
             err = "MISSING" if c.error_s is None else f"{c.error_s * 1000:+7.1f} ms"
@@ -414,9 +418,10 @@ def run(
         offset = rec.t0 + latency - float(clock[-1].rsplit(" ", 1)[1])
     restarts = sum(ln.startswith("cues: restart at") for ln in proc.stderr.splitlines())
     opened = sum(ln.startswith("cues: stream opened at") for ln in proc.stderr.splitlines())
+    late_starts = sum(ln.startswith("cues: late start") for ln in proc.stderr.splitlines())
     name = label or (f"{backend}/{mode}" if backend == "qt" else backend)
     return Result(name, True, cues, latency, abs_latency, onsets, clock_offset_s=offset,
-                  restarts=restarts, opened=opened)  # fmt: skip
+                  restarts=restarts, opened=opened, late_starts=late_starts)  # fmt: skip
 
 
 def _stats(values: list[float]) -> str:
@@ -459,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     offsets: dict[str, list[float]] = {}
     missing: dict[str, int] = {}
     restarts: dict[str, int] = {}
+    late_starts: dict[str, int] = {}
     opened: dict[str, list[int]] = {}
     for i in range(args.runs):
         for label, backend, mode, extra in configs:
@@ -470,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
             errs = [abs(c.error_s) for c in r.cues if c.error_s is not None]
             missing[key] = missing.get(key, 0) + len(r.missing)
             restarts[key] = restarts.get(key, 0) + r.restarts
+            late_starts[key] = late_starts.get(key, 0) + r.late_starts
             opened.setdefault(key, []).append(r.opened)
             worst.setdefault(key, []).append(max(errs) if errs else float("inf"))
             every.setdefault(key, []).extend(errs)
@@ -477,14 +484,15 @@ def main(argv: list[str] | None = None) -> int:
                 offsets.setdefault(key, []).append(r.clock_offset_s)
             print(f"run {i + 1} {key:13s} worst {max(errs) * 1000:6.1f} ms, first cue "
                   f"{(r.cues[0].error_s or 0) * 1000:+.1f} ms, {len(r.missing)} missing, "
-                  f"{r.opened} stream(s) opened, {r.restarts} restart(s)",
-                  flush=True)  # fmt: skip
+                  f"{r.opened} stream(s) opened, {r.restarts} restart(s) "
+                  f"({r.late_starts} for a late start)", flush=True)  # fmt: skip
     print(f"\n{len(planned_cues())} cues a run, {args.runs} run(s) per configuration")
     status = 0
     for key in worst:
         print(f"{key:13s} worst cue of a run: {_stats(worst[key])}")
         print(f"{'':13s} every cue:          {_stats(every[key])}; missing {missing[key]}, "
-              f"stream restarts {restarts[key]}, streams opened a run "
+              f"stream restarts {restarts[key]} ({late_starts[key]} for a late start), "
+              f"streams opened a run "
               f"{min(opened[key])}-{max(opened[key])}")  # fmt: skip
         late = 0
         if key in offsets:
