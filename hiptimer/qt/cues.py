@@ -29,9 +29,10 @@ Backends (``--audio-backend`` / the setting), all behind :class:`CuePlayer`:
   only the session's first stream and the controls' fresh streams depend on
   how soon a new stream starts, where "gaps" depends on it for every cue after
   a pause in the cues. Fresh streams start a few ms apart (up to 8 ms on
-  PulseAudio, 12 ms on PipeWire, measured with the stream really reopened) and
-  now and then some 260 ms late; QAudioSink does not say when a stream's first
-  sample is played, so that is not corrected (README, Performance).
+  PulseAudio, 18 ms on PipeWire, measured with the stream really reopened) and
+  on PulseAudio now and then some 260 ms late: the read position Qt reports
+  shows that, and such a stream is replaced before its first cue
+  (:meth:`QtCuePlayer._check_start`; README, Performance).
 
   Why not QSoundEffect (one per cue, as before): on PySide6 6.10/6.11 it
   sometimes left the app spinning forever on "QSocketNotifier: Socket
