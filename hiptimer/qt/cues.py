@@ -346,6 +346,16 @@ def qt_output_available() -> bool:
         return False
 
 
+def _asked_buffer_s() -> float:
+    """The server buffer a stream asks for: the user's PULSE_LATENCY_MSEC, else
+    SERVER_BUFFER_MS (0: Qt's own, which the server reads ahead hardly at all)."""
+    try:
+        ms = float(os.environ.get("PULSE_LATENCY_MSEC", SERVER_BUFFER_MS))
+    except ValueError:
+        ms = SERVER_BUFFER_MS
+    return max(0.0, ms) / 1000
+
+
 @contextlib.contextmanager
 def _server_buffer(ms: int) -> Iterator[None]:
     """libpulse reads PULSE_LATENCY_MSEC when a stream connects: a stream started
@@ -555,18 +565,20 @@ class QtCuePlayer(_BasePlayer):
     def _check_start(self) -> None:
         """Did the sound server start this stream on time? Reopen it if not.
 
-        PulseAudio normally reads a fresh stream's first block (its buffer,
-        ~260 ms with SERVER_BUFFER_MS) the moment it connects and plays it at
+        PulseAudio normally reads a fresh stream's first block (some half of
+        the buffer asked for: 258-279 ms of SERVER_BUFFER_MS's 500, 114-128 of
+        200; 310-319 ms on PipeWire) the moment it connects and plays it at
         once, so the read position Qt reports (``processedUSecs``: the
         server's read index less the output's latency) runs that far ahead of
-        the stream's own time. Now and then (a race in the server: 1 stream in
-        4 to 10 on the null sink, none while another client polled it) it plays
-        that much silence first instead: every cue of the stream would sound
-        ~260 ms late, yet the read position then matches the stream's time. So
-        a stream whose read-ahead, at the server's first timing report, is
-        under half the largest one seen on this output started late: while
-        none of its cues has begun, a fresh stream takes over (once in a row:
-        an output that never reads ahead is left as it is).
+        the stream's own time. Now and then it plays that much silence first
+        instead: every cue of the stream would sound ~260 ms late, and the
+        read position then only keeps pace with the stream's time (-5 to +5
+        ms). The app's first stream of all showed that too (4-9 ms ahead at
+        30 ms). So a stream whose read-ahead, at the server's first timing
+        report, is under half what is expected (the larger of the largest
+        seen on this output and half the buffer asked for) started late:
+        while none of its cues has begun, a fresh stream takes over (once in
+        a row: an output that never reads ahead is left as it is).
         """
         track = self.track
         if self.sink is None or track is None:
@@ -580,8 +592,10 @@ class QtCuePlayer(_BasePlayer):
             return
         if os.environ.get("HIPTIMER_DEBUG_CUES"):
             print(f"cues: read-ahead {lead * 1000:.1f} ms at {(now - track.anchor) * 1000:.1f} ms"
-                  f" (largest {self.lead_s * 1000:.1f} ms)", file=sys.stderr)  # fmt: skip
-        late = self.lead_s > 0 and lead < self.lead_s / 2
+                  f" (largest {self.lead_s * 1000:.1f} ms, asked for"
+                  f" {_asked_buffer_s() * 1000:.0f} ms)", file=sys.stderr)  # fmt: skip
+        expected = max(self.lead_s, _asked_buffer_s() / 2)
+        late = lead < expected / 2
         if late and self._late_reopens == 0 and not track.cue_begun(now):
             log.info("cues: the stream started about %.0f ms late; reopening",
                      (self.lead_s - lead) * 1000)  # fmt: skip

@@ -350,11 +350,19 @@ def test_a_stream_the_server_started_late_is_reopened_before_its_first_cue(
         p._checks_left = 3
         return track
 
+    monkeypatch.setattr(qcues, "SERVER_BUFFER_MS", 500)
+    monkeypatch.delenv("PULSE_LATENCY_MSEC", raising=False)
     try:
         # the first stream on this output: no report yet, so look again soon
         fresh_stream(0.1)
         p._check_start()
         assert p._checks_left == 2 and p._start_check.isActive() and not restarts
+        # no stream seen yet, so half the buffer asked for is what to expect: 5 ms is late
+        sink.processed_s = 0.012 + 0.005
+        p._check_start()
+        assert restarts == [True] and p.late_starts == 1
+        restarts.clear()
+        p.late_starts = p._late_reopens = 0
         # its report: the server read ~260 ms ahead at once, as it does when on time
         sink.processed_s = 0.012 + 0.26
         p._check_start()
@@ -382,6 +390,18 @@ def test_a_stream_the_server_started_late_is_reopened_before_its_first_cue(
         assert track.cue_begun(time.monotonic())
         p._check_start()
         assert restarts == [True, True]
+        # Qt's own small server buffer, on an output never seen: no read-ahead to expect
+        p.lead_s = 0.0
+        monkeypatch.setattr(qcues, "SERVER_BUFFER_MS", 0)
+        fresh_stream(0.1)
+        p._late_reopens = 0
+        sink.processed_s = 0.012 + 0.005
+        p._check_start()
+        assert restarts == [True, True]
+        # the user's own PULSE_LATENCY_MSEC is what the stream asked for
+        monkeypatch.setenv("PULSE_LATENCY_MSEC", "400")
+        p._check_start()
+        assert restarts == [True, True, True]
     finally:
         p.sink = p._io = p.track = None
         p.close()
