@@ -457,7 +457,7 @@ class QtCuePlayer(_BasePlayer):
         self._start_check.setInterval(int(START_CHECK_S * 1000))
         self._start_check.timeout.connect(self._check_start)
         self._checks_left = 0
-        self._late_reopens = 0  # in a row: a stream reopened for a late start is not again
+        self._reopened_late = False  # this stream replaced a late one: it is not replaced
         #: the largest read-ahead a stream on this output has shown (see _check_start)
         self.lead_s = 0.0
         self.late_starts = 0  # streams found late and replaced (benchmarks and tests read it)
@@ -584,35 +584,34 @@ class QtCuePlayer(_BasePlayer):
         if self.sink is None or track is None:
             return
         now = time.monotonic()
-        lead = self._read_ahead(note=False)
+        lead = self._read_ahead()
         if lead is None:  # no timing report from the server yet
             self._checks_left -= 1
             if self._checks_left > 0:
                 self._start_check.start()
             return
+        # lead_s now counts this stream too: it only raises what is expected above a
+        # lead that was not late anyway
+        expected = max(self.lead_s, _asked_buffer_s() / 2)
         if os.environ.get("HIPTIMER_DEBUG_CUES"):
             print(f"cues: read-ahead {lead * 1000:.1f} ms at {(now - track.anchor) * 1000:.1f} ms"
-                  f" (largest {self.lead_s * 1000:.1f} ms, asked for"
-                  f" {_asked_buffer_s() * 1000:.0f} ms)", file=sys.stderr)  # fmt: skip
-        expected = max(self.lead_s, _asked_buffer_s() / 2)
+                  f" (expected {expected * 1000:.1f} ms)", file=sys.stderr)  # fmt: skip
         late = lead < expected / 2
-        if late and self._late_reopens == 0 and not track.cue_begun(now):
-            log.info("cues: the stream started about %.0f ms late; reopening",
-                     (self.lead_s - lead) * 1000)  # fmt: skip
+        if late and not self._reopened_late and not track.cue_begun(now):
+            late_ms = (expected - lead) * 1000
+            log.info("cues: the stream started about %.0f ms late; reopening", late_ms)
             if os.environ.get("HIPTIMER_DEBUG_CUES"):  # benchmarks/cue_timing.py counts them
-                print(f"cues: late start, about {(self.lead_s - lead) * 1000:.0f} ms",
-                      file=sys.stderr)  # fmt: skip
+                print(f"cues: late start, about {late_ms:.0f} ms", file=sys.stderr)
             self.late_starts += 1
-            self._late_reopens += 1
+            self._reopened_late = True
             self._restart()
             return
-        self._late_reopens = 0
-        self.lead_s = max(self.lead_s, lead)
+        self._reopened_late = False
 
-    def _read_ahead(self, *, note: bool = True) -> float | None:
+    def _read_ahead(self) -> float | None:
         """How far the server's read position runs ahead of the open stream's
-        own time, in seconds (None before its first timing report); ``note``
-        keeps the largest in :attr:`lead_s`."""
+        own time, in seconds (None before its first timing report); the
+        largest is kept in :attr:`lead_s`."""
         sink, track = self.sink, self.track
         if sink is None or track is None:
             return None
@@ -620,8 +619,7 @@ class QtCuePlayer(_BasePlayer):
         if processed <= 0:
             return None
         lead = processed - (time.monotonic() - track.anchor)
-        if note:
-            self.lead_s = max(self.lead_s, lead)
+        self.lead_s = max(self.lead_s, lead)
         return lead
 
     def _fill(self) -> None:

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -293,31 +294,39 @@ class _FakeSink:
         return self.free
 
 
-def test_fill_tops_the_buffer_up_and_reopens_a_stream_that_ran_dry(
+@pytest.fixture
+def unplugged(
     qapp: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from hiptimer.cuetrack import CueTrack
-
+) -> Iterator[tuple[qcues.QtCuePlayer, list[bool]]]:
+    """A qt player whose stream a test sets by hand (fakes), and the fresh streams it
+    asked for (recorded, not opened)."""
     p = qcues.QtCuePlayer(BUILTIN, require_device=False)
     restarts: list[bool] = []
     monkeypatch.setattr(p, "_restart", lambda: restarts.append(True))
+    yield p, restarts
+    p.sink = p._io = p.track = None
+    p.close()
+
+
+def test_fill_tops_the_buffer_up_and_reopens_a_stream_that_ran_dry(
+    unplugged: tuple[qcues.QtCuePlayer, list[bool]],
+) -> None:
+    from hiptimer.cuetrack import CueTrack
+
+    p, restarts = unplugged
     io = _FakeIO()
-    try:
-        now = time.monotonic()
-        track = CueTrack(now, qcues.RATE, 1, p.pcm)
-        track.render(qcues.RATE)  # one second written ahead
-        p.sink, p._io, p.track = _FakeSink(4800), io, track  # type: ignore[assignment]
-        p._fill()
-        assert [len(b) for b in io.written] == [4800] and track.written == qcues.RATE + 2400
-        assert not restarts
-        # the app stalled: the samples written end in the past, so Qt has played
-        # silence of its own in the gap and the rest would sound late by it
-        track.anchor = now - 5.0
-        p._fill()
-        assert restarts == [True] and len(io.written) == 1  # nothing written into it
-    finally:
-        p.sink = p._io = p.track = None
-        p.close()
+    now = time.monotonic()
+    track = CueTrack(now, qcues.RATE, 1, p.pcm)
+    track.render(qcues.RATE)  # one second written ahead
+    p.sink, p._io, p.track = _FakeSink(4800), io, track  # type: ignore[assignment]
+    p._fill()
+    assert [len(b) for b in io.written] == [4800] and track.written == qcues.RATE + 2400
+    assert not restarts
+    # the app stalled: the samples written end in the past, so Qt has played
+    # silence of its own in the gap and the rest would sound late by it
+    track.anchor = now - 5.0
+    p._fill()
+    assert restarts == [True] and len(io.written) == 1  # nothing written into it
 
 
 class _TimedSink(_FakeSink):
@@ -332,13 +341,11 @@ class _TimedSink(_FakeSink):
 
 
 def test_a_stream_the_server_started_late_is_reopened_before_its_first_cue(
-    qapp: Any, monkeypatch: pytest.MonkeyPatch
+    unplugged: tuple[qcues.QtCuePlayer, list[bool]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from hiptimer.cuetrack import CueTrack
 
-    p = qcues.QtCuePlayer(BUILTIN, require_device=False)
-    restarts: list[bool] = []
-    monkeypatch.setattr(p, "_restart", lambda: restarts.append(True))
+    p, restarts = unplugged
     sink = _TimedSink()
 
     def fresh_stream(cue_in_s: float) -> CueTrack:
@@ -352,59 +359,56 @@ def test_a_stream_the_server_started_late_is_reopened_before_its_first_cue(
 
     monkeypatch.setattr(qcues, "SERVER_BUFFER_MS", 500)
     monkeypatch.delenv("PULSE_LATENCY_MSEC", raising=False)
-    try:
-        # the first stream on this output: no report yet, so look again soon
-        fresh_stream(0.1)
-        p._check_start()
-        assert p._checks_left == 2 and p._start_check.isActive() and not restarts
-        # no stream seen yet, so half the buffer asked for is what to expect: 5 ms is late
-        sink.processed_s = 0.012 + 0.005
-        p._check_start()
-        assert restarts == [True] and p.late_starts == 1
-        restarts.clear()
-        p.late_starts = p._late_reopens = 0
-        # its report: the server read ~260 ms ahead at once, as it does when on time
-        sink.processed_s = 0.012 + 0.26
-        p._check_start()
-        assert not restarts and 0.25 < p.lead_s < 0.27
-        # the next stream's read position only keeps pace with its time:
-        # the server played ~260 ms of silence first, and every cue would be late by it
-        fresh_stream(0.1)
-        sink.processed_s = 0.012
-        p._check_start()
-        assert restarts == [True] and p.late_starts == 1
-        # the stream that replaced it is late too: left as it is (no reopening in a loop)
-        p._check_start()
-        assert restarts == [True] and p.late_starts == 1
-        # on time again, and later late again: reopened again
-        sink.processed_s = 0.012 + 0.26
-        p._check_start()
-        fresh_stream(0.1)
-        sink.processed_s = 0.012
-        p._check_start()
-        assert restarts == [True, True] and p.late_starts == 2
-        # late, but its first cue has begun: a fresh stream would cut it, so it stays
-        track = fresh_stream(0.0)
-        p._late_reopens = 0
-        sink.processed_s = 0.012
-        assert track.cue_begun(time.monotonic())
-        p._check_start()
-        assert restarts == [True, True]
-        # Qt's own small server buffer, on an output never seen: no read-ahead to expect
-        p.lead_s = 0.0
-        monkeypatch.setattr(qcues, "SERVER_BUFFER_MS", 0)
-        fresh_stream(0.1)
-        p._late_reopens = 0
-        sink.processed_s = 0.012 + 0.005
-        p._check_start()
-        assert restarts == [True, True]
-        # the user's own PULSE_LATENCY_MSEC is what the stream asked for
-        monkeypatch.setenv("PULSE_LATENCY_MSEC", "400")
-        p._check_start()
-        assert restarts == [True, True, True]
-    finally:
-        p.sink = p._io = p.track = None
-        p.close()
+    # the first stream on this output: no report yet, so look again soon
+    fresh_stream(0.1)
+    p._check_start()
+    assert p._checks_left == 2 and p._start_check.isActive() and not restarts
+    # no stream seen yet, so half the buffer asked for is what to expect: 5 ms is late
+    sink.processed_s = 0.012 + 0.005
+    p._check_start()
+    assert restarts == [True] and p.late_starts == 1
+    restarts.clear()
+    p.late_starts = 0
+    p._reopened_late = False
+    # its report: the server read ~260 ms ahead at once, as it does when on time
+    sink.processed_s = 0.012 + 0.26
+    p._check_start()
+    assert not restarts and 0.25 < p.lead_s < 0.27
+    # the next stream's read position only keeps pace with its time:
+    # the server played ~260 ms of silence first, and every cue would be late by it
+    fresh_stream(0.1)
+    sink.processed_s = 0.012
+    p._check_start()
+    assert restarts == [True] and p.late_starts == 1
+    # the stream that replaced it is late too: left as it is (no reopening in a loop)
+    p._check_start()
+    assert restarts == [True] and p.late_starts == 1
+    # on time again, and later late again: reopened again
+    sink.processed_s = 0.012 + 0.26
+    p._check_start()
+    fresh_stream(0.1)
+    sink.processed_s = 0.012
+    p._check_start()
+    assert restarts == [True, True] and p.late_starts == 2
+    # late, but its first cue has begun: a fresh stream would cut it, so it stays
+    track = fresh_stream(0.0)
+    p._reopened_late = False
+    sink.processed_s = 0.012
+    assert track.cue_begun(time.monotonic())
+    p._check_start()
+    assert restarts == [True, True]
+    # Qt's own small server buffer, on an output never seen: no read-ahead to expect
+    p.lead_s = 0.0
+    monkeypatch.setattr(qcues, "SERVER_BUFFER_MS", 0)
+    fresh_stream(0.1)
+    p._reopened_late = False
+    sink.processed_s = 0.012 + 0.005
+    p._check_start()
+    assert restarts == [True, True]
+    # the user's own PULSE_LATENCY_MSEC is what the stream asked for
+    monkeypatch.setenv("PULSE_LATENCY_MSEC", "400")
+    p._check_start()
+    assert restarts == [True, True, True]
 
 
 @needs_output
