@@ -26,7 +26,9 @@ prints, over ``--runs`` runs, the median, min and max of the worst cue error
 of a run and of every cue's error, the streams the app opened and those it
 restarted mid-session (HIPTIMER_DEBUG_CUES=1 makes it say so; "for a late
 start": a fresh stream the server started late, which the app replaced before
-its first cue, see ``QtCuePlayer._check_start``), and how long after the session
+its first cue, see ``QtCuePlayer._check_start``; "held back": one the server
+stopped reading, replaced once it read again, see ``QtCuePlayer._held_back``;
+benchmarks/held_stream.py provokes that), and how long after the session
 clock's start the first cue was heard: the app prints that instant, the
 recording's start is estimated from the file's growth, so this one is good to
 about 10 ms only (it shows a sound path that lags the clock, not a few ms). The
@@ -115,6 +117,7 @@ class Result:
     restarts: int = 0  # streams the qt backend reopened mid-session
     opened: int = 0  # streams the qt backend opened (warm-up and "gaps" reopens included)
     late_starts: int = 0  # streams the server started late, found by the app and replaced
+    held_back: int = 0  # streams the server held back, found by the app and replaced
 
     @property
     def missing(self) -> list[Cue]:
@@ -141,7 +144,7 @@ class Result:
                 else ""
             )
             + f", {self.opened} stream(s) opened, {self.restarts} restart(s)"
-            + f" ({self.late_starts} for a late start)"
+            + f" ({self.late_starts} for a late start, {self.held_back} held back)"
         ]
         for c in self.cues:
             err = "MISSING" if c.error_s is None else f"{c.error_s * 1000:+7.1f} ms"
@@ -419,9 +422,11 @@ def run(
     restarts = sum(ln.startswith("cues: restart at") for ln in proc.stderr.splitlines())
     opened = sum(ln.startswith("cues: stream opened at") for ln in proc.stderr.splitlines())
     late_starts = sum(ln.startswith("cues: late start") for ln in proc.stderr.splitlines())
+    held_back = sum(ln.startswith("cues: held back") for ln in proc.stderr.splitlines())
     name = label or (f"{backend}/{mode}" if backend == "qt" else backend)
     return Result(name, True, cues, latency, abs_latency, onsets, clock_offset_s=offset,
-                  restarts=restarts, opened=opened, late_starts=late_starts)  # fmt: skip
+                  restarts=restarts, opened=opened, late_starts=late_starts,
+                  held_back=held_back)  # fmt: skip
 
 
 def _stats(values: list[float]) -> str:

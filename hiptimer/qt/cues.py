@@ -246,10 +246,22 @@ START_MARGIN_S = 0.100
 #: often, until the sound server's first timing report comes (at most START_CHECKS times).
 START_CHECK_S = 0.010
 START_CHECKS = 12
-#: A stream whose written samples end this far in the past ran dry (the app was
-#: stalled longer than the buffers hold, and Qt filled the gap with silence, so the
-#: rest would sound late by it): a fresh stream takes over.
+#: A stream whose written samples end this far in the past, and that the server
+#: has read to the end, ran dry (the app was stalled longer than the buffers hold,
+#: and the server played silence in the gap, so the rest would sound late by it): a
+#: fresh stream takes over. Samples that end in the past but that the server has not
+#: read yet are not dry: the server is holding the stream back (see HELD_BACK_S).
 DRY_S = 0.010
+#: A stream the server stopped reading for at least HELD_S while it had samples to
+#: read, and whose read position is then more than HELD_BACK_S behind its own time,
+#: sounds late by that much: once the server reads again, a fresh stream takes over
+#: (at most HELD_BACK_MAX times for one player: a server that keeps doing it is left
+#: as it is). PulseAudio's null sink does this to a stream that connects while the
+#: sink has rendered far ahead (no other client asked for a short latency: it then
+#: renders 2 s ahead and can rewind only as far as the new stream's latency).
+HELD_S = 0.5
+HELD_BACK_S = 0.1
+HELD_BACK_MAX = 3
 #: What the sound server may still hold after the last written sample (closing waits for it).
 LATENCY_MARGIN_S = 0.25
 #: "gaps" mode: close the stream when no cue is due for this long ...
@@ -262,6 +274,16 @@ DEFAULT_MODE = "open"
 
 class SoundFormatError(Exception):
     """A WAV file that cannot be turned into cue samples (the message says why)."""
+
+
+def _stop_sink(sink: QAudioSink | None) -> None:
+    if sink is None:
+        return
+    with contextlib.suppress(RuntimeError, TypeError):  # (nothing connected)
+        sink.stateChanged.disconnect()
+    with contextlib.suppress(RuntimeError):
+        sink.stop()
+        sink.deleteLater()
 
 
 def _to_int16(raw: bytes, width: int) -> array.array[int]:
@@ -397,7 +419,11 @@ class QtCuePlayer(_BasePlayer):
     samples already queued (a pause drops a queued cue, Next needs one now,
     +10 s moves one), the stream is closed and a fresh one opened at once
     (a few milliseconds), starting with the cue that is due now. So is a
-    stream that ran dry (the app stalled for longer than the buffers hold).
+    stream that ran dry (the app stalled for longer than the buffers hold,
+    and the server read all it had), and one the server held back (see
+    :meth:`_held_back`). The fresh stream connects before the old one stops:
+    an output left with no stream may render far ahead at once (PulseAudio's
+    null sink renders 2 s ahead), and the fresh one would wait for that.
 
     ``mode``: ``"open"`` keeps one stream open from :meth:`warm_up` to
     :meth:`close` (design A of issue #14); ``"gaps"`` closes it whenever no
@@ -461,6 +487,16 @@ class QtCuePlayer(_BasePlayer):
         #: the largest read-ahead a stream on this output has shown (see _check_start)
         self.lead_s = 0.0
         self.late_starts = 0  # streams found late and replaced (benchmarks and tests read it)
+        #: streams the server held back and that were replaced (benchmarks and tests read it)
+        self.held_back = 0
+        self._read_s = 0.0  # the open stream's read position (processedUSecs) at the last look
+        self._read_at = 0.0  # ... and when that look was (monotonic)
+        self._held_since: float | None = None  # the server stopped reading it then
+        self._retiring: QAudioSink | None = None  # the stream a fresh one replaces (see ready_at)
+        self._retire_timer = QTimer()
+        self._retire_timer.setSingleShot(True)
+        self._retire_timer.setInterval(int(2 * START_MARGIN_S * 1000))
+        self._retire_timer.timeout.connect(self._drop_retiring)
         self._devices = QMediaDevices()
         self._devices.audioOutputsChanged.connect(self._on_devices_audio_outputs_changed)
         self._had_output = qt_output_available()
@@ -522,11 +558,14 @@ class QtCuePlayer(_BasePlayer):
         with _server_buffer(SERVER_BUFFER_MS):
             io = sink.start()
         if io is None or sink.error() != _QtAudio.Error.NoError:
+            self._drop_retiring()
             self.sink = sink
             self._sink_failed(sink.error())
             return False
         n = io.write(first)
         self.sink, self._io, self.track = sink, io, track
+        self._drop_retiring()  # the fresh stream is connected: the old one can go
+        self._read_s, self._read_at, self._held_since = 0.0, now, None
         device_id = bytes(device.id().data())
         if device_id != self._device_id:
             self.lead_s = 0.0  # another output: its own read-ahead
@@ -543,24 +582,43 @@ class QtCuePlayer(_BasePlayer):
         return True
 
     def close_stream(self) -> None:
+        self._drop_retiring()
+        _stop_sink(self._detach_stream())
+
+    def _detach_stream(self) -> QAudioSink | None:
+        """The open stream, no longer fed or checked (the caller stops it)."""
         self._feed.stop()
         self._start_check.stop()
         self._read_ahead()  # what the output reads ahead, for the next stream's check
         sink, self.sink = self.sink, None
         self._io = None
         self.track = None
+        return sink
+
+    def _retire_stream(self) -> None:
+        """Stop feeding the open stream; it is stopped once the next one has
+        connected (or at once, by :meth:`close_stream`). A sink whose only
+        stream goes away may render far ahead at once (PulseAudio's null sink
+        does, 2 s), and the next stream then waits that long to be read."""
+        sink = self._detach_stream()
         if sink is not None:
-            with contextlib.suppress(RuntimeError):
-                sink.stateChanged.disconnect(self._on_sink_state_changed)
-                sink.stop()
-                sink.deleteLater()
+            self._drop_retiring()
+            self._retiring = sink
+            self._retire_timer.start()  # no fresh stream after all: it goes anyway
+
+    def _drop_retiring(self) -> None:
+        self._retire_timer.stop()
+        sink, self._retiring = self._retiring, None
+        _stop_sink(sink)
 
     def _restart(self) -> None:
-        """A fresh stream whose first sample is now (the written one disagrees with the plan)."""
+        """A fresh stream whose first sample is now (the written one disagrees with
+        the plan). It is connected before the old one is stopped (see _retire_stream)."""
         if os.environ.get("HIPTIMER_DEBUG_CUES"):
             print(f"cues: restart at {time.monotonic():.3f}", file=sys.stderr)
-        self.close_stream()
+        self._retire_stream()
         self.open_stream()
+        self._drop_retiring()
 
     def _check_start(self) -> None:
         """Did the sound server start this stream on time? Reopen it if not.
@@ -618,22 +676,63 @@ class QtCuePlayer(_BasePlayer):
         processed = sink.processedUSecs() / 1_000_000
         if processed <= 0:
             return None
-        lead = processed - (time.monotonic() - track.anchor)
+        now = time.monotonic()
+        lead = processed - (now - track.anchor)
         self.lead_s = max(self.lead_s, lead)
+        self._read_s, self._read_at = processed, now
         return lead
+
+    def _held_back(self, now: float) -> bool:
+        """Has the server held this stream back, and is it reading again? Then
+        a fresh stream takes over (True), so the cues to come sound on time.
+
+        An on-time stream's read position moves on at least as fast as time
+        (the server reads ahead). A stream the server stopped reading while it
+        had samples to read waits: its cues would sound late by the time lost,
+        and a fresh stream opened while the server still holds it back would
+        wait too. So the stream is replaced when the server reads again, if it
+        was held for HELD_S and its read position is more than HELD_BACK_S
+        behind its own time."""
+        track, sink = self.track, self.sink
+        if track is None or sink is None:
+            return False
+        before, before_at = self._read_s, self._read_at
+        lead = self._read_ahead()
+        if lead is None:
+            return False
+        if self._read_s - before < (now - before_at) / 2:  # it hardly moved
+            if self._held_since is None and sink.bytesFree() == 0:
+                self._held_since = before_at  # ... with samples waiting to be read
+            return False
+        held_since, self._held_since = self._held_since, None
+        if held_since is None or now - held_since < HELD_S or lead >= -HELD_BACK_S:
+            return False
+        if self.held_back >= HELD_BACK_MAX:
+            return False
+        late_ms = -lead * 1000
+        log.info("cues: the sound server held the stream back %.0f ms; reopening", late_ms)
+        if os.environ.get("HIPTIMER_DEBUG_CUES"):  # benchmarks/cue_timing.py counts them
+            print(f"cues: held back, about {late_ms:.0f} ms late", file=sys.stderr)
+        self.held_back += 1
+        self._restart()
+        return True
 
     def _fill(self) -> None:
         """Top the sink's buffer up: silence, with the planned cues at their samples."""
         sink, io, track = self.sink, self._io, self.track
         if sink is None or io is None or track is None:
             return
-        if track.written_until < time.monotonic() - DRY_S:
-            # the buffers ran empty (this thread was stalled) and Qt played silence of
-            # its own in the gap: what is written now would sound late by it
+        now = time.monotonic()
+        free = sink.bytesFree()
+        if track.written_until < now - DRY_S and free >= sink.bufferSize():
+            # the server read all there was (this thread was stalled) and played
+            # silence in the gap: what is written now would sound late by it
             log.info("cues: the output ran dry; reopening")
             self._restart()
             return
-        frames = sink.bytesFree() // track.frame_bytes
+        if self._held_back(now):
+            return
+        frames = free // track.frame_bytes
         if frames <= 0:
             return
         data = track.render(frames)
@@ -730,7 +829,7 @@ class QtCuePlayer(_BasePlayer):
         starts there, so its first cue is as exact as the rest."""
         if not self.audible or self._broken:
             return time.monotonic()
-        self.close_stream()  # what the open stream has queued would come first
+        self._retire_stream()  # what the open stream has queued would come first
         return time.monotonic() + START_MARGIN_S
 
     def schedule(self, plan: Sequence[Planned]) -> None:

@@ -287,11 +287,21 @@ class _FakeIO:
 
 
 class _FakeSink:
-    def __init__(self, free: int) -> None:
-        self.free = free
+    """Qt's view of a stream: room in its buffer, and what the server has read
+    (processedUSecs; 0 before the server's first timing report)."""
+
+    def __init__(self, free: int, size: int = 2 * qcues.RATE) -> None:
+        self.free, self.size = free, size
+        self.processed_s = 0.0
 
     def bytesFree(self) -> int:  # noqa: N802
         return self.free
+
+    def bufferSize(self) -> int:  # noqa: N802
+        return self.size
+
+    def processedUSecs(self) -> int:  # noqa: N802
+        return int(self.processed_s * 1_000_000)
 
 
 @pytest.fixture
@@ -322,22 +332,92 @@ def test_fill_tops_the_buffer_up_and_reopens_a_stream_that_ran_dry(
     p._fill()
     assert [len(b) for b in io.written] == [4800] and track.written == qcues.RATE + 2400
     assert not restarts
-    # the app stalled: the samples written end in the past, so Qt has played
-    # silence of its own in the gap and the rest would sound late by it
+    # the samples written end in the past, but the server has not read them: it is
+    # holding the stream back, not starved of samples; a fresh stream would not help
     track.anchor = now - 5.0
+    p.sink.free = 0  # type: ignore[union-attr]
+    p._fill()
+    assert not restarts and len(io.written) == 1
+    # the app stalled: the server read all there was, and played silence in the
+    # gap, so the rest would sound late by it
+    p.sink.free = p.sink.size  # type: ignore[union-attr]
     p._fill()
     assert restarts == [True] and len(io.written) == 1  # nothing written into it
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def monotonic(self) -> float:
+        return self.t
+
+
+def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
+    unplugged: tuple[qcues.QtCuePlayer, list[bool]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hiptimer.cuetrack import CueTrack
+
+    p, restarts = unplugged
+    clock = _Clock()
+    monkeypatch.setattr(qcues, "time", clock)
+    io = _FakeIO()
+
+    def stream(read_s: float) -> tuple[_FakeSink, CueTrack]:
+        """A stream opened 12 ms ago that the server has read ``read_s`` of."""
+        track = CueTrack(clock.t - 0.012, qcues.RATE, 1, p.pcm)
+        track.render(qcues.RATE)  # one second written ahead
+        sink = _FakeSink(0)
+        p.sink, p._io, p.track = sink, io, track  # type: ignore[assignment]
+        p._read_s, p._read_at, p._held_since = 0.0, track.anchor, None
+        sink.processed_s = read_s
+        p._read_ahead()
+        return sink, track
+
+    def feed(dt: float, read_s: float, free: int = 0) -> None:
+        clock.t += dt
+        sink.processed_s, sink.free = read_s, free
+        p._fill()
+
+    # on time: the server reads ahead of the stream's time, and keeps reading
+    sink, track = stream(0.27)
+    for k in range(1, 8):
+        feed(0.3, 0.27 + 0.3 * k, free=4800)
+    assert not restarts and p._held_since is None
+    # held back: it read 270 ms and then nothing for 1.3 s, while samples waited
+    sink, track = stream(0.27)
+    feed(0.3, 0.27, free=4800)  # the server's first read is being topped up
+    for _ in range(4):
+        feed(0.3, 0.27)
+    assert not restarts  # a fresh stream now would be held back too
+    assert p._held_since is not None
+    feed(0.3, 0.5, free=4800)  # it reads again, 1.3 s behind the stream's own time
+    assert restarts == [True] and p.held_back == 1
+    # a stream that only paused for a moment, and is not behind, is kept
+    sink, track = stream(0.27)
+    feed(0.3, 0.27)
+    feed(0.3, 0.27)
+    feed(0.3, 1.0, free=4800)
+    assert restarts == [True]
+    # behind its time, but never held (a slow output's latency): kept
+    sink, track = stream(0.0)
+    for k in range(1, 5):
+        feed(0.3, 0.3 * k - 0.3, free=4800)
+    assert restarts == [True]
+    # a server that keeps doing it is left as it is after HELD_BACK_MAX
+    p.held_back = qcues.HELD_BACK_MAX
+    sink, track = stream(0.27)
+    for _ in range(5):
+        feed(0.3, 0.27)
+    feed(0.3, 0.5, free=4800)
+    assert restarts == [True]
+
+
 class _TimedSink(_FakeSink):
-    """What the server has read of the stream: Qt's processedUSecs (0 before its first report)."""
+    """A stream with no room left (what the server has read is set by hand)."""
 
     def __init__(self) -> None:
         super().__init__(0)
-        self.processed_s = 0.0
-
-    def processedUSecs(self) -> int:  # noqa: N802
-        return int(self.processed_s * 1_000_000)
 
 
 def test_a_stream_the_server_started_late_is_reopened_before_its_first_cue(
@@ -409,6 +489,45 @@ def test_a_stream_the_server_started_late_is_reopened_before_its_first_cue(
     monkeypatch.setenv("PULSE_LATENCY_MSEC", "400")
     p._check_start()
     assert restarts == [True, True, True]
+
+
+@needs_output
+def test_a_fresh_stream_connects_before_the_one_it_replaces_stops(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An output left with no stream may render far ahead at once (PulseAudio's
+    null sink renders 2 s ahead), and the fresh stream would wait that long to be
+    read: so the old stream stops only once the fresh one has started."""
+    stopped = qcues._QtAudio.State.StoppedState
+    p = qcues.QtCuePlayer(BUILTIN)
+    try:
+        p.warm_up()
+        old = p.sink
+        assert old is not None
+        seen: list[Any] = []
+        open_stream = p.open_stream
+
+        def opening() -> bool:
+            seen.append(old.state())
+            return open_stream()
+
+        monkeypatch.setattr(p, "open_stream", opening)
+        p._restart()  # what a pause, Next or +10 s does
+        assert seen and seen[0] != stopped  # it still played while the fresh one opened
+        assert p.sink is not None and p.sink is not old and old.state() == stopped
+        assert p._retiring is None
+        # the session's start: the warm stream plays on until the session's own has started
+        warm = p.sink
+        p.ready_at()
+        assert p.sink is None and warm.state() != stopped
+        p.schedule([(time.monotonic() + 0.1, "go")])
+        assert p.sink is not None and p.sink is not warm and warm.state() == stopped
+        # no fresh stream after all: the retired one goes soon anyway
+        p.ready_at()
+        assert p._retiring is not None
+        qtbot.waitUntil(lambda: p._retiring is None, timeout=2000)
+    finally:
+        p.close()
 
 
 @needs_output
