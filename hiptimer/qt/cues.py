@@ -688,7 +688,8 @@ class QtCuePlayer(_BasePlayer):
 
         An on-time stream's read position moves on at least as fast as time
         (the server reads ahead). A stream the server stopped reading while it
-        had samples to read waits: its cues would sound late by the time lost,
+        had samples to read (more than until the next top-up; the first read
+        alone may end before the first top-up) waits: its cues would sound late by the time lost,
         and a fresh stream opened while the server still holds it back would
         wait too. So the stream is replaced when the server reads again, if it
         was held for HELD_S and its read position is more than HELD_BACK_S
@@ -700,9 +701,10 @@ class QtCuePlayer(_BasePlayer):
         lead = self._read_ahead()
         if lead is None:
             return False
-        if self._read_s - before < (now - before_at) / 2:  # it hardly moved
-            if self._held_since is None and sink.bytesFree() == 0:
-                self._held_since = before_at  # ... with samples waiting to be read
+        if self._read_s - before < (now - before_at) / 2:  # it hardly moved ...
+            waiting = track.written_until - track.anchor - self._read_s
+            if self._held_since is None and waiting > FEED_S:  # ... with samples to read
+                self._held_since = before_at
             return False
         held_since, self._held_since = self._held_since, None
         if held_since is None or now - held_since < HELD_S or lead >= -HELD_BACK_S:

@@ -363,10 +363,10 @@ def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
     monkeypatch.setattr(qcues, "time", clock)
     io = _FakeIO()
 
-    def stream(read_s: float) -> tuple[_FakeSink, CueTrack]:
+    def stream(read_s: float, written_s: float = 1.0) -> tuple[_FakeSink, CueTrack]:
         """A stream opened 12 ms ago that the server has read ``read_s`` of."""
         track = CueTrack(clock.t - 0.012, qcues.RATE, 1, p.pcm)
-        track.render(qcues.RATE)  # one second written ahead
+        track.render(int(written_s * qcues.RATE))
         sink = _FakeSink(0)
         p.sink, p._io, p.track = sink, io, track  # type: ignore[assignment]
         p._read_s, p._read_at, p._held_since = 0.0, track.anchor, None
@@ -386,11 +386,11 @@ def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
     assert not restarts and p._held_since is None
     # held back: it read 270 ms and then nothing for 1.3 s, while samples waited
     sink, track = stream(0.27)
-    feed(0.3, 0.27, free=4800)  # the server's first read is being topped up
-    for _ in range(4):
+    feed(0.3, 0.27, free=25920)  # (the server's first read is not topped up yet)
+    assert p._held_since == track.anchor + 0.012  # held since the server's first read
+    for _ in range(3):
         feed(0.3, 0.27)
     assert not restarts  # a fresh stream now would be held back too
-    assert p._held_since is not None
     feed(0.3, 0.5, free=4800)  # it reads again, 1.3 s behind the stream's own time
     assert restarts == [True] and p.held_back == 1
     # a stream that only paused for a moment, and is not behind, is kept
@@ -399,18 +399,30 @@ def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
     feed(0.3, 0.27)
     feed(0.3, 1.0, free=4800)
     assert restarts == [True]
-    # behind its time, but never held (a slow output's latency): kept
+    # behind its time from its first report on, but never held (a slow output's
+    # latency): kept
     sink, track = stream(0.0)
     for k in range(1, 5):
-        feed(0.3, 0.3 * k - 0.3, free=4800)
+        feed(0.3, 0.3 * k - 0.14, free=4800)
+    assert p._read_ahead() == pytest.approx(-0.152) and p._held_since is None
     assert restarts == [True]
+    # held only until just after the first top-up: caught all the same
+    sink, track = stream(0.27)
+    feed(0.3, 0.27, free=25920)
+    feed(0.3, 0.45, free=30000)  # 160 ms behind
+    assert restarts == [True, True] and p.held_back == 2
+    # not moving because the server has read all there was (the app stalled): the
+    # stream ran dry, which is not this
+    sink, track = stream(0.27, written_s=0.3)
+    clock.t += 0.2
+    assert not p._held_back(clock.t) and p._held_since is None
     # a server that keeps doing it is left as it is after HELD_BACK_MAX
     p.held_back = qcues.HELD_BACK_MAX
     sink, track = stream(0.27)
     for _ in range(5):
         feed(0.3, 0.27)
     feed(0.3, 0.5, free=4800)
-    assert restarts == [True]
+    assert restarts == [True, True]
 
 
 class _TimedSink(_FakeSink):
