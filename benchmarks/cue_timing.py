@@ -470,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     missing: dict[str, int] = {}
     restarts: dict[str, int] = {}
     late_starts: dict[str, int] = {}
+    held_back: dict[str, int] = {}
     opened: dict[str, list[int]] = {}
     for i in range(args.runs):
         for label, backend, mode, extra in configs:
@@ -482,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
             missing[key] = missing.get(key, 0) + len(r.missing)
             restarts[key] = restarts.get(key, 0) + r.restarts
             late_starts[key] = late_starts.get(key, 0) + r.late_starts
+            held_back[key] = held_back.get(key, 0) + r.held_back
             opened.setdefault(key, []).append(r.opened)
             worst.setdefault(key, []).append(max(errs) if errs else float("inf"))
             every.setdefault(key, []).extend(errs)
@@ -490,13 +492,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run {i + 1} {key:13s} worst {max(errs) * 1000:6.1f} ms, first cue "
                   f"{(r.cues[0].error_s or 0) * 1000:+.1f} ms, {len(r.missing)} missing, "
                   f"{r.opened} stream(s) opened, {r.restarts} restart(s) "
-                  f"({r.late_starts} for a late start)", flush=True)  # fmt: skip
+                  f"({r.late_starts} for a late start, {r.held_back} held back)",
+                  flush=True)  # fmt: skip
     print(f"\n{len(planned_cues())} cues a run, {args.runs} run(s) per configuration")
     status = 0
     for key in worst:
         print(f"{key:13s} worst cue of a run: {_stats(worst[key])}")
         print(f"{'':13s} every cue:          {_stats(every[key])}; missing {missing[key]}, "
-              f"stream restarts {restarts[key]} ({late_starts[key]} for a late start), "
+              f"stream restarts {restarts[key]} ({late_starts[key]} for a late start, "
+              f"{held_back[key]} held back), "
               f"streams opened a run "
               f"{min(opened[key])}-{max(opened[key])}")  # fmt: skip
         late = 0
