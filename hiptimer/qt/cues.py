@@ -257,8 +257,9 @@ DRY_S = 0.010
 #: sounds late by that much: once the server reads again, a fresh stream takes over
 #: (at most HELD_BACK_MAX times for one player: a server that keeps doing it is left
 #: as it is). PulseAudio's null sink does this to a stream that connects while the
-#: sink has rendered far ahead (no other client asked for a short latency: it then
-#: renders 2 s ahead and can rewind only as far as the new stream's latency).
+#: sink has rendered far ahead: it renders as far ahead as its clients' latency allows
+#: (2 s with a recorder of its monitor at the default latency) and rewinds a new
+#: stream in only as far as that stream's own latency.
 HELD_S = 0.5
 HELD_BACK_S = 0.1
 HELD_BACK_MAX = 3
@@ -423,7 +424,7 @@ class QtCuePlayer(_BasePlayer):
     and the server read all it had), and one the server held back (see
     :meth:`_held_back`). The fresh stream connects before the old one stops:
     an output left with no stream may render far ahead at once (PulseAudio's
-    null sink renders 2 s ahead), and the fresh one would wait for that.
+    null sink, up to 2 s), and the fresh one would wait for that.
 
     ``mode``: ``"open"`` keeps one stream open from :meth:`warm_up` to
     :meth:`close` (design A of issue #14); ``"gaps"`` closes it whenever no
@@ -599,7 +600,8 @@ class QtCuePlayer(_BasePlayer):
         """Stop feeding the open stream; it is stopped once the next one has
         connected (or at once, by :meth:`close_stream`). A sink whose only
         stream goes away may render far ahead at once (PulseAudio's null sink
-        does, 2 s), and the next stream then waits that long to be read."""
+        does, up to 2 s, when what remains is a recorder at its default
+        latency), and the next stream then waits that long to be read."""
         sink = self._detach_stream()
         if sink is not None:
             self._drop_retiring()
