@@ -672,6 +672,15 @@ class QtCuePlayer(_BasePlayer):
         """How far the server's read position runs ahead of the open stream's
         own time, in seconds (None before its first timing report); the
         largest is kept in :attr:`lead_s`."""
+        lead = self._look()
+        if lead is not None:
+            self.lead_s = max(self.lead_s, lead)
+        return lead
+
+    def _look(self) -> float | None:
+        """:meth:`_read_ahead` without noting it in :attr:`lead_s` (the leads a
+        stream shows later, as the server reads in blocks, run up to its whole
+        buffer: the late-start check compares first reports with first reports)."""
         sink, track = self.sink, self.track
         if sink is None or track is None:
             return None
@@ -679,10 +688,8 @@ class QtCuePlayer(_BasePlayer):
         if processed <= 0:
             return None
         now = time.monotonic()
-        lead = processed - (now - track.anchor)
-        self.lead_s = max(self.lead_s, lead)
         self._read_s, self._read_at = processed, now
-        return lead
+        return processed - (now - track.anchor)
 
     def _held_back(self, now: float) -> bool:
         """Has the server held this stream back, and is it reading again? Then
@@ -700,7 +707,7 @@ class QtCuePlayer(_BasePlayer):
         if track is None or sink is None:
             return False
         before, before_at = self._read_s, self._read_at
-        lead = self._read_ahead()
+        lead = self._look()
         if lead is None:
             return False
         if self._read_s - before < (now - before_at) / 2:  # it hardly moved ...
