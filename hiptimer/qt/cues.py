@@ -277,6 +277,19 @@ class SoundFormatError(Exception):
     """A WAV file that cannot be turned into cue samples (the message says why)."""
 
 
+def _single_shot(
+    slot: Callable[[], None], seconds: float = 0.0, *, precise: bool = False
+) -> QTimer:
+    """A single-shot timer calling ``slot``, ``seconds`` after each start()."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    if precise:
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(int(seconds * 1000))
+    timer.timeout.connect(slot)
+    return timer
+
+
 def _stop_sink(sink: QAudioSink | None) -> None:
     if sink is None:
         return
@@ -474,15 +487,10 @@ class QtCuePlayer(_BasePlayer):
         self._feed = QTimer()
         self._feed.setInterval(int(FEED_S * 1000))
         self._feed.timeout.connect(self._on_feed_timeout)
-        self._wake = QTimer()  # "gaps": reopen before the next cue / close after the last
-        self._wake.setSingleShot(True)
-        self._wake.setTimerType(Qt.TimerType.PreciseTimer)
-        self._wake.timeout.connect(self._on_wake_timeout)
-        self._start_check = QTimer()  # a fresh stream: did the server start it on time?
-        self._start_check.setSingleShot(True)
-        self._start_check.setTimerType(Qt.TimerType.PreciseTimer)
-        self._start_check.setInterval(int(START_CHECK_S * 1000))
-        self._start_check.timeout.connect(self._check_start)
+        # "gaps": reopen before the next cue / close after the last
+        self._wake = _single_shot(self._on_wake_timeout, precise=True)
+        # a fresh stream: did the server start it on time?
+        self._start_check = _single_shot(self._check_start, START_CHECK_S, precise=True)
         self._checks_left = 0
         self._reopened_late = False  # this stream replaced a late one: it is not replaced
         #: the largest read-ahead a stream on this output has shown (see _check_start)
@@ -494,10 +502,7 @@ class QtCuePlayer(_BasePlayer):
         self._read_at = 0.0  # ... and when that look was (monotonic)
         self._held_since: float | None = None  # the server stopped reading it then
         self._retiring: QAudioSink | None = None  # the stream a fresh one replaces (see ready_at)
-        self._retire_timer = QTimer()
-        self._retire_timer.setSingleShot(True)
-        self._retire_timer.setInterval(int(2 * START_MARGIN_S * 1000))
-        self._retire_timer.timeout.connect(self._drop_retiring)
+        self._retire_timer = _single_shot(self._drop_retiring, 2 * START_MARGIN_S)
         self._devices = QMediaDevices()
         self._devices.audioOutputsChanged.connect(self._on_devices_audio_outputs_changed)
         self._had_output = qt_output_available()
@@ -590,7 +595,7 @@ class QtCuePlayer(_BasePlayer):
         """The open stream, no longer fed or checked (the caller stops it)."""
         self._feed.stop()
         self._start_check.stop()
-        self._read_ahead()  # what the output reads ahead, for the next stream's check
+        self._read_ahead(time.monotonic())  # what it reads ahead, for the next stream's check
         sink, self.sink = self.sink, None
         self._io = None
         self.track = None
@@ -644,7 +649,7 @@ class QtCuePlayer(_BasePlayer):
         if self.sink is None or track is None:
             return
         now = time.monotonic()
-        lead = self._read_ahead()
+        lead = self._read_ahead(now)
         if lead is None:  # no timing report from the server yet
             self._checks_left -= 1
             if self._checks_left > 0:
@@ -668,16 +673,16 @@ class QtCuePlayer(_BasePlayer):
             return
         self._reopened_late = False
 
-    def _read_ahead(self) -> float | None:
+    def _read_ahead(self, now: float) -> float | None:
         """How far the server's read position runs ahead of the open stream's
-        own time, in seconds (None before its first timing report); the
-        largest is kept in :attr:`lead_s`."""
-        lead = self._look()
+        own time at ``now``, in seconds (None before its first timing report);
+        the largest is kept in :attr:`lead_s`."""
+        lead = self._look(now)
         if lead is not None:
             self.lead_s = max(self.lead_s, lead)
         return lead
 
-    def _look(self) -> float | None:
+    def _look(self, now: float) -> float | None:
         """:meth:`_read_ahead` without noting it in :attr:`lead_s` (the leads a
         stream shows later, as the server reads in blocks, run up to its whole
         buffer: the late-start check compares first reports with first reports)."""
@@ -687,7 +692,6 @@ class QtCuePlayer(_BasePlayer):
         processed = sink.processedUSecs() / 1_000_000
         if processed <= 0:
             return None
-        now = time.monotonic()
         self._read_s, self._read_at = processed, now
         return processed - (now - track.anchor)
 
@@ -698,17 +702,14 @@ class QtCuePlayer(_BasePlayer):
         An on-time stream's read position moves on at least as fast as time
         (the server reads ahead). A stream the server stopped reading while it
         had samples to read (more than until the next top-up; the first read
-        alone may end before the first top-up) waits: its cues would sound late by the time lost,
-        and a fresh stream opened while the server still holds it back would
-        wait too. So the stream is replaced when the server reads again, if it
-        was held for HELD_S and its read position is more than HELD_BACK_S
-        behind its own time."""
-        track, sink = self.track, self.sink
-        if track is None or sink is None:
-            return False
+        alone may end before the first top-up) waits: its cues would sound
+        late by the time lost, and a fresh stream opened while the server
+        still holds it back would wait too. So the stream is replaced when the
+        server reads again, if it was held for HELD_S and its read position is
+        more than HELD_BACK_S behind its own time."""
         before, before_at = self._read_s, self._read_at
-        lead = self._look()
-        if lead is None:
+        lead, track = self._look(now), self.track
+        if lead is None or track is None:
             return False
         if self._read_s - before < (now - before_at) / 2:  # it hardly moved ...
             waiting = track.written_until - track.anchor - self._read_s

@@ -371,7 +371,7 @@ def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
         p.sink, p._io, p.track = sink, io, track  # type: ignore[assignment]
         p._read_s, p._read_at, p._held_since = 0.0, track.anchor, None
         sink.processed_s = read_s
-        p._read_ahead()
+        p._read_ahead(clock.t)
         return sink, track
 
     def feed(dt: float, read_s: float, free: int = 0) -> None:
@@ -408,7 +408,7 @@ def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
     sink, track = stream(0.0)
     for k in range(1, 5):
         feed(0.3, 0.3 * k - 0.14, free=4800)
-    assert p._read_ahead() == pytest.approx(-0.152) and p._held_since is None
+    assert p._read_ahead(clock.t) == pytest.approx(-0.152) and p._held_since is None
     assert restarts == [True]
     # held only until just after the first top-up: caught all the same
     sink, track = stream(0.27)
