@@ -429,20 +429,13 @@ def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
     assert restarts == [True, True]
 
 
-class _TimedSink(_FakeSink):
-    """A stream with no room left (what the server has read is set by hand)."""
-
-    def __init__(self) -> None:
-        super().__init__(0)
-
-
 def test_a_stream_the_server_started_late_is_reopened_before_its_first_cue(
     unplugged: tuple[qcues.QtCuePlayer, list[bool]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from hiptimer.cuetrack import CueTrack
 
     p, restarts = unplugged
-    sink = _TimedSink()
+    sink = _FakeSink(0)  # no room left; what the server has read is set by hand
 
     def fresh_stream(cue_in_s: float) -> CueTrack:
         now = time.monotonic()
@@ -540,8 +533,13 @@ def test_a_fresh_stream_connects_before_the_one_it_replaces_stops(
         assert p.sink is not None and p.sink is not warm and warm.state() == stopped
         # no fresh stream after all: the retired one goes soon anyway
         p.ready_at()
-        assert p._retiring is not None
-        qtbot.waitUntil(lambda: p._retiring is None, timeout=2000)
+        retired = p._retiring
+        assert retired is not None and retired.state() != stopped
+        timer = p._retire_timer
+        assert timer.isActive() and timer.interval() == 2 * qcues.START_MARGIN_S * 1000
+        timer.stop()
+        timer.timeout.emit()  # its time has come (no waiting in real time)
+        assert p._retiring is None and retired.state() == stopped
     finally:
         p.close()
 
