@@ -419,14 +419,24 @@ def run(
     offset = None
     if clock and rec.t0 is not None:
         offset = rec.t0 + latency - float(clock[-1].rsplit(" ", 1)[1])
-    restarts = sum(ln.startswith("cues: restart at") for ln in proc.stderr.splitlines())
-    opened = sum(ln.startswith("cues: stream opened at") for ln in proc.stderr.splitlines())
-    late_starts = sum(ln.startswith("cues: late start") for ln in proc.stderr.splitlines())
-    held_back = sum(ln.startswith("cues: held back") for ln in proc.stderr.splitlines())
     name = label or (f"{backend}/{mode}" if backend == "qt" else backend)
     return Result(name, True, cues, latency, abs_latency, onsets, clock_offset_s=offset,
-                  restarts=restarts, opened=opened, late_starts=late_starts,
-                  held_back=held_back)  # fmt: skip
+                  **debug_counts(proc.stderr))  # fmt: skip
+
+
+#: What the app says on stderr with HIPTIMER_DEBUG_CUES=1, by the Result field counting it.
+DEBUG_LINES = {
+    "opened": "cues: stream opened at",
+    "restarts": "cues: restart at",
+    "late_starts": "cues: late start",
+    "held_back": "cues: held back",
+}
+
+
+def debug_counts(stderr: str) -> dict[str, int]:
+    """How many times the app said each of DEBUG_LINES (benchmarks/held_stream.py too)."""
+    lines = stderr.splitlines()
+    return {key: sum(ln.startswith(said) for ln in lines) for key, said in DEBUG_LINES.items()}
 
 
 def _stats(values: list[float]) -> str:

@@ -11,7 +11,7 @@ read for a moment and then not at all until the sink's time catches up (up to ab
 takes the next gap of ``--gaps``.
 
 Prints one line a run and, per code, the median, min and max over runs of:
-- cues heard: onsets in the recording (a rise after 50 ms of quiet) out of the ticks;
+- cues heard: onsets in the recording (cue_timing.py's detect_onsets) out of the ticks;
 - restarts: fresh streams opened mid-session (HIPTIMER_DEBUG_CUES's "restart at");
 - held back: streams the app found held back and replaced ("held back");
 - the last lead: the read position Qt reports (``processedUSecs``) less the stream's
@@ -45,6 +45,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))
+from cue_timing import debug_counts, detect_onsets  # noqa: E402  (benchmarks/cue_timing.py)
 
 # The child: one run of the player (argv: gap, recording path, ticks).
 CHILD = r"""
@@ -78,19 +80,14 @@ print(json.dumps({"code": q.__file__, "leads": leads[-4:],
 """
 
 
-def onsets(raw: bytes, rate: int = 48_000, block: int = 48, level: int = 1500) -> list[float]:
-    """Times (s) where the signal rises over ``level`` after 50 ms of quiet."""
-    a = array.array("h")
-    a.frombytes(raw[: len(raw) // 2 * 2])
-    found, quiet = [], 999
-    for i in range(0, len(a) - block, block):
-        if max(abs(x) for x in a[i : i + block]) > level:
-            if quiet >= 50:
-                found.append(i / rate)
-            quiet = 0
-        else:
-            quiet += 1
-    return found
+def heard(raw: bytes) -> int:
+    """Cues in a raw s16le recording: cue_timing.py's onsets (a rise over its
+    threshold after its quiet gap)."""
+    samples = array.array("h")
+    samples.frombytes(raw[: len(raw) // 2 * 2])
+    if sys.byteorder != "little":
+        samples.byteswap()
+    return len(detect_onsets(samples))
 
 
 def run(code: Path, gap: float, ticks: int) -> dict[str, float]:
@@ -104,12 +101,12 @@ def run(code: Path, gap: float, ticks: int) -> dict[str, float]:
         if proc.returncode != 0:
             raise RuntimeError(proc.stderr[-2000:])
         out = json.loads(proc.stdout.strip().splitlines()[-1])
-        heard = len(onsets(rec.read_bytes())) if rec.exists() else 0
-    err = proc.stderr.splitlines()
+        n_heard = heard(rec.read_bytes()) if rec.exists() else 0
+    said = debug_counts(proc.stderr)
     return {
-        "heard": heard,
-        "restarts": sum(ln.startswith("cues: restart at") for ln in err),
-        "held": sum(ln.startswith("cues: held back") for ln in err),
+        "heard": n_heard,
+        "restarts": said["restarts"],
+        "held": said["held_back"],
         "lead": out["leads"][-1] if out["leads"] else float("nan"),
     }
 
