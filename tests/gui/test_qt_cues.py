@@ -11,6 +11,7 @@ import time
 import wave
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -345,37 +346,31 @@ def test_fill_tops_the_buffer_up_and_reopens_a_stream_that_ran_dry(
     assert restarts == [True] and len(io.written) == 1  # nothing written into it
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def monotonic(self) -> float:
-        return self.t
-
-
 def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
     unplugged: tuple[qcues.QtCuePlayer, list[bool]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from hiptimer.cuetrack import CueTrack
 
     p, restarts = unplugged
-    clock = _Clock()
-    monkeypatch.setattr(qcues, "time", clock)
+    from hiptimer.clock import FakeClock
+
+    clock = FakeClock()
+    monkeypatch.setattr(qcues, "time", SimpleNamespace(monotonic=clock.now))
     io = _FakeIO()
 
     def stream(read_s: float, written_s: float = 1.0) -> tuple[_FakeSink, CueTrack]:
         """A stream opened 12 ms ago that the server has read ``read_s`` of."""
-        track = CueTrack(clock.t - 0.012, qcues.RATE, 1, p.pcm)
+        track = CueTrack(clock.now() - 0.012, qcues.RATE, 1, p.pcm)
         track.render(int(written_s * qcues.RATE))
         sink = _FakeSink(0)
         p.sink, p._io, p.track = sink, io, track  # type: ignore[assignment]
         p._read_s, p._read_at, p._held_since = 0.0, track.anchor, None
         sink.processed_s = read_s
-        p._read_ahead(clock.t)
+        p._read_ahead(clock.now())
         return sink, track
 
     def feed(dt: float, read_s: float, free: int = 0) -> None:
-        clock.t += dt
+        clock.advance(dt)
         sink.processed_s, sink.free = read_s, free
         p._fill()
 
@@ -408,7 +403,7 @@ def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
     sink, track = stream(0.0)
     for k in range(1, 5):
         feed(0.3, 0.3 * k - 0.14, free=4800)
-    assert p._read_ahead(clock.t) == pytest.approx(-0.152) and p._held_since is None
+    assert p._read_ahead(clock.now()) == pytest.approx(-0.152) and p._held_since is None
     assert restarts == [True]
     # held only until just after the first top-up: caught all the same
     sink, track = stream(0.27)
@@ -418,8 +413,8 @@ def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
     # not moving because the server has read all there was (the app stalled): the
     # stream ran dry, which is not this
     sink, track = stream(0.27, written_s=0.3)
-    clock.t += 0.2
-    assert not p._held_back(clock.t) and p._held_since is None
+    clock.advance(0.2)
+    assert not p._held_back(clock.now()) and p._held_since is None
     # a server that keeps doing it is left as it is after HELD_BACK_MAX
     p.held_back = qcues.HELD_BACK_MAX
     sink, track = stream(0.27)
