@@ -726,6 +726,10 @@ class QtCuePlayer(_BasePlayer):
         if os.environ.get("HIPTIMER_DEBUG_CUES"):  # benchmarks/cue_timing.py counts them
             print(f"cues: held back, about {late_ms:.0f} ms late", file=sys.stderr)
         self.held_back += 1
+        # what the server has read of it has sounded (late): the fresh stream must not
+        # sound it again; a cue it had not read yet sounds at once in the fresh one
+        read_until = track.anchor + self._read_s
+        self._plan = [(at, c) for at, c in self._plan if at >= read_until]
         self._restart()
         return True
 

@@ -385,6 +385,9 @@ def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
     assert p.lead_s == pytest.approx(0.258)
     # held back: it read 270 ms and then nothing for 1.3 s, while samples waited
     sink, track = stream(0.27)
+    read_cue = (track.anchor + 0.1, "ready")  # in the 270 ms read: it has sounded
+    unread_cue = (track.anchor + 0.9, "tick")  # written, never read
+    p._plan = [read_cue, unread_cue, (track.anchor + 3.0, "go")]
     feed(0.3, 0.27, free=25920)  # (the server's first read is not topped up yet)
     assert p._held_since == track.anchor + 0.012  # held since the server's first read
     for _ in range(3):
@@ -392,6 +395,9 @@ def test_a_stream_the_server_held_back_is_replaced_once_it_reads_again(
     assert not restarts  # a fresh stream now would be held back too
     feed(0.3, 0.5, free=4800)  # it reads again, 1.3 s behind the stream's own time
     assert restarts == [True] and p.held_back == 1
+    # the fresh stream sounds what the server had not read (at once), not what it had
+    assert p._plan == [unread_cue, (track.anchor + 3.0, "go")]
+    p._plan = []
     # a stream that only paused for a moment, and is not behind, is kept
     sink, track = stream(0.27)
     feed(0.3, 0.27)
