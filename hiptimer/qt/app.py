@@ -246,6 +246,10 @@ class MainWindow(QMainWindow):
         self._rating: RateSessionDialog | None = None
         #: The process's exit status when it is not 0 (``--resume`` found nothing to resume).
         self.exit_code = 0
+        #: Set by run() around app.exec(): closing this window ends the process. (Not
+        #: outside it: QApplication.exit() with no loop running makes every later
+        #: event loop return at once, as pytest-qt's waits in the next test would.)
+        self.ends_app = False
         #: Asks "End the session?" (Enter confirms); tests replace it.
         self.confirm_end: Callable[[str], bool] = self._ask_end
         #: Asks whether to resume an interrupted session; tests replace it.
@@ -1688,9 +1692,20 @@ class MainWindow(QMainWindow):
             self._remember_goal()  # the log's files as closed: the next start matches them
         self.settings.sync()
         event.accept()
+        QTimer.singleShot(0, self._quit_app)
+
+    def _quit_app(self) -> None:
+        """Once this window has closed: ask Qt to quit. Qt 6 first closes every other
+        window, and gives up if one refuses (the editor, for unsaved changes: it stays
+        open, and closing it ends the app). If Qt gave up and no window is left on
+        screen, nothing could ever end the process (seen once on two screens, the
+        window gone and the loop idle; cause unknown), so it ends regardless."""
         app = QApplication.instance()
-        if app is not None:
-            QTimer.singleShot(0, app.quit)
+        if app is None:
+            return
+        app.quit()  # synchronous: the loop is told to end, or Qt was refused
+        if self.ends_app and not any(w.isVisible() for w in QApplication.topLevelWidgets()):
+            app.exit(0)  # cannot be refused (a second request after quit() is harmless)
 
 
 class AfterFirstPaint(QObject):
@@ -1824,6 +1839,7 @@ def run(args: argparse.Namespace) -> int:
         )
 
     AfterFirstPaint(window, after_first_paint)
+    window.ends_app = True
     code = int(app.exec())
     status = 128 + stopped_by[0] if stopped_by else (window.exit_code or code)
     if not window.finish_voice():

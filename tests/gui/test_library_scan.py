@@ -100,6 +100,9 @@ def test_error_rows_name_the_file_and_offer_the_editor_and_the_folder(
     with qtbot.waitSignal(lib.edit_requested) as sig:
         lib.edit_button.click()
     assert sig.args == [broken]
+    editor = window.routine_actions.editors.get(broken)
+    assert editor is not None and editor.isVisible()  # the broken file, in the editor
+    editor.close()  # not left open for the tests after this one
 
 
 def test_the_log_opens_in_the_background_and_a_session_waits_for_it(

@@ -274,3 +274,66 @@ def test_the_history_details_say_how_far_a_partial_set_got(tmp_path: Path, routi
         (rec,) = store.sessions()
     html = details_html(rec)
     assert "Hold one (left): partial, set 1 partly: 3 s" in html
+
+
+def test_the_app_ends_once_its_window_closed_even_if_qt_refuses_to_quit(env: Env) -> None:
+    """Qt 6's quit() gives up if anything refuses it. Once the window has closed and no
+    window is left on screen, the process must end anyway: nothing else could end it
+    (seen once: the window gone, the loop idle in exec())."""
+    from PySide6.QtCore import QEvent, QObject
+
+    app = QApplication.instance()
+    assert app is not None
+
+    class RefuseQuit(QObject):
+        refused = 0
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+            if obj is app and event.type() == QEvent.Type.Quit:
+                self.refused += 1
+                return True  # eaten: QGuiApplication never ends the loop for it
+            return False
+
+    refuse = RefuseQuit()
+    app.installEventFilter(refuse)
+    env.w.ends_app = True  # as run() sets it around app.exec()
+    bound = QTimer()  # the hang, bounded (stopped after: app.exit() with no loop
+    bound.setSingleShot(True)  # running would make every later test's waits return)
+    bound.timeout.connect(lambda: app.exit(99))
+    try:
+        QTimer.singleShot(0, env.w.close)
+        bound.start(3000)
+        code = app.exec()
+    finally:
+        bound.stop()
+        app.removeEventFilter(refuse)
+    assert refuse.refused >= 1  # Qt was asked, and refused
+    assert not env.w.isVisible()
+    assert code == 0
+
+
+def test_a_window_that_keeps_itself_open_keeps_the_app_running(env: Env) -> None:
+    """The fallback above must not end the app under a window that refused to close
+    (the editor with unsaved changes: the person chose to keep it)."""
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QWidget
+
+    app = QApplication.instance()
+    assert app is not None
+
+    class Unsaved(QWidget):
+        def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+            event.ignore()
+
+    other = Unsaved()
+    other.show()
+    env.w.ends_app = True
+    try:
+        QTimer.singleShot(0, env.w.close)
+        QTimer.singleShot(500, lambda: app.exit(7))  # still running after the close
+        code = app.exec()
+    finally:
+        other.hide()
+        other.deleteLater()
+    assert not env.w.isVisible()
+    assert code == 7
