@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
 
 #: The desktop entry's id: its file names, the icon's name and Wayland's app_id.
@@ -16,9 +15,18 @@ def _package_dir(package: str, fallback: str) -> Path:
     # shown: kept for the process, as the code's own folder does not move under it.
     # In a source checkout the folders beside hiptimer/ are the ones that belong to this
     # code, even when an editable install of another checkout maps the package elsewhere.
-    checkout = Path(__file__).resolve().parent.parent
+    # Installed, they are folders inside the package (the wheel's hiptimer.routines and
+    # hiptimer.assets): found without importlib.resources, whose import (1.4 ms, after
+    # PySide6's import hook) would be on the way to the first paint.
+    here = Path(__file__).resolve().parent
+    checkout = here.parent
     if (checkout / "pyproject.toml").is_file() and (checkout / fallback).is_dir():
         return checkout / fallback
+    inside = here / package.rpartition(".")[2]
+    if package.startswith("hiptimer.") and inside.is_dir():
+        return inside
+    from importlib import resources  # a zipped or otherwise unusual install
+
     try:
         p = Path(str(resources.files(package)))
         if p.is_dir():

@@ -924,8 +924,6 @@ class MainWindow(QMainWindow):
         self._remember_goal()
 
     def _goal_key(self) -> list[object] | None:
-        from datetime import date
-
         from hiptimer import goalcache, paths
 
         try:
@@ -934,7 +932,7 @@ class MainWindow(QMainWindow):
             return None
         return goalcache.key(
             Path(db),
-            date.today(),
+            goalcache.today(),
             self.settings.weekly_goal_minutes,
             self.settings.weekly_goal_days,
         )

@@ -10,14 +10,15 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from hiptimer.goalcache import GoalState
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # datetime is imported where it is used: not before the first paint
+    from datetime import date, tzinfo
+
     from hiptimer.history import Activity, WeeklyGoal, WeekProgress
     from hiptimer.store import Store
 
@@ -77,6 +78,8 @@ class WeeklyGoalWidget(QWidget):
 
     @property
     def today(self) -> date:
+        from datetime import datetime
+
         return self._fixed_today or datetime.now(self.tz).date()
 
     def set_goal(self, minutes: float, days: int) -> None:
@@ -102,6 +105,8 @@ class WeeklyGoalWidget(QWidget):
         self.setAccessibleName(state.text)
 
     def refresh(self) -> None:
+        from datetime import timedelta
+
         from hiptimer.history import progress_of_days, week_start
         from hiptimer.store import StoreError
 

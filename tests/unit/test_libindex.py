@@ -95,14 +95,55 @@ def test_the_goal_is_remembered_only_for_the_same_log_day_and_goal(tmp_path: Pat
 
     db, cache = tmp_path / "log.sqlite3", tmp_path / "goal.json"
     db.write_bytes(b"x" * 10)
-    today = dt.date(2026, 11, 25)
+    today = dt.date(2026, 11, 25).isoformat()
+    tomorrow = dt.date(2026, 11, 26).isoformat()
     state = goalcache.GoalState("This week: 1/5 days of 30 min · 31 min", "tip", 1, 5)
     key = goalcache.key(db, today, 30, 5)
     assert goalcache.save(cache, key, state)
     assert goalcache.load(cache, goalcache.key(db, today, 30, 5)) == state
-    assert goalcache.load(cache, goalcache.key(db, today + dt.timedelta(days=1), 30, 5)) is None
+    assert goalcache.load(cache, goalcache.key(db, tomorrow, 30, 5)) is None
     assert goalcache.load(cache, goalcache.key(db, today, 20, 5)) is None
     (tmp_path / "log.sqlite3-wal").write_bytes(b"w")  # a session was written since
     assert goalcache.load(cache, goalcache.key(db, today, 30, 5)) is None
     cache.write_text("[1, 2", encoding="utf-8")
     assert goalcache.load(cache, key) is None
+
+
+def test_today_is_the_local_date() -> None:
+    import datetime as dt
+
+    before = dt.date.today().isoformat()
+    day = goalcache.today()
+    assert day in (before, dt.date.today().isoformat())  # (midnight between the two)
+
+
+def test_the_bundled_folders_are_found_inside_an_installed_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Installed (no pyproject.toml beside the package), the routines and assets are the
+    package's own folders, found without importlib.resources."""
+    import shutil
+    import sys
+
+    from hiptimer import resources as res
+
+    pkg = tmp_path / "site" / "hiptimer"
+    shutil.copytree(Path(res.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    (pkg / "routines").mkdir()
+    (pkg / "routines" / "a.yaml").write_text("name: a\n", encoding="utf-8")
+    code = (
+        "import sys; sys.modules.pop('importlib.resources', None)\n"
+        "from hiptimer import resources as r\n"
+        "print(r.routines_dir()); print('importlib.resources' in sys.modules)"
+    )
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(pkg.parent), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == [str(pkg / "routines"), "False"]
