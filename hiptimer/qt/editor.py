@@ -313,7 +313,6 @@ class RoutineEditor(QMainWindow):
         self._build()
         self.stack.cleanChanged.connect(self._update_title)
         self._refresh_all()
-        self._update_title()
         self.resize(1280, 740)
 
     # ------------------------------------------------------------ building
@@ -862,6 +861,9 @@ class RoutineEditor(QMainWindow):
             self._filling = False
         self._show_messages()
         self._fill_preview()
+        # every change, not only the first: typing merges into one undo step, so the
+        # stack's signals stay quiet while the routine's name is typed
+        self._update_title()
 
     def _check(self) -> None:
         text = self.doc.text()

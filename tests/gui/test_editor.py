@@ -122,6 +122,17 @@ def test_a_change_shows_live_in_the_plan_and_a_mistake_beside_its_field(
     assert editor.is_dirty() and editor.windowTitle().startswith("*")
 
 
+def test_the_window_title_follows_the_routines_name_as_it_is_typed(
+    qtbot: QtBot, editor: RoutineEditor
+) -> None:
+    retype(qtbot, editor.name_edit, "Evening hips")
+    assert editor.windowTitle().startswith("*Evening hips — ")
+    retype(qtbot, editor.name_edit, "Evening hips and back")
+    assert editor.windowTitle().startswith("*Evening hips and back — ")  # not the first edit's
+    editor.stack.undo()  # the typing in one field is one step: back to the file's name
+    assert editor.windowTitle().startswith("Morning hips — ")
+
+
 def test_a_message_about_another_exercise_marks_it_in_the_list(
     qtbot: QtBot, editor: RoutineEditor
 ) -> None:
