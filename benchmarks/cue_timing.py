@@ -245,12 +245,17 @@ class Recorder:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        data = array.array("h")
-        raw = self.path.read_bytes()
-        data.frombytes(raw[: len(raw) - len(raw) % 2])
-        if sys.byteorder != "little":
-            data.byteswap()
-        return data
+        return s16le(self.path.read_bytes())
+
+
+def s16le(raw: bytes) -> array.array[int]:
+    """A raw recording's samples (signed 16-bit little-endian; a trailing odd byte
+    dropped)."""
+    data = array.array("h")
+    data.frombytes(raw[: len(raw) - len(raw) % 2])
+    if sys.byteorder != "little":
+        data.byteswap()
+    return data
 
 
 def detect_onsets(

@@ -35,7 +35,6 @@ Needs the PulseAudio test server (``eval "$(bash .ci/pulse.sh start)"``) and
 from __future__ import annotations
 
 import argparse
-import array
 import json
 import os
 import statistics
@@ -46,7 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
-from cue_timing import debug_counts, detect_onsets  # noqa: E402  (benchmarks/cue_timing.py)
+from cue_timing import debug_counts, detect_onsets, s16le  # noqa: E402  (benchmarks/cue_timing.py)
 
 # The child: one run of the player (argv: gap, recording path, ticks).
 CHILD = r"""
@@ -75,19 +74,14 @@ app.exec()
 p.close()
 time.sleep(4.5)  # parecord sends 2 s fragments: the last ones
 pr.terminate(); pr.wait()
-print(json.dumps({"code": q.__file__, "leads": leads[-4:],
-                  "held": getattr(p, "held_back", 0)}))
+print(json.dumps({"leads": leads[-4:]}))
 """
 
 
 def heard(raw: bytes) -> int:
     """Cues in a raw s16le recording: cue_timing.py's onsets (a rise over its
     threshold after its quiet gap)."""
-    samples = array.array("h")
-    samples.frombytes(raw[: len(raw) // 2 * 2])
-    if sys.byteorder != "little":
-        samples.byteswap()
-    return len(detect_onsets(samples))
+    return len(detect_onsets(s16le(raw)))
 
 
 def run(code: Path, gap: float, ticks: int) -> dict[str, float]:
