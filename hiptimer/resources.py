@@ -23,7 +23,7 @@ def _package_dir(package: str, fallback: str) -> Path:
     if (checkout / "pyproject.toml").is_file() and (checkout / fallback).is_dir():
         return checkout / fallback
     inside = here / package.rpartition(".")[2]
-    if package.startswith("hiptimer.") and inside.is_dir():
+    if inside.is_dir():
         return inside
     from importlib import resources  # a zipped or otherwise unusual install
 

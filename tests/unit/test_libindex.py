@@ -127,8 +127,10 @@ def test_the_bundled_folders_are_found_inside_an_installed_package(
 
     from hiptimer import resources as res
 
-    pkg = tmp_path / "site" / "hiptimer"
-    shutil.copytree(Path(res.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    pkg = tmp_path / "site" / "hiptimer"  # the package as a wheel installs it, in short
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    shutil.copy(res.__file__, pkg / "resources.py")
     (pkg / "routines").mkdir()
     (pkg / "routines" / "a.yaml").write_text("name: a\n", encoding="utf-8")
     code = (
