@@ -276,6 +276,25 @@ def test_the_history_details_say_how_far_a_partial_set_got(tmp_path: Path, routi
     assert "Hold one (left): partial, set 1 partly: 3 s" in html
 
 
+def _close_in_app_loop(env: Env, bound_ms: int, bound_code: int) -> int:
+    """Close the window inside a running ``app.exec()``, as the app's own loop does
+    (run() sets ``ends_app`` around it); ``bound_code`` if the loop still runs after
+    ``bound_ms``. The bound is stopped afterwards: app.exit() with no loop running
+    would make every later test's waits return at once."""
+    app = QApplication.instance()
+    assert app is not None
+    env.w.ends_app = True
+    bound = QTimer()
+    bound.setSingleShot(True)
+    bound.timeout.connect(lambda: app.exit(bound_code))
+    try:
+        QTimer.singleShot(0, env.w.close)
+        bound.start(bound_ms)
+        return app.exec()
+    finally:
+        bound.stop()
+
+
 def test_the_app_ends_once_its_window_closed_even_if_qt_refuses_to_quit(env: Env) -> None:
     """Qt 6's quit() gives up if anything refuses it. Once the window has closed and no
     window is left on screen, the process must end anyway: nothing else could end it
@@ -296,16 +315,9 @@ def test_the_app_ends_once_its_window_closed_even_if_qt_refuses_to_quit(env: Env
 
     refuse = RefuseQuit()
     app.installEventFilter(refuse)
-    env.w.ends_app = True  # as run() sets it around app.exec()
-    bound = QTimer()  # the hang, bounded (stopped after: app.exit() with no loop
-    bound.setSingleShot(True)  # running would make every later test's waits return)
-    bound.timeout.connect(lambda: app.exit(99))
     try:
-        QTimer.singleShot(0, env.w.close)
-        bound.start(3000)
-        code = app.exec()
+        code = _close_in_app_loop(env, 3000, 99)  # the hang, bounded
     finally:
-        bound.stop()
         app.removeEventFilter(refuse)
     assert refuse.refused >= 1  # Qt was asked, and refused
     assert not env.w.isVisible()
@@ -318,20 +330,14 @@ def test_a_window_that_keeps_itself_open_keeps_the_app_running(env: Env) -> None
     from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QWidget
 
-    app = QApplication.instance()
-    assert app is not None
-
     class Unsaved(QWidget):
         def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
             event.ignore()
 
     other = Unsaved()
     other.show()
-    env.w.ends_app = True
     try:
-        QTimer.singleShot(0, env.w.close)
-        QTimer.singleShot(500, lambda: app.exit(7))  # still running after the close
-        code = app.exec()
+        code = _close_in_app_loop(env, 500, 7)  # still running after the close
     finally:
         other.hide()
         other.deleteLater()
