@@ -20,9 +20,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from hiptimer.plan import Plan
@@ -59,8 +58,7 @@ def code_stamp() -> list[object]:
     return stamp
 
 
-@dataclass(frozen=True)
-class RowInfo:
+class RowInfo(NamedTuple):
     """What the library shows of a routine that loaded."""
 
     name: str
@@ -95,8 +93,7 @@ def row_info(routine: Routine, plan: Plan | None = None) -> RowInfo:
     )
 
 
-@dataclass(frozen=True)
-class IndexRow:
+class IndexRow(NamedTuple):
     """One routine file as the index remembers it: its row, or its errors."""
 
     path: str

@@ -19,10 +19,9 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import (
@@ -100,13 +99,16 @@ QUIT_TAIL_MAX_S = 3.0
 PAGE_TITLES = {"library": "Library", "overview": "Overview", "player": "", "summary": "Summary"}
 
 
-@dataclass
-class AppOptions:
-    """What the GUI command line asks for (see ``hiptimer.cli.build_gui_parser``)."""
+class AppOptions(NamedTuple):
+    """What the GUI command line asks for (see ``hiptimer.cli.build_gui_parser``).
+
+    (A NamedTuple, as the other records on the way to the first paint: a dataclass
+    there costs its module's import and an ``exec`` per generated method, about 4 ms
+    for five of them.)"""
 
     routine: Path | None = None
     db: Path | None = None
-    routines: list[Path] = field(default_factory=list)
+    routines: Sequence[Path] = ()
     start: bool = False
     speed: float = 1.0
     quit_on_finish: bool = False

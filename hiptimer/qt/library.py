@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -92,8 +91,7 @@ def short_error(path: Path, error: str) -> str:
     return path.name + error[len(full) :] if error.startswith(full + ":") else error
 
 
-@dataclass(frozen=True)
-class LibraryItem:
+class LibraryItem(NamedTuple):
     """One row of the library: a routine that loaded, or a file that did not.
 
     A row read from the library's index (``hiptimer.libindex``) has its ``info``
@@ -604,7 +602,7 @@ class LibraryPage(QWidget):
 
                 plan = (plans or {}).get(item.path) or compile_plan(item.routine)
                 self._plans[item.path] = plan
-                item = replace(item, info=row_info(item.routine, plan))
+                item = item._replace(info=row_info(item.routine, plan))
             elif plans and item.path in plans:
                 self._plans[item.path] = plans[item.path]
             rows.append(item)

@@ -20,8 +20,7 @@ to windows and listens to ``QGuiApplication.screenAdded`` / ``screenRemoved``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QScreen
@@ -33,19 +32,18 @@ WINDOW = "window"
 Mode = Literal["window", "fullscreen", "projector"]
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """Where the player goes.
 
     ``window``: in the app's window, as it is. ``fullscreen``: in the app's window,
     fullscreen on its own screen (a named screen that holds the window).
-    ``projector``: fullscreen on screen ``index`` in a window of its own, with the
+    ``projector``: fullscreen on screen ``screen`` in a window of its own, with the
     presenter view in the app's window. ``missing`` names a chosen screen that is
     not there (the placement is then Automatic's).
     """
 
     mode: Mode
-    index: int | None = None
+    screen: int | None = None
     missing: str | None = None
 
 
@@ -212,8 +210,8 @@ class Studio(QObject):
             )
         screens = self.screens(gone)
         player, presenter = self._player, self._presenter
-        if p.mode == "projector" and p.index is not None:
-            target = screens[p.index]
+        if p.mode == "projector" and p.screen is not None:
+            target = screens[p.screen]
             if self._fullscreen_by_us:
                 self._fullscreen_by_us = False
                 self._leave_fullscreen()
@@ -241,9 +239,9 @@ class Studio(QObject):
                 self._layout.addWidget(player)
             player.show()
             player.setFocus()
-            if p.mode == "fullscreen" and p.index is not None:
+            if p.mode == "fullscreen" and p.screen is not None:
                 self._fullscreen_by_us = True
-                self._enter_fullscreen(screens[p.index])
+                self._enter_fullscreen(screens[p.screen])
             elif self._fullscreen_by_us:
                 self._fullscreen_by_us = False
                 self._leave_fullscreen()

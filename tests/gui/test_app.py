@@ -335,7 +335,7 @@ def test_unusable_db_still_runs_and_says_so(
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
     e = _make(qtbot, tmp_path, settings, user_dir)
-    e.window.options.db = blocker / "log.sqlite3"
+    e.window.options = e.window.options._replace(db=blocker / "log.sqlite3")
     assert e.window.ensure_store() is None
     assert any("will not be saved" in m for m in e.window.banner.messages())
     e.window.open_routine_path(user_dir / "tiny.yaml")
