@@ -657,3 +657,28 @@ def test_a_speech_engine_that_fails_to_start_is_said_and_the_session_goes_on(
     assert "speech engine failed" in w.statusBar().currentMessage()
     assert w.voice is None and w.cue_director is not None and w.cue_director.voice is None
     qtbot.waitUntil(lambda: w.session is not None and w.session.state == "running", timeout=5000)
+
+
+def test_a_launch_without_arguments_has_the_parsers_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`hiptimer` as the desktop entry runs it skips the argument parser (2 ms on the way
+    to the first paint); the window's options must come out as the parser's would."""
+    import hiptimer.environment
+    import hiptimer.qt.app as qtapp
+    from hiptimer.cli import build_gui_parser, main
+
+    seen: list[object] = []
+
+    def run(args: object) -> int:
+        seen.append(args)
+        return 0
+
+    monkeypatch.setattr(qtapp, "run", run)
+    monkeypatch.setattr(hiptimer.environment, "display_problem", lambda *a: None)
+    assert main([]) == 0
+    assert not hasattr(seen[0], "audio_backend")  # the parser did not run
+    parsed = build_gui_parser().parse_args([])
+    assert AppOptions.from_args(seen[0]) == AppOptions.from_args(parsed)  # type: ignore[arg-type]
+    assert main(["--mute"]) == 0  # any argument: parsed as before
+    assert AppOptions.from_args(seen[1]).mute is True  # type: ignore[arg-type]
