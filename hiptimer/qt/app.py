@@ -1811,7 +1811,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             "hiptimer: warning: --start needs a ROUTINE file; showing the library", file=sys.stderr
         )
-    stopped_by = _watch_signals(window)
+    stopped_by: list[int] = []  # the signal that stopped the app (SignalWatcher)
     window.prefill_library()
     window.show()
     QTimer.singleShot(0, lambda: _bench(STARTUP_MARKER))
@@ -1831,6 +1831,11 @@ def run(args: argparse.Namespace) -> int:
         # start-up made lives as long as the app, so later passes need not visit it
         gc.freeze()
         gc.enable()
+        # SIGINT/SIGTERM/SIGHUP close the window as the user would from now on. Before
+        # the paint there is nothing to save (no session has begun, the log is not
+        # open), so Python's defaults stand; the watcher costs 1.5 ms (the signal
+        # module's enums, a QSocketNotifier).
+        _watch_signals(window, stopped_by)
         set_app_icon(app)
         window.scan_library()
         # an interrupted session is offered (or --resume resumed) once the log is open
@@ -1849,12 +1854,11 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def _watch_signals(window: MainWindow) -> list[int]:
+def _watch_signals(window: MainWindow, got: list[int]) -> None:
     """SIGINT/SIGTERM/SIGHUP close the window as the user would (the session is
-    logged as stopped); returns the list the signal's number lands in."""
+    logged as stopped); the first signal's number is appended to ``got``."""
     from hiptimer.qt.signals import SignalWatcher, signal_name
 
-    got: list[int] = []
     watcher = SignalWatcher(window)
 
     def stop(signum: int) -> None:
@@ -1864,4 +1868,3 @@ def _watch_signals(window: MainWindow) -> list[int]:
         window.close_now()
 
     watcher.received.connect(stop)
-    return got
