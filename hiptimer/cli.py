@@ -260,6 +260,16 @@ def _main(argv: Sequence[str] | None) -> int:
     # about a tenth of the way to the first paint. run() freezes them and turns the
     # collector back on once the window has painted (and it is on again here whatever
     # happened: run() may return before any paint).
+    #
+    # Ctrl+C from here until the window has painted ends the app at once (the signal's
+    # default action). Python's KeyboardInterrupt, raised wherever the interpreter is,
+    # aborted the process inside PySide6's import, or printed a traceback from a Qt
+    # callback and left the app running. Nothing is lost: no session has begun and the
+    # log is not open. Once the window has painted, hiptimer.qt.signals stops the app as
+    # closing its window does.
+    import signal
+
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_DFL)
     gc.disable()
     try:
         from hiptimer.qt.app import run
@@ -267,3 +277,4 @@ def _main(argv: Sequence[str] | None) -> int:
         return int(run(gargs))
     finally:
         gc.enable()
+        signal.signal(signal.SIGINT, interrupt)

@@ -33,8 +33,8 @@ def fire(self):
     from PySide6 import QtCore
     seen.setdefault("qt_namespace_before_paint", "Qt" in vars(QtCore))
     seen.setdefault("modules_before_paint", sorted(
-        m for m in ("datetime", "importlib.resources", "dataclasses", "locale", "signal",
-                  "yaml", "sqlite3")
+        m for m in ("datetime", "importlib.resources", "dataclasses", "locale", "yaml",
+                  "sqlite3")
         if m in sys.modules and m not in at_start))
     after(self)
 qtapp.AfterFirstPaint._fire = fire
@@ -91,8 +91,8 @@ def test_start_up_defers_the_collector_and_the_icon_until_the_first_paint(
     assert seen["qt_namespace_before_paint"] is False
     # modules the first paint does not need (datetime and importlib.resources took
     # 1.3-1.4 ms each after PySide6's import hook, dataclasses 1.2 ms and 0.5 ms per
-    # frozen class, locale 1 ms for the argument parser's messages, signal 0.6 ms for
-    # the signal watcher; the YAML loader and the log follow)
+    # frozen class, locale 1 ms for the argument parser's messages; the YAML loader and
+    # the log follow)
     assert seen["modules_before_paint"] == []
 
 
