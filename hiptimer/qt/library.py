@@ -39,7 +39,6 @@ from PySide6.QtGui import (
     QColor,
     QKeySequence,
     QShortcut,
-    QShowEvent,
     QStandardItemModel,
 )
 from PySide6.QtWidgets import (
@@ -532,6 +531,11 @@ class LibraryPage(QWidget):
         lay.addWidget(self.tree, 1)
         lay.addWidget(self.empty_label)
         lay.addLayout(buttons)
+        # The keyboard starts on the list, not in the search box (first in the tab
+        # order), where H for History and the other one-key commands were typed. (Set
+        # here, not in a showEvent: a Python event handler before the first paint makes
+        # QEvent's enums, 1.3 ms.)
+        self.tree.setFocus()
 
     def after_first_paint(self) -> None:
         """What can wait for the window's first paint (the app calls it then): the
@@ -715,13 +719,6 @@ class LibraryPage(QWidget):
             return
         self.tree.setCurrentIndex(QModelIndex())
         self._on_tree_current_changed(QModelIndex(), QModelIndex())
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
-        """The keyboard starts on the list, not in the search box (first in the tab
-        order), where H for History and the other one-key commands were typed."""
-        super().showEvent(event)
-        if not self.isAncestorOf(self.window().focusWidget()):
-            self.tree.setFocus()
 
     # -- slots -----------------------------------------------------------------
     def _focus_search(self) -> None:

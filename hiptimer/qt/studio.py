@@ -20,11 +20,14 @@ to windows and listens to ``QGuiApplication.screenAdded`` / ``screenRemoved``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QScreen
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent  # (its class makes QEvent's enums)
 
 AUTO = "auto"
 WINDOW = "window"
