@@ -58,6 +58,7 @@ from hiptimer.qt.studio import (
 from hiptimer.qt.theme import FUSION_ARGS, apply_theme, surface
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
     from PySide6.QtGui import QCloseEvent  # (its class makes QEvent's enums)
     from PySide6.QtWidgets import QSlider
 
@@ -706,7 +707,7 @@ class MainWindow(QMainWindow):
             # the list's model is Python: the view lays out and paints these rows before
             # the scan's worker competes with it for the interpreter (10,000 rows took
             # 300 ms instead of 40 while the scan ran)
-            AfterFirstPaint(self.library.tree.viewport(), self.scan_library, fallback_ms=500)
+            AfterNextPaint(self.library.tree.viewport(), self.scan_library, fallback_ms=500)
             return
         if self._scanner is None:
             extra = self.options.routines
@@ -1745,6 +1746,32 @@ class AfterFirstPaint(QObject):
         then, self._then = self._then, None
         if then is not None:
             self._stop_watching()
+            then()
+
+
+class AfterNextPaint(QObject):
+    """Calls ``then`` once, on the turn of the event loop after ``widget`` next paints,
+    or after ``fallback_ms`` if it does not. For a window that has painted already (its
+    Python event filter would make QEvent's enums before a first paint: AfterFirstPaint)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object], fallback_ms: int) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._then: Callable[[], object] | None = then
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self._widget.removeEventFilter(self)
             then()
 
 

@@ -315,3 +315,48 @@ def test_a_scan_that_cannot_start_workers_reads_every_file_itself(
     items = _scan_items(qtbot, tmp_path / "big", pool_min=2)
     assert [i.path.name for i in items] == [f"r{i:03d}.yaml" for i in range(12)]
     assert all(i.routine is not None for i in items if not i.errors)  # read here, not pooled
+
+
+def test_the_rest_of_a_long_library_is_painted_before_the_scan_starts(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list's model is Python: the scan's worker waits until the view has painted
+    the rows added after the first paint (while it ran, 10,000 rows took 300 ms)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from hiptimer.qt import app as qtapp
+
+    window.scan_library()
+    qtbot.waitUntil(lambda: window._library_ready, timeout=5000)
+    monkeypatch.setattr(qtapp, "PREFILL_ALL_ROWS", 3)
+    monkeypatch.setattr(qtapp, "PREFILL_ROWS", 2)
+    nxt = _second_window(tmp_path, qtbot)
+    assert nxt.prefill_library()
+    nxt.show()
+    qtbot.waitExposed(nxt)
+    qtbot.wait(50)  # the first paint is over
+
+    paints: list[int] = []  # the viewport's paints since the rest of the rows came
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                paints.append(len(nxt.library.visible_titles()))
+            return False
+
+    counter = Paints()
+    nxt.library.tree.viewport().installEventFilter(counter)
+    started_after: list[list[int]] = []
+    start = LibraryScanner.start
+
+    def spy(self: LibraryScanner, *a: object, **k: object) -> int:
+        started_after.append(list(paints))
+        return start(self, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LibraryScanner, "start", spy)
+    nxt.scan_library()  # as after the first paint: the rest of the rows, then the check
+    qtbot.waitUntil(lambda: bool(started_after), timeout=3000)
+    everything = len(nxt.library.visible_titles())
+    assert everything > 2
+    assert started_after[0] and started_after[0][-1] == everything  # painted, all rows
+    nxt.library.tree.viewport().removeEventFilter(counter)
