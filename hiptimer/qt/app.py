@@ -344,6 +344,9 @@ class MainWindow(QMainWindow):
         else:
             self.reload_library()
         self._set_page("library")
+        # the keyboard starts on the list (the page set it when it was built, but moving
+        # the page into this window dropped it): H, the arrows and Enter work at once
+        self.library.tree.setFocus()
         if not open_store_later:
             self.ensure_store()
 

@@ -130,6 +130,14 @@ def test_the_librarys_description_is_selectable_once_the_window_has_painted(
     )
 
 
+def test_the_window_opens_with_the_keyboard_on_the_routine_list(env: Env, qtbot: QtBot) -> None:
+    """H for History, the arrows and Enter work at once: with the search box focused
+    (first in the tab order), 'h' went into it."""
+    env.window.activateWindow()
+    qtbot.waitUntil(env.window.isActiveWindow)
+    assert QApplication.focusWidget() is env.window.library.tree
+
+
 def test_menu_keys_are_the_documented_ones(env: Env) -> None:
     w = env.window
     keys = {
