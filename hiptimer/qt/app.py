@@ -1713,15 +1713,16 @@ class MainWindow(QMainWindow):
 
 
 class AfterFirstPaint(QObject):
-    """Calls ``then`` once, on the turn of the event loop after ``widget`` has painted:
-    after the loop was idle with the widget's window on screen; or after
+    """Calls ``then`` once, on the turn of the event loop after ``widget``'s window has
+    first painted: after the loop was idle with the window on screen; or after
     ``fallback_ms`` if the window is not shown (a window opened hidden).
 
-    Qt paints a window as it is exposed, and what was posted for a widget (its layout,
-    its repaint) before the loop goes idle, so the first idle moment with the window
-    exposed follows the paint. (It used to watch for the Paint event with an event
-    filter, but the first event a Python handler sees makes QEvent's 179 Python enums,
-    1.3 ms on the way to the first paint.)"""
+    Qt paints a window as it handles its exposure, so the first idle moment with the
+    window exposed follows its first paint. (It used to watch for the Paint event with
+    an event filter, but the first event a Python handler sees makes QEvent's 179 Python
+    enums, 1.3 ms on the way to the first paint.) Not for a later paint of a shown
+    window: what a view lays out on a timer may not have painted by the next idle
+    moment (AfterNextPaint)."""
 
     def __init__(
         self, widget: QWidget, then: Callable[[], object], fallback_ms: int = 1000
