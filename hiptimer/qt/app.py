@@ -1712,7 +1712,30 @@ class MainWindow(QMainWindow):
             app.exit(0)  # cannot be refused (a second request after quit() is harmless)
 
 
-class AfterFirstPaint(QObject):
+class _CallOnce(QObject):
+    """Calls ``then`` once: on the turn of the event loop after what a subclass watches
+    for (:meth:`_soon`), or after ``fallback_ms`` if that does not come."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object], fallback_ms: int) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._then: Callable[[], object] | None = then
+        QTimer.singleShot(fallback_ms, self, self._fire)
+
+    def _soon(self) -> None:
+        QTimer.singleShot(0, self, self._fire)
+
+    def _stop_watching(self) -> None:
+        """Stop watching (the subclass's watch); called once, before ``then``."""
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self._stop_watching()
+            then()
+
+
+class AfterFirstPaint(_CallOnce):
     """Calls ``then`` once, on the turn of the event loop after ``widget``'s window has
     first painted: after the loop was idle with the window on screen; or after
     ``fallback_ms`` if the window is not shown (a window opened hidden).
@@ -1727,56 +1750,41 @@ class AfterFirstPaint(QObject):
     def __init__(
         self, widget: QWidget, then: Callable[[], object], fallback_ms: int = 1000
     ) -> None:
-        super().__init__(widget)
-        self._widget = widget
-        self._then: Callable[[], object] | None = then
+        super().__init__(widget, then, fallback_ms)
         self._idle: QAbstractEventDispatcher | None = QAbstractEventDispatcher.instance()
         if self._idle is not None:
             self._idle.aboutToBlock.connect(self._on_idle)
-        QTimer.singleShot(fallback_ms, self, self._fire)
 
     def _on_idle(self) -> None:
         handle = self._widget.window().windowHandle()
         if handle is not None and handle.isExposed():
             self._stop_watching()
-            QTimer.singleShot(0, self, self._fire)
+            self._soon()
 
     def _stop_watching(self) -> None:
         if self._idle is not None:
             self._idle.aboutToBlock.disconnect(self._on_idle)
             self._idle = None
 
-    def _fire(self) -> None:
-        then, self._then = self._then, None
-        if then is not None:
-            self._stop_watching()
-            then()
 
-
-class AfterNextPaint(QObject):
+class AfterNextPaint(_CallOnce):
     """Calls ``then`` once, on the turn of the event loop after ``widget`` next paints,
     or after ``fallback_ms`` if it does not. For a window that has painted already (its
     Python event filter would make QEvent's enums before a first paint: AfterFirstPaint)."""
 
     def __init__(self, widget: QWidget, then: Callable[[], object], fallback_ms: int) -> None:
-        super().__init__(widget)
-        self._widget = widget
-        self._then: Callable[[], object] | None = then
+        super().__init__(widget, then, fallback_ms)
         widget.installEventFilter(self)
-        QTimer.singleShot(fallback_ms, self, self._fire)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         from PySide6.QtCore import QEvent
 
         if event.type() == QEvent.Type.Paint and self._then is not None:
-            QTimer.singleShot(0, self, self._fire)
+            self._soon()
         return False
 
-    def _fire(self) -> None:
-        then, self._then = self._then, None
-        if then is not None:
-            self._widget.removeEventFilter(self)
-            then()
+    def _stop_watching(self) -> None:
+        self._widget.removeEventFilter(self)
 
 
 def _bench(marker: str, *, last: bool = False) -> None:
