@@ -343,10 +343,9 @@ class MainWindow(QMainWindow):
             self.library.set_loading(True)
         else:
             self.reload_library()
-        self._set_page("library")
-        # the keyboard starts on the list (the page set it when it was built, but moving
-        # the page into this window dropped it): H, the arrows and Enter work at once
-        self.library.tree.setFocus()
+        # the library, with the keyboard on the list (the page set it when it was built,
+        # but moving the page into this window dropped it): H, the arrows and Enter work
+        self.show_library()
         if not open_store_later:
             self.ensure_store()
 
