@@ -15,6 +15,7 @@ the loader adds the file position.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -74,6 +75,11 @@ def _suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+#: Texts remembered by each parser. A library repeats the same few values ("30s",
+#: "8-10 breaths") thousands of times over, and a first scan parses every file.
+_CACHED_TEXTS = 512
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -96,6 +102,11 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> float:
         return seconds
     if not isinstance(value, str):
         raise ParseError("expected a duration like 30s or 1 min")
+    return _duration_text(value, allow_zero)
+
+
+@functools.lru_cache(maxsize=_CACHED_TEXTS)
+def _duration_text(value: str, allow_zero: bool) -> float:
     text = value.strip()
     if not text:
         raise ParseError("empty duration; write e.g. 30s or 1 min")
@@ -158,7 +169,15 @@ def parse_duration_range(value: object) -> DurationRange:
     ``5 to 10 seconds``, ``30s-1 min``. When only the upper end has a unit
     (``5-10s``) the lower end takes it. Reversed ranges raise :class:`ParseError`.
     """
-    m = _DURATION_RANGE.match(" ".join(value.split())) if isinstance(value, str) else None
+    if isinstance(value, str):
+        return _duration_range_text(value)
+    seconds = parse_duration(value)
+    return DurationRange(seconds, seconds, f"{seconds:g}s")
+
+
+@functools.lru_cache(maxsize=_CACHED_TEXTS)
+def _duration_range_text(value: str) -> DurationRange:
+    m = _DURATION_RANGE.match(" ".join(value.split()))
     if m is not None and re.match(r"\s*\d", m.group("low")):
         text = " ".join(str(value).split())
         low_text, high_text = m.group("low").strip(), m.group("high").strip()
@@ -182,8 +201,7 @@ def parse_duration_range(value: object) -> DurationRange:
         shown = f"{low_text}{EN_DASH}{high_text}" if sep in ("-", "\u2014") else text
         return DurationRange(low, high, shown)
     seconds = parse_duration(value)
-    shown = " ".join(value.split()) if isinstance(value, str) else f"{seconds:g}s"
-    return DurationRange(seconds, seconds, shown)
+    return DurationRange(seconds, seconds, " ".join(value.split()))
 
 
 def _check_positive(seconds: float, text: str, allow_zero: bool = False) -> None:
@@ -217,6 +235,11 @@ def parse_count(value: object, units: tuple[str, ...] = ()) -> Count:
         return Count(value, value, str(value))
     if not isinstance(value, str):
         raise ParseError("expected a count like 8 or a range like 5-7")
+    return _count_text(value, units)
+
+
+@functools.lru_cache(maxsize=_CACHED_TEXTS)
+def _count_text(value: str, units: tuple[str, ...]) -> Count:
     text = " ".join(value.split())
     if not text:
         raise ParseError("empty count; write e.g. 8 or 5-7")
@@ -259,8 +282,11 @@ def _en_dash(text: str) -> str:
 
 def is_breath_text(value: object) -> bool:
     """True when ``value`` is text ending in a breath unit (``5 breaths``)."""
-    if not isinstance(value, str):
-        return False
+    return isinstance(value, str) and _breath_text(value)
+
+
+@functools.lru_cache(maxsize=_CACHED_TEXTS)
+def _breath_text(value: str) -> bool:
     words = value.strip().lower().split()
     if not words:
         return False

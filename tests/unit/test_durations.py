@@ -208,3 +208,23 @@ def test_parsers_raise_only_parse_error(text: str) -> None:
         except ParseError:
             continue
         assert value is not None
+
+
+def test_remembered_texts_keep_their_own_answers() -> None:
+    """The parsers remember texts they have read (a library repeats them): the answer
+    still depends on every argument, and a text that failed fails again."""
+    from hiptimer.durations import parse_duration_range
+
+    for _ in range(2):
+        assert parse_duration("0s", allow_zero=True) == 0
+        with pytest.raises(ParseError):
+            parse_duration("0s")
+        assert parse_count("8 breaths", ("breath", "breaths")).unit == "breaths"
+        with pytest.raises(ParseError):
+            parse_count("8 breaths")
+        with pytest.raises(ParseError):
+            parse_duration("30 sex")
+        assert parse_duration_range("5-10s").text == "5\u201310s"
+        assert parse_duration_range(5).text == "5s"
+        assert is_breath_text("8 breaths") and not is_breath_text("8 reps")
+        assert not is_breath_text(8)
