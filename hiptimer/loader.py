@@ -1227,7 +1227,13 @@ def load_routine(path: Path) -> Routine:
     try:
         with safefile.open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
-            raw = f.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
+            raw = b""
+            if size <= MAX_BYTES:
+                # the size the file says, and a byte more to see it grow (or a procfs
+                # file, which says 0); reading MAX_BYTES at once would allocate 1 MiB
+                raw = f.read(size + 1)
+                if len(raw) > size:
+                    raw += f.read(MAX_BYTES + 1 - len(raw))
             if size > MAX_BYTES or len(raw) > MAX_BYTES:
                 f.seek(0, os.SEEK_END)
                 size = max(size, f.tell(), len(raw))

@@ -262,3 +262,44 @@ def test_an_unreadable_file_in_a_folder_is_one_error_and_the_rest_loads(
     (err,) = entries["locked.yaml"].errors
     assert (err.line, err.col) == (1, 1)
     assert err.message == "cannot read the file: permission denied"
+
+
+@pytest.mark.parametrize("said", [0, 10])
+def test_a_file_longer_than_its_size_says_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, said: int
+) -> None:
+    """The loader reads the size fstat gives and a byte more; a file that says less
+    (a procfs file says 0, or it grew since) is still read to its end."""
+    import hiptimer.loader as loader_mod
+
+    f = routine(tmp_path, ex="    how: " + "slowly " * 100 + "\n")
+    real_fstat = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        st = list(real_fstat(fd))
+        st[6] = said  # st_size
+        return os.stat_result(st)
+
+    monkeypatch.setattr(loader_mod.os, "fstat", fstat)
+    r = load_routine(f)
+    assert r.exercises[0].how.count("slowly") == 100
+
+
+def test_a_file_past_the_limit_that_says_it_is_small_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hiptimer.loader as loader_mod
+    from hiptimer.loader import MAX_BYTES
+
+    f = tmp_path / "big.yaml"
+    f.write_bytes(b"name: R\n" + b"#" * MAX_BYTES)
+    real_fstat = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        st = list(real_fstat(fd))
+        st[6] = 100
+        return os.stat_result(st)
+
+    monkeypatch.setattr(loader_mod.os, "fstat", fstat)
+    line, col, msg = one(f)
+    assert (line, col) == (1, 1) and "at most 1 MiB" in msg
