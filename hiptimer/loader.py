@@ -28,7 +28,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -218,15 +218,6 @@ def _scalar_value(tag: str, raw: str) -> object:
     return ctor(_CONSTRUCTOR, ScalarNode(tag, raw))
 
 
-def _events(text: str) -> Iterator[Any]:
-    loader = _PARSER(text)
-    try:
-        while loader.check_event():
-            yield loader.get_event()
-    finally:
-        loader.dispose()
-
-
 def _compose(text: str, ctx: _Ctx) -> _Node | None:
     """Build the node tree from the event stream, iteratively."""
     stack: list[list[Any]] = []  # [collection node, pending map key node or None]
@@ -273,89 +264,100 @@ def _compose(text: str, ctx: _Ctx) -> _Node | None:
         ctx.err(line, col, f"YAML tag {shown} is not allowed; only plain YAML is read")
         return False
 
-    for event in _events(text):
-        cls = type(event)
-        if cls is yaml.ScalarEvent:
-            mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
-            raw = event.value
-            tag = event.tag
-            ok = True
-            if tag is None or tag == "!":
-                implicit = event.implicit
-                if not implicit[0]:
-                    tag = str_tag
-                else:
-                    tag = tags.get(raw)
-                    if tag is None:
-                        tag = resolve(ScalarNode, raw, implicit)
-                        if len(raw) <= _PLAIN_TAG_TEXT:
-                            tags[raw] = tag
-            elif tag not in _ALLOWED_TAGS:
-                ok = check_tag(event, line, col)
-            value: object = raw
-            reported = not ok
-            if ok and tag != str_tag:
-                if tag in _SCALAR_TAGS:
-                    try:
-                        value = _scalar_value(tag, raw)
-                    except Exception:  # PyYAML's constructors raise KeyError, IndexError...
-                        ctx.err(line, col, f"{_show(raw)} is not a valid {tag[len(_STD) :]}")
-                        reported = True
-                    else:
-                        if _huge(value):
-                            ctx.err(line, col, f"{_show(raw)} is far too large a number")
-                            reported = True
-                elif tag in (_STD + "seq", _STD + "map"):
-                    ctx.err(line, col, f"a plain value cannot be tagged {tag.replace(_STD, '!!')}")
-                    reported = True
-            attach(_Node("scalar", line, col, None if reported else value, reported))
-        elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
-            mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
-            ok = check_tag(event, line, col)
-            if len(stack) >= MAX_DEPTH:
-                ctx.err(line, col, f"nesting deeper than {MAX_DEPTH} levels; a routine is flat")
-                raise _Abort
-            node = _Node("map" if cls is yaml.MappingStartEvent else "seq", line, col, None, not ok)
-            attach(node)
-            if len(stack) == 2 and cls is yaml.MappingStartEvent and _is_exercises(stack):
-                exercises += 1
-                if exercises > plan.MAX_STEPS:  # each exercise is at least one step
-                    ctx.err(
-                        line,
-                        col,
-                        f"exercise {exercises:,}: a routine has at most {plan.MAX_STEPS:,} "
-                        "steps, and every exercise is at least one; split it into shorter "
-                        "routines",
-                    )
-                    raise _Abort  # the rest of a huge file need not even be parsed
-            stack.append([node, None])
-        elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
-            stack.pop()
-        elif cls is yaml.AliasEvent:
-            mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
-            aliases += 1
-            ctx.err(
-                line,
-                col,
-                f"YAML aliases (*{event.anchor}) are not allowed in routine files; "
-                "write the value out",
-            )
-            if aliases >= 20:
-                raise _Abort
-            attach(_Node("scalar", line, col, None, True))
-        elif cls is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
+    # the parser's own loop, not a generator over it: a resumed frame per event
+    parser = _PARSER(text)
+    more, take = parser.check_event, parser.get_event
+    try:
+        while more():
+            event = take()
+            cls = type(event)
+            if cls is yaml.ScalarEvent:
                 mark = event.start_mark
-                ctx.err(
-                    mark.line + 1,
-                    mark.column + 1,
-                    "only one YAML document per file; remove the second '---'",
+                line, col = mark.line + 1, mark.column + 1
+                raw = event.value
+                tag = event.tag
+                ok = True
+                if tag is None or tag == "!":
+                    implicit = event.implicit
+                    if not implicit[0]:
+                        tag = str_tag
+                    else:
+                        tag = tags.get(raw)
+                        if tag is None:
+                            tag = resolve(ScalarNode, raw, implicit)
+                            if len(raw) <= _PLAIN_TAG_TEXT:
+                                tags[raw] = tag
+                elif tag not in _ALLOWED_TAGS:
+                    ok = check_tag(event, line, col)
+                value: object = raw
+                reported = not ok
+                if ok and tag != str_tag:
+                    if tag in _SCALAR_TAGS:
+                        try:
+                            value = _scalar_value(tag, raw)
+                        except Exception:  # PyYAML's constructors raise KeyError, IndexError...
+                            ctx.err(line, col, f"{_show(raw)} is not a valid {tag[len(_STD) :]}")
+                            reported = True
+                        else:
+                            if _huge(value):
+                                ctx.err(line, col, f"{_show(raw)} is far too large a number")
+                                reported = True
+                    elif tag in (_STD + "seq", _STD + "map"):
+                        ctx.err(
+                            line, col, f"a plain value cannot be tagged {tag.replace(_STD, '!!')}"
+                        )
+                        reported = True
+                attach(_Node("scalar", line, col, None if reported else value, reported))
+            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                ok = check_tag(event, line, col)
+                if len(stack) >= MAX_DEPTH:
+                    ctx.err(line, col, f"nesting deeper than {MAX_DEPTH} levels; a routine is flat")
+                    raise _Abort
+                node = _Node(
+                    "map" if cls is yaml.MappingStartEvent else "seq", line, col, None, not ok
                 )
-                raise _Abort
+                attach(node)
+                if len(stack) == 2 and cls is yaml.MappingStartEvent and _is_exercises(stack):
+                    exercises += 1
+                    if exercises > plan.MAX_STEPS:  # each exercise is at least one step
+                        ctx.err(
+                            line,
+                            col,
+                            f"exercise {exercises:,}: a routine has at most {plan.MAX_STEPS:,} "
+                            "steps, and every exercise is at least one; split it into shorter "
+                            "routines",
+                        )
+                        raise _Abort  # the rest of a huge file need not even be parsed
+                stack.append([node, None])
+            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                stack.pop()
+            elif cls is yaml.AliasEvent:
+                mark = event.start_mark
+                line, col = mark.line + 1, mark.column + 1
+                aliases += 1
+                ctx.err(
+                    line,
+                    col,
+                    f"YAML aliases (*{event.anchor}) are not allowed in routine files; "
+                    "write the value out",
+                )
+                if aliases >= 20:
+                    raise _Abort
+                attach(_Node("scalar", line, col, None, True))
+            elif cls is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    ctx.err(
+                        mark.line + 1,
+                        mark.column + 1,
+                        "only one YAML document per file; remove the second '---'",
+                    )
+                    raise _Abort
+    finally:
+        parser.dispose()
     return root
 
 
