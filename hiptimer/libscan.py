@@ -1,7 +1,7 @@
 """A big library's files parsed in worker processes, for a first scan. Pure.
 
-Reading a routine file is Python work (about 0.5 ms a file), so one thread takes
-5 s or more for 10,000 files however many cores the machine has. :class:`RowReaders`
+Reading a routine file is Python work (about 0.3 ms a file), so one thread takes
+3 s or more for 10,000 files however many cores the machine has. :class:`RowReaders`
 splits the files into chunks of :data:`CHUNK`, deals them to its worker processes
 in turn (chunk ``i`` to worker ``i % workers``) and yields the rows in the files'
 order, a chunk at a time as each arrives.
