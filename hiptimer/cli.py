@@ -265,8 +265,8 @@ def _main(argv: Sequence[str] | None) -> int:
     # default action). Python's KeyboardInterrupt, raised wherever the interpreter is,
     # aborted the process inside PySide6's import, or printed a traceback from a Qt
     # callback and left the app running. Nothing is lost: no session has begun and the
-    # log is not open. Once the window has painted, hiptimer.qt.signals stops the app as
-    # closing its window does.
+    # log is not open. Once the window has painted, or a session begins (--start begins
+    # it before), hiptimer.qt.signals stops the app as closing its window does.
     import signal
 
     interrupt = signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -253,6 +253,9 @@ class MainWindow(QMainWindow):
         #: outside it: QApplication.exit() with no loop running makes every later
         #: event loop return at once, as pytest-qt's waits in the next test would.)
         self.ends_app = False
+        #: Called before a session begins (run(): SIGINT, SIGTERM and SIGHUP must stop
+        #: it as closing the window does, even when it begins before the first paint).
+        self.before_session: Callable[[], None] | None = None
         #: Asks "End the session?" (Enter confirms); tests replace it.
         self.confirm_end: Callable[[str], bool] = self._ask_end
         #: Asks whether to resume an interrupted session; tests replace it.
@@ -1027,6 +1030,8 @@ class MainWindow(QMainWindow):
         from hiptimer.session import CHECKPOINT_S, SessionRun
         from hiptimer.store import StoreError
 
+        if self.before_session is not None:
+            self.before_session()
         self._teardown_session()
         clock = self._clock_factory(self.options.speed)
         # On Windows the monotonic clock runs on through a suspend, so only a
@@ -1865,6 +1870,19 @@ def run(args: argparse.Namespace) -> int:
             "hiptimer: warning: --start needs a ROUTINE file; showing the library", file=sys.stderr
         )
     stopped_by: list[int] = []  # the signal that stopped the app (SignalWatcher)
+    watching: list[bool] = []
+
+    def watch_signals() -> None:
+        """SIGINT/SIGTERM/SIGHUP close the window as the user would from now on. Until
+        then Python's defaults stand (Ctrl+C simply ends the app): the watcher costs
+        1.5 ms (the signal module's enums, a QSocketNotifier), and before the first paint
+        there is nothing to save, unless a session begins (``--start`` begins it on the
+        loop's first turn, and opens the log then): so the first of the two sets it up."""
+        if not watching:
+            watching.append(True)
+            _watch_signals(window, stopped_by)
+
+    window.before_session = watch_signals
     window.prefill_library()
     window.show()
     QTimer.singleShot(0, lambda: _bench(STARTUP_MARKER))
@@ -1884,11 +1902,7 @@ def run(args: argparse.Namespace) -> int:
         # start-up made lives as long as the app, so later passes need not visit it
         gc.freeze()
         gc.enable()
-        # SIGINT/SIGTERM/SIGHUP close the window as the user would from now on. Before
-        # the paint there is nothing to save (no session has begun, the log is not
-        # open), so Python's defaults stand; the watcher costs 1.5 ms (the signal
-        # module's enums, a QSocketNotifier).
-        _watch_signals(window, stopped_by)
+        watch_signals()
         set_app_icon(app)
         window.scan_library()
         # an interrupted session is offered (or --resume resumed) once the log is open

@@ -72,6 +72,58 @@ def test_a_signal_stops_and_logs_the_session(tmp_path: Path, sig: str) -> None:
     assert _status(db) == ["stopped"]
 
 
+#: ``hiptimer`` with its first paint never noticed: a session that --start begins on the
+#: loop's first turn then always begins before it (on a slow machine it can, by chance).
+LATE_PAINT = """
+import sys
+import hiptimer.qt.app as app_mod
+app_mod.AfterFirstPaint = lambda window, callback: None
+from hiptimer.cli import main
+sys.argv = ["hiptimer", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def test_a_session_begun_before_the_first_paint_is_stopped_and_logged(tmp_path: Path) -> None:
+    """The signal watcher is set up after the first paint, or when a session begins if
+    that comes first: --start begins it on the first turn of the event loop and opens
+    the log then. Ctrl+C used to kill the app there and leave the session "running"."""
+    routine = tmp_path / "long.yaml"
+    routine.write_text(ROUTINE)
+    db = tmp_path / "log.sqlite3"
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        HIPTIMER_NO_VOICE="1",
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+    )
+    args = [str(routine), "--start", "--db", str(db), "--audio-backend", "none"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LATE_PAINT, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while _status(db) != ["running"]:
+            assert proc.poll() is None, proc.communicate()[1]
+            assert time.monotonic() < deadline, "the session never started"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "SIGINT: stopping" in err, (proc.returncode, err[-500:])
+    assert proc.returncode == 128 + signal.SIGINT
+    assert _status(db) == ["stopped"]
+
+
 def test_ctrl_c_while_the_app_starts_ends_it_at_once(tmp_path: Path) -> None:
     """Ctrl+C in the first moments (Qt being imported, the window being built, before
     its first paint) ends the app. Python's KeyboardInterrupt used to abort the process
