@@ -1291,12 +1291,16 @@ class _SpeechWorker(QObject):
         self._ready = False
         self._seq = 0
         self._volume: float | None = None
+        # connected here, on the GUI thread, as the thread's end is (see _SpeechThread)
+        tts.stateChanged.connect(self._on_tts_state_changed)
 
     @Slot()
     def start(self) -> None:
-        assert self._tts is not None
+        tts = self._tts
+        if tts is None:  # shut down before the thread started
+            return
         try:
-            self._load(self._tts, self._engine)
+            self._load(tts, self._engine)
         except Exception as e:  # a broken engine must not take the app down
             log.exception("loading the speech engine failed")
             self.loaded.emit(f"speech engine failed: {e}")
@@ -1316,7 +1320,6 @@ class _SpeechWorker(QObject):
             self.loaded.emit(f"speech engine failed: {why}")
             return
         self._ready = True
-        tts.stateChanged.connect(self._on_tts_state_changed)
         if self._volume is not None:
             _invoke_queued(tts, "setVolume", Q_ARG(float, self._volume))
         self.loaded.emit("")
@@ -1324,20 +1327,25 @@ class _SpeechWorker(QObject):
     def _on_tts_state_changed(self, state: QTextToSpeech.State) -> None:
         from PySide6.QtTextToSpeech import QTextToSpeech
 
+        if not self._ready:  # loading: the engine's own states say nothing of speech yet
+            return
         self.state.emit(self._seq, state == QTextToSpeech.State.Speaking)
 
+    # Each slot reads the engine once: release() may take it from the GUI thread.
     @Slot(int, str)
     def say(self, seq: int, text: str) -> None:
         self._seq = seq
-        if self._ready and self._tts is not None:
-            _invoke_queued(self._tts, "say", Q_ARG(str, text))
+        tts = self._tts
+        if self._ready and tts is not None:
+            _invoke_queued(tts, "say", Q_ARG(str, text))
 
     @Slot(int)
     def stop(self, seq: int) -> None:
         self._seq = seq
-        if self._ready and self._tts is not None:
+        tts = self._tts
+        if self._ready and tts is not None:
             with contextlib.suppress(RuntimeError):
-                _invoke_queued(self._tts, "stop")
+                _invoke_queued(tts, "stop")
                 _invoke_queued(self, "report_state", Q_ARG(int, seq))  # once it has stopped
 
     @Slot(int)
@@ -1345,32 +1353,23 @@ class _SpeechWorker(QObject):
         """Whether the engine speaks, as of command ``seq``."""
         from PySide6.QtTextToSpeech import QTextToSpeech
 
-        if self._tts is not None:
-            self.state.emit(seq, self._tts.state() == QTextToSpeech.State.Speaking)
+        tts = self._tts
+        if tts is not None:
+            self.state.emit(seq, tts.state() == QTextToSpeech.State.Speaking)
 
     @Slot(float)
     def set_volume(self, volume: float) -> None:
         self._volume = volume
-        if self._ready and self._tts is not None:
-            _invoke_queued(self._tts, "setVolume", Q_ARG(float, volume))
+        tts = self._tts
+        if self._ready and tts is not None:
+            _invoke_queued(tts, "setVolume", Q_ARG(float, volume))
 
-    @Slot()
-    def shutdown(self) -> None:
-        """Silence and delete the engine on its own thread, then end the thread: the
-        engine's stop and its deletion run in C++ (a wedged one blocks only this thread),
-        and the thread quits when the engine is gone."""
+    def release(self) -> QTextToSpeech | None:
+        """The engine, handed over for deletion (called on the GUI thread at shutdown):
+        from now on the worker's slots leave it alone."""
         tts, self._tts = self._tts, None
         self._ready = False
-        thread = QThread.currentThread()
-        if tts is None:
-            thread.quit()
-            return
-        QObject.connect(
-            tts, SIGNAL("destroyed()"), thread, SLOT("quit()"), Qt.ConnectionType.DirectConnection
-        )
-        with contextlib.suppress(RuntimeError):
-            _invoke_queued(tts, "stop")
-        _invoke_queued(tts, "deleteLater")
+        return tts
 
 
 class _SpeechThread:
@@ -1387,19 +1386,45 @@ class _SpeechThread:
         self.thread.setObjectName("hiptimer-voice")
         # No engine yet ("none" skips loading one): made in microseconds, then moved.
         tts = QTextToSpeech("none")
+        # The thread ends once its engine is gone (deleted on the thread, see shutdown).
+        # Connected here, on the GUI thread before the thread starts: made from a Python
+        # slot on the voice thread while the GUI thread closed the window, this connect
+        # once deadlocked the two (each waiting, one on the GIL, one on a lock of Qt's).
+        QObject.connect(
+            tts,
+            SIGNAL("destroyed()"),
+            self.thread,
+            SLOT("quit()"),
+            Qt.ConnectionType.DirectConnection,
+        )
         tts.moveToThread(self.thread)
         self.worker = _SpeechWorker(tts, engine, load)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.start)
         self._shut = False
+        self._engine: QTextToSpeech | None = None  # the engine being deleted (shutdown)
         _SPEECH_THREADS.add(self)
 
     def shutdown(self) -> None:
-        """Ask the thread to delete the engine and end, without waiting (an engine still
-        loading finishes first)."""
-        if not self._shut:
-            self._shut = True
-            _invoke_queued(self.worker, "shutdown")
+        """Have the thread silence and delete the engine, then end, without waiting (an
+        engine still loading finishes first). The engine's stop and deletion are posted
+        as Qt's own meta-calls, run in C++ on the voice thread: no Python runs there for
+        them (a wedged engine blocks only that thread), and the thread quits when the
+        engine is destroyed."""
+        if self._shut:
+            return
+        self._shut = True
+        tts = self.worker.release()
+        if tts is None:
+            self.thread.quit()
+            return
+        # Python made the engine, so dropping the last Python reference would delete it
+        # here, on the GUI thread, under the voice thread's feet: it is kept until its
+        # thread has ended (Qt deletes it there, and its wrapper learns of it).
+        self._engine = tts
+        with contextlib.suppress(RuntimeError):
+            _invoke_queued(tts, "stop")
+        _invoke_queued(tts, "deleteLater")
 
     def join(self, timeout_s: float = VOICE_JOIN_S) -> bool:
         """:meth:`shutdown`, then wait up to ``timeout_s`` for the thread to end."""

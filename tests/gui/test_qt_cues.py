@@ -937,6 +937,41 @@ def test_the_engine_is_called_from_cpp_so_a_wedged_one_cannot_hold_the_gil(qtbot
     assert v._speech not in qcues._SPEECH_THREADS  # the engine deleted, its thread ended
 
 
+def test_the_engine_is_stopped_and_deleted_on_its_thread_by_qt_alone(qtbot: Any) -> None:
+    """Closing a voice posts the engine's stop and deletion as Qt meta-calls from the GUI
+    thread (a Python slot on the voice's thread once deadlocked with the GUI thread
+    closing the window), and the voice's thread ends when the engine is destroyed. The
+    engine is destroyed there, from C++, and never on the GUI thread: Python made it, so
+    dropping its last Python reference there would delete it under the voice thread's
+    feet (a crash, seen while making this change)."""
+    from PySide6.QtCore import Qt, QThread
+
+    _needs_mock_engine()
+    v = qcues.Voice("mock")
+    qtbot.waitUntil(lambda: v.ready, timeout=5000)
+    tts = v._speech.worker._tts
+    assert tts is not None
+    where: list[tuple[object, list[str]]] = []
+
+    def destroyed(*_a: object) -> None:
+        stack: list[str] = []
+        frame = sys._getframe().f_back
+        while frame is not None:
+            stack.append(frame.f_code.co_name)
+            frame = frame.f_back
+        where.append((QThread.currentThread(), stack))
+
+    tts.destroyed.connect(destroyed, Qt.ConnectionType.DirectConnection)
+    voice_thread = v._speech.thread
+    del tts
+    v.close()  # joins the thread: it ended, so the engine is gone
+    assert v._speech not in qcues._SPEECH_THREADS
+    assert len(where) == 1
+    thread, stack = where[0]
+    assert thread is voice_thread and thread is not QThread.currentThread()
+    assert stack == []
+
+
 def test_the_gui_thread_runs_while_the_engine_loads(qtbot: Any) -> None:
     """The engine loads on the voice's thread: the load below only ends when a timer on
     the GUI thread opens its gate, which it cannot do if the load blocks that thread."""
@@ -1206,8 +1241,16 @@ if how == "open":  # left open: the atexit hook joins it
     while not v.ready:
         app.processEvents()
     v.say("Session complete")
-else:  # an engine that never returns
-    v = cues.Voice("mock", load=lambda _tts, _engine: threading.Event().wait())
+else:  # an engine that never returns, closed once it is loading (closed before its
+    # thread has begun, a voice never loads its engine at all)
+    loading = threading.Event()
+
+    def load(_tts, _engine):
+        loading.set()
+        threading.Event().wait()
+
+    v = cues.Voice("mock", load=load)
+    assert loading.wait(10)
     v.close(wait=False)
     print(cues.join_speech_threads(timeout_s=0.2), flush=True)
     if how == "exit_now":
