@@ -6,7 +6,6 @@ Needs a small tmpfs, so root (mount) on Linux; skipped where it cannot be mounte
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.xhelpers import session_statuses, wait_until_running
 
 ROUTINE = """\
 name: Filling up
@@ -41,17 +42,6 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield mnt
     finally:
         subprocess.run(["umount", str(mnt)], check=False)
-
-
-def _status(db: Path) -> list[str]:
-    try:
-        con = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
-        try:
-            return [r[0] for r in con.execute("SELECT status FROM sessions")]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return []
 
 
 def _fill(folder: Path) -> Path:
@@ -93,11 +83,7 @@ def test_the_disk_fills_mid_session_and_the_end_is_still_logged(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while _status(db) != ["running"]:
-            assert proc.poll() is None, proc.communicate()[1]
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_until_running(proc, db)
         time.sleep(0.3)  # the writer reserves the log's room right after the first write
         _fill(small_disk)
         _out, err = proc.communicate(timeout=60)
@@ -107,4 +93,4 @@ def test_the_disk_fills_mid_session_and_the_end_is_still_logged(
             proc.wait()
     assert proc.returncode == 0, err
     assert "Traceback" not in err
-    assert _status(db) == ["completed"]
+    assert session_statuses(db) == ["completed"]

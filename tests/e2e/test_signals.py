@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.xhelpers import app_env, session_statuses, wait_until_running
 
 ROUTINE = """\
 name: Long hold
@@ -23,43 +24,23 @@ exercises:
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 
 
-def _status(db: Path) -> list[str]:
-    if not db.exists():
-        return []
-    con = sqlite3.connect(db)
-    try:
-        return [r[0] for r in con.execute("SELECT status FROM sessions")]
-    except sqlite3.Error:
-        return []
-    finally:
-        con.close()
-
-
-@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM", "SIGHUP"])
-def test_a_signal_stops_and_logs_the_session(tmp_path: Path, sig: str) -> None:
+def _signal_a_running_session(tmp_path: Path, launch: list[str], sig: str, **env: str) -> None:
+    """Run ``launch`` (a Python command line that starts hiptimer) on a long routine with
+    --start, send ``sig`` once its session is logged as running, and check that the app
+    stopped the session, logged it as stopped and exited quietly with 128 + ``sig``."""
     routine = tmp_path / "long.yaml"
     routine.write_text(ROUTINE)
     db = tmp_path / "log.sqlite3"
-    env = dict(
-        os.environ,
-        QT_QPA_PLATFORM="offscreen",
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-    )
-    cmd = [sys.executable, "-m", "hiptimer", str(routine), "--start", "--db", str(db)]
+    args = [str(routine), "--start", "--db", str(db), "--audio-backend", "none"]
     proc = subprocess.Popen(
-        [*cmd, "--audio-backend", "none"],
-        env=env,
+        [*launch, *args],
+        env=app_env(tmp_path, QT_QPA_PLATFORM="offscreen", **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while _status(db) != ["running"]:  # the session has begun and is logged
-            assert proc.poll() is None, proc.communicate()[1]
-            assert time.monotonic() < deadline, "the session never started"
-            time.sleep(0.1)
+        wait_until_running(proc, db)  # the session has begun and is logged
         proc.send_signal(getattr(signal, sig))
         _out, err = proc.communicate(timeout=20)
     finally:
@@ -67,9 +48,14 @@ def test_a_signal_stops_and_logs_the_session(tmp_path: Path, sig: str) -> None:
             proc.kill()
             proc.wait()
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
-    assert f"{sig}: stopping" in err
+    assert f"{sig}: stopping" in err, (proc.returncode, err[-500:])
     assert proc.returncode == 128 + getattr(signal, sig)
-    assert _status(db) == ["stopped"]
+    assert session_statuses(db) == ["stopped"]
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_a_signal_stops_and_logs_the_session(tmp_path: Path, sig: str) -> None:
+    _signal_a_running_session(tmp_path, [sys.executable, "-m", "hiptimer"], sig)
 
 
 #: ``hiptimer`` with its first paint never noticed: a session that --start begins on the
@@ -88,40 +74,8 @@ def test_a_session_begun_before_the_first_paint_is_stopped_and_logged(tmp_path: 
     """The signal watcher is set up after the first paint, or when a session begins if
     that comes first: --start begins it on the first turn of the event loop and opens
     the log then. Ctrl+C used to kill the app there and leave the session "running"."""
-    routine = tmp_path / "long.yaml"
-    routine.write_text(ROUTINE)
-    db = tmp_path / "log.sqlite3"
-    env = dict(
-        os.environ,
-        QT_QPA_PLATFORM="offscreen",
-        HIPTIMER_NO_VOICE="1",
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_CACHE_HOME=str(tmp_path / "cache"),
-    )
-    args = [str(routine), "--start", "--db", str(db), "--audio-backend", "none"]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", LATE_PAINT, *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while _status(db) != ["running"]:
-            assert proc.poll() is None, proc.communicate()[1]
-            assert time.monotonic() < deadline, "the session never started"
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        _out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert "SIGINT: stopping" in err, (proc.returncode, err[-500:])
-    assert proc.returncode == 128 + signal.SIGINT
-    assert _status(db) == ["stopped"]
+    late_paint = [sys.executable, "-c", LATE_PAINT]
+    _signal_a_running_session(tmp_path, late_paint, "SIGINT", HIPTIMER_NO_VOICE="1")
 
 
 def test_ctrl_c_while_the_app_starts_ends_it_at_once(tmp_path: Path) -> None:
@@ -129,14 +83,7 @@ def test_ctrl_c_while_the_app_starts_ends_it_at_once(tmp_path: Path) -> None:
     its first paint) ends the app. Python's KeyboardInterrupt used to abort the process
     inside PySide6's import, or print a traceback from a Qt callback and leave the app
     running. Later, the signal watcher stops it as closing the window does."""
-    env = dict(
-        os.environ,
-        QT_QPA_PLATFORM="offscreen",
-        HIPTIMER_NO_VOICE="1",
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_CACHE_HOME=str(tmp_path / "cache"),
-    )
+    env = app_env(tmp_path, QT_QPA_PLATFORM="offscreen", HIPTIMER_NO_VOICE="1")
     bad = []
     for delay in (0.02, 0.05, 0.08, 0.11, 0.14, 0.17, 0.2, 0.25, 0.3, 0.4, 0.6):
         proc = subprocess.Popen(

@@ -1,11 +1,14 @@
-"""What the real-X tests share: an Xvfb server on a free display, xdotool against it,
-and the app started on it with its own data, config and log."""
+"""What the real-X and real-process tests share: an Xvfb server on a free display,
+xdotool against it, the app started with its own data, config and log, and the log's
+sessions read from outside the app."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,3 +77,26 @@ def end_app(proc: subprocess.Popen[str]) -> str:
         proc.kill()
     _out, err = proc.communicate(timeout=10)
     return err
+
+
+def session_statuses(db: Path) -> list[str]:
+    """The status of each session in the log at ``db``, read-only ([] while the log is
+    not there or cannot be read yet)."""
+    try:
+        con = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+        try:
+            return [r[0] for r in con.execute("SELECT status FROM sessions")]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return []
+
+
+def wait_until_running(proc: subprocess.Popen[str], db: Path, limit_s: float = 30) -> None:
+    """Wait until the app ``proc`` has begun its one session and logged it (running);
+    fails with its stderr if it ends first."""
+    deadline = time.monotonic() + limit_s
+    while session_statuses(db) != ["running"]:
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "the session never started"
+        time.sleep(0.05)
