@@ -1870,16 +1870,16 @@ def run(args: argparse.Namespace) -> int:
             "hiptimer: warning: --start needs a ROUTINE file; showing the library", file=sys.stderr
         )
     stopped_by: list[int] = []  # the signal that stopped the app (SignalWatcher)
-    watching: list[bool] = []
 
     def watch_signals() -> None:
         """SIGINT/SIGTERM/SIGHUP close the window as the user would from now on. Until
         then Python's defaults stand (Ctrl+C simply ends the app): the watcher costs
         1.5 ms (the signal module's enums, a QSocketNotifier), and before the first paint
         there is nothing to save, unless a session begins (``--start`` begins it on the
-        loop's first turn, and opens the log then): so the first of the two sets it up."""
-        if not watching:
-            watching.append(True)
+        loop's first turn, and opens the log then): so the first of the two sets it up,
+        and the hook is spent."""
+        if window.before_session is not None:
+            window.before_session = None
             _watch_signals(window, stopped_by)
 
     window.before_session = watch_signals
