@@ -246,7 +246,11 @@ def _main(argv: Sequence[str] | None) -> int:
         from hiptimer import library
 
         try:
-            gargs.routine = library.resolve_routine(gargs.routine, gargs.routines or [])
+            gargs.routine = library.resolve_routine(
+                gargs.routine,
+                gargs.routines or [],
+                note=lambda text: print(f"hiptimer: note: {text}", file=sys.stderr),
+            )
         except library.RoutineNotFound as e:
             print(f"hiptimer: {e}", file=sys.stderr)
             return EXIT_USAGE

@@ -150,6 +150,16 @@ def cmd_new(name: str, folder: Path | None) -> int:
     if not name.strip():
         _err('give the routine a name: hiptimer new "Morning hips"')
         return 2
+    # a second routine of the same name could not be opened by its name (the first
+    # would be), and the library would list two rows alike
+    taken = library.routines_named(name, [folder] if folder is not None else [])
+    if taken:
+        _err(
+            f"hiptimer new: the library already has a routine named {name.strip()!r}:"
+            f" {taken[-1]}; choose another name (or change that one:"
+            " in HipTimer, Routine > Edit)"
+        )
+        return 1
     try:
         target = folder if folder is not None else user_routines_dir()
         path = new_routine_file(target, name.strip())
@@ -241,7 +251,7 @@ def cmd_plan(path: Path, as_json: bool) -> int:
     """The routine's timeline as a table or JSON; a broken routine: errors on stderr, 1.
     ``path`` that is not a file names a library routine (file stem or name)."""
     try:
-        path = library.resolve_routine(path)
+        path = library.resolve_routine(path, note=lambda text: _err(f"hiptimer plan: note: {text}"))
     except library.RoutineNotFound as e:
         _err(f"hiptimer plan: {e}")
         return 1

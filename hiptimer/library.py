@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,13 +122,47 @@ def _looks_like_path(arg: str) -> bool:
     return os.sep in arg or (os.altsep is not None and os.altsep in arg)
 
 
-def resolve_routine(arg: Path, extra_dirs: Sequence[Path] = ()) -> Path:
+def free_name(name: str, taken: Iterable[str]) -> str:
+    """``name``, or ``name 2``, ``name 3``... : the first that is not in ``taken``
+    (compared case-insensitively, as a routine's name is looked up)."""
+    used = {t.casefold() for t in taken}
+    candidate, n = name, 2
+    while candidate.casefold() in used:
+        candidate, n = f"{name} {n}", n + 1
+    return candidate
+
+
+def routines_named(name: str, extra_dirs: Sequence[Path] = ()) -> list[Path]:
+    """The library's routine files (bundled, the user's folder, ``extra_dirs``) whose
+    routine has this name, case-insensitively, in the library's order."""
+    want = name.strip().casefold()
+    return [
+        e.path
+        for e in (load_entry(f, with_duration=False) for f in expand(library_paths(extra_dirs)))
+        if e.routine is not None and e.routine.name.strip().casefold() == want
+    ]
+
+
+def _is_bundled(path: Path) -> bool:
+    from hiptimer.resources import routines_dir
+
+    return path.parent == routines_dir()
+
+
+def resolve_routine(
+    arg: Path, extra_dirs: Sequence[Path] = (), *, note: Callable[[str], object] | None = None
+) -> Path:
     """The routine file a command-line ROUTINE names: an existing path as given;
     otherwise the library routine (bundled, the user's folder, ``extra_dirs``)
     whose file stem or routine name matches, case-insensitively (``desk-break``,
     ``"Desk break"``). A stem match wins over a name match, and the user's folder
     over the bundled routines. A path with a folder in it is returned as given,
     so its own "cannot read the file" error still names it.
+
+    When a name is shared by more than one of the user's routines, the last one in
+    the library's order is taken and ``note`` is told which, and how to name another
+    (a bundled routine of that name is not mentioned: the user's copy is meant to
+    shadow it).
 
     Raises :class:`RoutineNotFound` with the close matches (did you mean) when
     nothing matches."""
@@ -142,9 +176,17 @@ def resolve_routine(arg: Path, extra_dirs: Sequence[Path] = ()) -> Path:
         if f.stem.casefold() == stem:
             return f
     entries = [load_entry(f, with_duration=False) for f in files]
-    for e in reversed(entries):
-        if e.routine is not None and e.routine.name.casefold() == want:
-            return e.path
+    named = [e.path for e in entries if e.routine is not None and e.routine.name.casefold() == want]
+    if named:
+        chosen = named[-1]
+        others = [p for p in named[:-1] if not _is_bundled(p)]
+        if others and note is not None:
+            note(
+                f"{len(others) + 1} routines are named {text!r}; opening {chosen}"
+                f" (also: {', '.join(str(p) for p in others)}). Give a file's name to open"
+                f" another, e.g. {others[0].stem!r}"
+            )
+        return chosen
     labels: dict[str, str] = {}
     for e in entries:
         labels.setdefault(e.path.stem.casefold(), e.path.stem)

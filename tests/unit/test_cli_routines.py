@@ -284,6 +284,41 @@ def test_app_routine_argument_resolves_a_library_name(
     assert _gui_routine(["x.yaml"], monkeypatch) == (0, [Path("x.yaml")])  # a path: as given
 
 
+def test_a_name_two_of_the_users_routines_share_is_opened_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last in the library's order is opened, as before, but not silently: the
+    note names the others and how to open one of them. A bundled routine of the same
+    name is the one a user's copy is meant to shadow: no note for it."""
+    from hiptimer.paths import user_routines_dir
+
+    monkeypatch.chdir(tmp_path)
+    mine = user_routines_dir()
+    shutil.copy(routines_dir() / "desk-break.yaml", mine / "my-desk.yaml")
+    assert _gui_routine(["Desk break"], monkeypatch) == (0, [mine / "my-desk.yaml"])
+    assert "note" not in capsys.readouterr().err
+    shutil.copy(EXAMPLE, mine / "a-hips.yaml")
+    shutil.copy(EXAMPLE, mine / "b-hips.yaml")
+    assert _gui_routine(["Hip flexor release"], monkeypatch) == (0, [mine / "b-hips.yaml"])
+    err = capsys.readouterr().err
+    assert "2 routines are named 'Hip flexor release'" in err
+    assert str(mine / "a-hips.yaml") in err and "'a-hips'" in err
+    assert main(["plan", "hip flexor release", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["name"] == "Hip flexor release"
+    assert "hiptimer plan: note: 2 routines are named" in err
+
+
+def test_free_name_counts_up_past_the_names_taken() -> None:
+    from hiptimer.library import free_name
+
+    assert free_name("My routine", []) == "My routine"
+    assert free_name("My routine", ["my ROUTINE", "Other"]) == "My routine 2"
+    assert free_name("My routine", ["My routine", "My routine 2", "my routine 3"]) == (
+        "My routine 4"
+    )
+
+
 def test_app_unknown_routine_is_a_usage_error_with_suggestions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

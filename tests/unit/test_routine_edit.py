@@ -209,3 +209,29 @@ def test_new_writes_a_starter_there_and_prints_its_path(
     assert "#" in path.read_text(encoding="utf-8")  # commented
     assert main(["list"]) == 0
     assert "Evening stretch" in capsys.readouterr().out
+
+
+def test_new_refuses_a_name_the_library_already_has(
+    user_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second "Evening stretch" could not be opened by its name (the first would
+    be), and the library would list two rows alike: the second ``new`` says which file
+    has the name and writes nothing."""
+    folder = user_data / "HipTimer" / "routines"
+    assert main(["new", "Evening stretch"]) == 0
+    first = Path(capsys.readouterr().out.strip())
+    assert main(["new", "evening STRETCH "]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "already has a routine named 'evening STRETCH'" in err and str(first) in err
+    assert sorted(p.name for p in folder.glob("*.yaml")) == ["evening-stretch.yaml"]
+    # a bundled routine's name too (Duplicate makes the user's own copy of it)
+    assert main(["new", "Desk break"]) == 1
+    assert "desk-break.yaml" in capsys.readouterr().err
+    # and one in the folder --routines names, where the new file would go
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.yaml").write_text("name: Studio flow\nexercises:\n  - {name: A, hold: 30s}\n")
+    assert main(["new", "Studio flow", "--routines", str(other)]) == 1
+    assert main(["new", "Studio flow 2", "--routines", str(other)]) == 0
+    assert (other / "studio-flow-2.yaml").is_file()
