@@ -1225,9 +1225,14 @@ class RoutineActions(QObject):
     # -- actions
 
     def new_routine(self) -> RoutineEditor:
+        from hiptimer.library import free_name
         from hiptimer.routine_edit import starter_text
 
-        editor = RoutineEditor(starter_text("My routine"), None, folder=self.user_folder())
+        # "My routine", else "My routine 2"...: a name no routine in the library has, so
+        # that two new routines saved as they come are not two rows alike
+        w: Any = self.window
+        name = free_name("My routine", (item.title for item in w.library.items()))
+        editor = RoutineEditor(starter_text(name), None, folder=self.user_folder())
         return self._show(editor, None)
 
     def edit(self, path: Path | None) -> RoutineEditor | None:

@@ -340,6 +340,26 @@ def test_new_saves_into_the_user_folder_and_the_library_shows_it(
     assert "Lunch stretch" in [i.title for i in window.library.items()]
 
 
+def test_a_second_new_routine_saved_as_it_comes_gets_a_name_of_its_own(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """New twice, each saved with its starter name: two rows "My routine" alike, the
+    second of which could not be opened by its name. The second starts as "My routine 2"."""
+    names = []
+    for _ in range(2):
+        window.routine_actions.new_action.trigger()
+        ed = window.routine_actions.editors[None]
+        qtbot.addWidget(ed)
+        names.append(ed.name_edit.text())
+        path = ed.save()
+        assert path is not None
+        ed.close()
+        qtbot.waitUntil(lambda p=path: p in [i.path for i in window.library.items()], timeout=5000)
+    assert names == ["My routine", "My routine 2"]
+    titles = [i.title for i in window.library.items()]
+    assert titles.count("My routine") == 1 and titles.count("My routine 2") == 1
+
+
 def test_delete_goes_to_the_trash_and_comes_back(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
