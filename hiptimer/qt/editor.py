@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 
 from hiptimer.display import describe_step, dose_summary, dose_text
 from hiptimer.durations import format_seconds, is_breath_text
+from hiptimer.library import free_name
 from hiptimer.loader import RoutineError, RoutineErrors, load_routine_text
 from hiptimer.plan import Plan, compile_plan, format_clock
 from hiptimer.routine import Routine, Timings
@@ -1225,7 +1226,6 @@ class RoutineActions(QObject):
     # -- actions
 
     def new_routine(self) -> RoutineEditor:
-        from hiptimer.library import free_name
         from hiptimer.routine_edit import starter_text
 
         # "My routine", else "My routine 2"...: a name no routine in the library has, so
@@ -1304,7 +1304,28 @@ class RoutineActions(QObject):
                 if isinstance(path, Path):
                     self.editors[path] = ed
         w: Any = self.window
+        editor = self.sender()
+        if isinstance(path, Path) and isinstance(editor, RoutineEditor):
+            self._note_a_shared_name(editor, path)
         w.reload_library()
+
+    def _note_a_shared_name(self, editor: RoutineEditor, path: Path) -> None:
+        """Saved under a name another of the user's routines has: say so where the
+        person is looking (the editor's status bar). Both are kept; by its name, only
+        one of them opens (``hiptimer NAME``)."""
+        name = _text(editor.doc.get("name")).strip().casefold()
+        w: Any = self.window
+        others = [
+            item.path
+            for item in w.library.items()
+            if item.path != path and not item.bundled and item.title.strip().casefold() == name
+        ]
+        if name and others:
+            editor.statusBar().showMessage(
+                f"Saved {path}. Another routine is also named {_text(editor.doc.get('name'))!r}"
+                f" ({others[0]}): rename one, so that each opens by its name",
+                15000,
+            )
 
     def duplicate(self, path: Path | None, *, open_editor: bool = True) -> Path | None:
         """Copy a routine into the user's folder as their own (renamed "... (copy)")."""
@@ -1312,18 +1333,20 @@ class RoutineActions(QObject):
         if path is None:
             self._status("Choose a routine in the library first")
             return None
+        w: Any = self.window
         try:
             text = path.read_text(encoding="utf-8")
             name = str(RoutineDoc(text).get("name") or path.stem)
             folder = self.user_folder()
-            new_name = name if self.is_bundled(path) else f"{name} (copy)"
+            titles = [item.title for item in w.library.items()]
+            # "X (copy)", else "X (copy) 2"...: a second copy is not a second row alike
+            new_name = name if self.is_bundled(path) else free_name(f"{name} (copy)", titles)
             target = unique_path(folder, new_name)
             write_text_atomic(target, copy_text(text, new_name))
             ensure_schema(folder)
         except (OSError, UnicodeDecodeError, EditError) as e:
             self._status(f"Cannot duplicate {path.name}: {e}")
             return None
-        w: Any = self.window
         w.reload_library()
         self._status(f"Your copy: {target}")
         if open_editor:

@@ -360,6 +360,37 @@ def test_a_second_new_routine_saved_as_it_comes_gets_a_name_of_its_own(
     assert titles.count("My routine") == 1 and titles.count("My routine 2") == 1
 
 
+def test_a_second_copy_and_a_name_saved_twice_are_told_apart(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Duplicate twice: "Morning hips (copy)", then "Morning hips (copy) 2". A routine
+    saved under a name another of the user's has is kept, and the editor says which
+    file has it too (by its name, only one of them opens)."""
+    folder = _user_folder(tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    mine = folder / "morning.yaml"
+    mine.write_text(HAND, encoding="utf-8")
+    window.reload_library()
+    first = window.routine_actions.duplicate(mine, open_editor=False)
+    second = window.routine_actions.duplicate(mine, open_editor=False)
+    assert first is not None and second is not None
+    assert load_routine(first).name == "Morning hips (copy)"
+    assert load_routine(second).name == "Morning hips (copy) 2"
+
+    window.routine_actions.new_action.trigger()
+    ed = window.routine_actions.editors[None]
+    qtbot.addWidget(ed)
+    retype(qtbot, ed.name_edit, "morning HIPS")
+    path = ed.save()
+    assert path is not None and path.is_file()
+    note = ed.statusBar().currentMessage()
+    assert "Another routine is also named 'morning HIPS'" in note and str(mine) in note
+    # a name of its own: no note
+    retype(qtbot, ed.name_edit, "Evening hips")
+    assert ed.save() == path
+    assert "also named" not in ed.statusBar().currentMessage()
+
+
 def test_delete_goes_to_the_trash_and_comes_back(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
