@@ -154,10 +154,14 @@ def cmd_new(name: str, folder: Path | None) -> int:
     # would be), and the library would list two rows alike
     taken = library.routines_named(name, [folder] if folder is not None else [])
     if taken:
+        change = (
+            "make your own copy of it: in HipTimer, Routine > Duplicate"
+            if library.is_bundled(taken[-1])
+            else "change that one: in HipTimer, Routine > Edit"
+        )
         _err(
             f"hiptimer new: the library already has a routine named {name.strip()!r}:"
-            f" {taken[-1]}; choose another name (or change that one:"
-            " in HipTimer, Routine > Edit)"
+            f" {taken[-1]}; choose another name (or {change})"
         )
         return 1
     try:

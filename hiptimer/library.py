@@ -143,10 +143,14 @@ def routines_named(name: str, extra_dirs: Sequence[Path] = ()) -> list[Path]:
     ]
 
 
-def _is_bundled(path: Path) -> bool:
+def is_bundled(path: Path) -> bool:
+    """A routine file that came with the app (it is in the bundled routines' folder)."""
     from hiptimer.resources import routines_dir
 
-    return path.parent == routines_dir()
+    try:
+        return path.resolve().is_relative_to(routines_dir().resolve())
+    except OSError:
+        return False
 
 
 def resolve_routine(
@@ -179,7 +183,7 @@ def resolve_routine(
     named = [e.path for e in entries if e.routine is not None and e.routine.name.casefold() == want]
     if named:
         chosen = named[-1]
-        others = [p for p in named[:-1] if not _is_bundled(p)]
+        others = [p for p in named[:-1] if not is_bundled(p)]
         if others and note is not None:
             note(
                 f"{len(others) + 1} routines are named {text!r}; opening {chosen}"

@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 
 from hiptimer.display import describe_step, dose_summary, dose_text
 from hiptimer.durations import format_seconds, is_breath_text
-from hiptimer.library import free_name
+from hiptimer.library import free_name, is_bundled
 from hiptimer.loader import RoutineError, RoutineErrors, load_routine_text
 from hiptimer.plan import Plan, compile_plan, format_clock
 from hiptimer.routine import Routine, Timings
@@ -1204,12 +1204,7 @@ class RoutineActions(QObject):
 
     @staticmethod
     def is_bundled(path: Path) -> bool:
-        from hiptimer.resources import routines_dir
-
-        try:
-            return path.resolve().is_relative_to(routines_dir().resolve())
-        except OSError:
-            return False
+        return is_bundled(path)
 
     def selected_path(self) -> Path | None:
         w: Any = self.window

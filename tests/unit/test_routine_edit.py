@@ -227,7 +227,8 @@ def test_new_refuses_a_name_the_library_already_has(
     assert sorted(p.name for p in folder.glob("*.yaml")) == ["evening-stretch.yaml"]
     # a bundled routine's name too (Duplicate makes the user's own copy of it)
     assert main(["new", "Desk break"]) == 1
-    assert "desk-break.yaml" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "desk-break.yaml" in err and "Routine > Duplicate" in err
     # and one in the folder --routines names, where the new file would go
     other = tmp_path / "other"
     other.mkdir()
