@@ -1316,9 +1316,10 @@ class RoutineActions(QObject):
             if item.path != path and not item.bundled and item.title.strip().casefold() == name
         ]
         if name and others:
+            # file names, not paths: the whole note fits a 1366-pixel-wide editor
             editor.statusBar().showMessage(
-                f"Saved {path}. Another routine is also named {_text(editor.doc.get('name'))!r}"
-                f" ({others[0]}): rename one, so that each opens by its name",
+                f"Saved {path.name}. {others[0].name} is also named"
+                f" {_text(editor.doc.get('name'))!r}: rename one, so that each opens by its name",
                 15000,
             )
 

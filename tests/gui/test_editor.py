@@ -384,7 +384,10 @@ def test_a_second_copy_and_a_name_saved_twice_are_told_apart(
     path = ed.save()
     assert path is not None and path.is_file()
     note = ed.statusBar().currentMessage()
-    assert "Another routine is also named 'morning HIPS'" in note and str(mine) in note
+    assert note == (
+        f"Saved {path.name}. morning.yaml is also named 'morning HIPS': rename one,"
+        " so that each opens by its name"
+    )
     # a name of its own: no note
     retype(qtbot, ed.name_edit, "Evening hips")
     assert ed.save() == path
