@@ -12,8 +12,12 @@ from pathlib import Path
 APP = "HipTimer"
 
 #: Where platformdirs follows the XDG Base Directory spec (its Unix class): everywhere
-#: but Windows, macOS and Android.
-XDG = sys.platform not in ("win32", "cygwin", "darwin") and not hasattr(sys, "getandroidapilevel")
+#: but Windows, macOS, iOS and what may be Android (platformdirs decides there).
+XDG = (
+    sys.platform not in ("win32", "darwin", "ios")
+    and not hasattr(sys, "getandroidapilevel")
+    and (os.environ.get("ANDROID_DATA"), os.environ.get("ANDROID_ROOT")) != ("/data", "/system")
+)
 
 
 def _xdg_home(variable: str, default: str) -> str:
