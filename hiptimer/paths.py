@@ -27,9 +27,8 @@ def _xdg_home(variable: str, default: str) -> str:
     database).
 
     Read here rather than by platformdirs on these systems: importing platformdirs took
-    2.2 ms of the 35 ms that a start-up may add to a bare window (README, Performance),
-    on the way to the first paint. platformdirs still answers where the rules differ,
-    and a test holds the two equal here."""
+    2.2 ms on the way to the app's first paint (README, Performance). platformdirs still
+    answers where the rules differ, and a test holds the two equal here."""
     value = os.environ.get(variable, "")
     if os.path.isabs(value):
         return value

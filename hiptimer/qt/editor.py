@@ -1334,9 +1334,14 @@ class RoutineActions(QObject):
             text = path.read_text(encoding="utf-8")
             name = str(RoutineDoc(text).get("name") or path.stem)
             folder = self.user_folder()
-            titles = [item.title for item in w.library.items()]
-            # "X (copy)", else "X (copy) 2"...: a second copy is not a second row alike
-            new_name = name if self.is_bundled(path) else free_name(f"{name} (copy)", titles)
+            items = w.library.items()
+            # A bundled routine's copy keeps its name, to shadow it; the user's own routine's
+            # copy is "X (copy)". Either way a name no other routine of the user's has
+            # ("X 2", "X (copy) 2"...): a second copy is not a second row alike.
+            if self.is_bundled(path):
+                new_name = free_name(name, (i.title for i in items if not i.bundled))
+            else:
+                new_name = free_name(f"{name} (copy)", (i.title for i in items))
             target = unique_path(folder, new_name)
             write_text_atomic(target, copy_text(text, new_name))
             ensure_schema(folder)

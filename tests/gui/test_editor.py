@@ -376,6 +376,11 @@ def test_a_second_copy_and_a_name_saved_twice_are_told_apart(
     assert first is not None and second is not None
     assert load_routine(first).name == "Morning hips (copy)"
     assert load_routine(second).name == "Morning hips (copy) 2"
+    # a bundled routine's first copy keeps its name (it shadows the bundled one), the
+    # second is told apart
+    bundled = routines_dir() / "desk-break.yaml"
+    copies = [window.routine_actions.duplicate(bundled, open_editor=False) for _ in range(2)]
+    assert [load_routine(c).name for c in copies if c is not None] == ["Desk break", "Desk break 2"]
 
     window.routine_actions.new_action.trigger()
     ed = window.routine_actions.editors[None]
