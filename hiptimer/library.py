@@ -132,15 +132,17 @@ def free_name(name: str, taken: Iterable[str]) -> str:
     return candidate
 
 
+def _named(entries: Iterable[LibraryEntry], want: str) -> list[Path]:
+    """The files among ``entries`` whose routine's name, casefolded, is ``want`` (the
+    loader strips names)."""
+    return [e.path for e in entries if e.routine is not None and e.routine.name.casefold() == want]
+
+
 def routines_named(name: str, extra_dirs: Sequence[Path] = ()) -> list[Path]:
     """The library's routine files (bundled, the user's folder, ``extra_dirs``) whose
     routine has this name, case-insensitively, in the library's order."""
-    want = name.strip().casefold()
-    return [
-        e.path
-        for e in (load_entry(f, with_duration=False) for f in expand(library_paths(extra_dirs)))
-        if e.routine is not None and e.routine.name.strip().casefold() == want
-    ]
+    files = expand(library_paths(extra_dirs))
+    return _named((load_entry(f, with_duration=False) for f in files), name.strip().casefold())
 
 
 def is_bundled(path: Path) -> bool:
@@ -180,7 +182,7 @@ def resolve_routine(
         if f.stem.casefold() == stem:
             return f
     entries = [load_entry(f, with_duration=False) for f in files]
-    named = [e.path for e in entries if e.routine is not None and e.routine.name.casefold() == want]
+    named = _named(entries, want)
     if named:
         chosen = named[-1]
         others = [p for p in named[:-1] if not is_bundled(p)]

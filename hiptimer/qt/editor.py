@@ -1202,10 +1202,6 @@ class RoutineActions(QObject):
 
         return user_routines_dir()
 
-    @staticmethod
-    def is_bundled(path: Path) -> bool:
-        return is_bundled(path)
-
     def selected_path(self) -> Path | None:
         w: Any = self.window
         if w.current_page() == "overview":
@@ -1237,7 +1233,7 @@ class RoutineActions(QObject):
         if path is None:
             self._status("Choose a routine in the library first")
             return None
-        if self.is_bundled(path):
+        if is_bundled(path):
             copy = self.duplicate(path, open_editor=False)
             if copy is None:
                 return None
@@ -1308,18 +1304,19 @@ class RoutineActions(QObject):
         """Saved under a name another of the user's routines has: say so where the
         person is looking (the editor's status bar). Both are kept; by its name, only
         one of them opens (``hiptimer NAME``)."""
-        name = _text(editor.doc.get("name")).strip().casefold()
+        name = _text(editor.doc.get("name"))
+        want = name.strip().casefold()
         w: Any = self.window
         others = [
             item.path
             for item in w.library.items()
-            if item.path != path and not item.bundled and item.title.strip().casefold() == name
+            if item.path != path and not item.bundled and item.title.strip().casefold() == want
         ]
-        if name and others:
+        if want and others:
             # file names, not paths: the whole note fits a 1366-pixel-wide editor
             editor.statusBar().showMessage(
                 f"Saved {path.name}. {others[0].name} is also named"
-                f" {_text(editor.doc.get('name'))!r}: rename one, so that each opens by its name",
+                f" {name!r}: rename one, so that each opens by its name",
                 15000,
             )
 
@@ -1338,7 +1335,7 @@ class RoutineActions(QObject):
             # A bundled routine's copy keeps its name, to shadow it; the user's own routine's
             # copy is "X (copy)". Either way a name no other routine of the user's has
             # ("X 2", "X (copy) 2"...): a second copy is not a second row alike.
-            if self.is_bundled(path):
+            if is_bundled(path):
                 new_name = free_name(name, (i.title for i in items if not i.bundled))
             else:
                 new_name = free_name(f"{name} (copy)", (i.title for i in items))
@@ -1360,7 +1357,7 @@ class RoutineActions(QObject):
         if path is None:
             self._status("Choose a routine in the library first")
             return False
-        if self.is_bundled(path):
+        if is_bundled(path):
             self._status("Bundled routines cannot be deleted; hide them by not using them")
             return False
         from PySide6.QtCore import QFile
