@@ -848,7 +848,10 @@ class MainWindow(QMainWindow):
 
         def work() -> None:
             self._store_result["result"] = self._open_store()
-            self._store_opened.emit()
+            try:
+                self._store_opened.emit()
+            except RuntimeError:  # the window is gone: closeEvent took (and closed) the log
+                pass
 
         self._store_thread = threading.Thread(target=work, name="hiptimer-log-open", daemon=True)
         self._store_thread.start()
@@ -895,6 +898,15 @@ class MainWindow(QMainWindow):
                 e = StoreError(describe_os_error(e, f"use {where}"))
             said = str(e).rstrip(".")
             return None, f"{said}. Sessions will not be saved; everything else works."
+
+    def _take_store_opening(self) -> None:
+        """Closing while the log still opens on its worker: wait for it, so that the
+        log (and the writer thread it started) is closed as on any other exit."""
+        if self._store_tried or self._store_thread is None:
+            return
+        self._store_thread.join()
+        self._store_tried = True
+        self._store = (self._store_result.get("result") or (None, None))[0]
 
     def _opened_store(self) -> Store | None:
         if self._store is None:
@@ -1692,6 +1704,7 @@ class MainWindow(QMainWindow):
             self._voice_engine = None
         if self._history_window is not None:
             self._history_window.close()
+        self._take_store_opening()
         if self._store is not None:
             try:
                 self._store.close()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
@@ -16,6 +19,7 @@ from hiptimer.qt.app import AppOptions, MainWindow
 from hiptimer.qt.library import PATH_ROLE, TOOLTIP_ROLE, LibraryItem, short_error
 from hiptimer.qt.scan import LibraryScanner
 from hiptimer.qt.settings import Settings
+from hiptimer.store import Store
 
 ROUTINE = "name: {name}\nexercises:\n  - name: Hold\n    hold: 30s\n"
 BROKEN = "name: Broken\nexercises:\n  - name: Lunge\n    hold: 30 parsecs\n"
@@ -113,6 +117,56 @@ def test_the_log_opens_in_the_background_and_a_session_waits_for_it(
     assert store is not None and window.store is store
     qtbot.wait(50)  # the queued "opened" signal changes nothing more
     assert window.store is store
+
+
+def test_closing_while_the_log_opens_waits_for_it_and_closes_it(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+Q in the moment after the first paint: the log that was still opening is
+    closed with its writer thread, as on any exit, not left to the process's end."""
+    opening = window._open_store
+
+    def slow_open() -> tuple[Store | None, str | None]:
+        time.sleep(0.2)  # the worker, not the engine: a long log's check
+        return opening()
+
+    monkeypatch.setattr(window, "_open_store", slow_open)
+    window.open_store_in_background()
+    window.close_now()
+    thread = window._store_thread
+    assert thread is not None and not thread.is_alive()
+    store = window.store
+    assert store is not None and store.writer is None  # the writer was closed
+    with pytest.raises(sqlite3.ProgrammingError):  # and the connection
+        store._conn.execute("SELECT 1")
+
+
+def test_the_log_opening_outlives_its_window_quietly(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window deleted before the worker says the log is open (the app's exit
+    without a close): no traceback from the worker thread."""
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(window.options, settings, scan_later=True)  # not qtbot's to close
+    release = threading.Event()
+    opening = window._open_store
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+
+    def held_open() -> tuple[Store | None, str | None]:
+        release.wait(5)
+        return opening()
+
+    monkeypatch.setattr(window, "_open_store", held_open)
+    window.open_store_in_background()
+    thread = window._store_thread
+    shiboken6.delete(window)
+    release.set()
+    thread.join(5)
+    assert not thread.is_alive() and raised == []
+    store = window._store_result["result"][0]
+    assert store is not None
+    store.close()
 
 
 def _second_window(tmp_path: Path, qtbot: QtBot) -> MainWindow:
