@@ -857,6 +857,8 @@ class MainWindow(QMainWindow):
         self._store_thread.start()
 
     def _on_store_opened(self) -> None:
+        if self._closing:  # closeEvent took the log and closed it: nothing to offer now
+            return
         if not self._store_tried:
             self.ensure_store()
         if self._offer_resume_when_open:

@@ -120,7 +120,7 @@ def test_the_log_opens_in_the_background_and_a_session_waits_for_it(
 
 
 def test_closing_while_the_log_opens_waits_for_it_and_closes_it(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl+Q in the moment after the first paint: the log that was still opening is
     closed with its writer thread, as on any exit, not left to the process's end."""
@@ -131,8 +131,10 @@ def test_closing_while_the_log_opens_waits_for_it_and_closes_it(
         return opening()
 
     monkeypatch.setattr(window, "_open_store", slow_open)
-    window.open_store_in_background()
+    window.open_store_in_background(then_offer_resume=True)  # as the app starts
     window.close_now()
+    qtbot.wait(50)  # the worker's queued "opened" arrives at a closed window
+    assert window.banner.messages() == []  # not "cannot operate on a closed database"
     thread = window._store_thread
     assert thread is not None and not thread.is_alive()
     store = window.store
