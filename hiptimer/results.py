@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
 ExerciseStatus = Literal["done", "skipped", "partial"]
 SessionStatus = Literal["running", "completed", "stopped", "interrupted"]
+
+#: A set's seconds are logged in tenths (``hiptimer history --json``'s ``seconds``).
+SET_SECONDS_DECIMALS = 1
+
+
+def logged_seconds(seconds: float) -> float:
+    """A set's seconds as the log keeps them."""
+    return round(float(seconds), SET_SECONDS_DECIMALS)
+
+
+def whole_seconds(seconds: float) -> int:
+    """A set's seconds as a screen shows them: whole seconds, rounded half up from the
+    logged tenths, so that the summary (from the session) and the history (from the
+    log) say the same. Rounding the exact 1.46 s gave 1 on the summary; the log's 1.5
+    gave 2 in the history."""
+    return math.floor(logged_seconds(seconds) + 0.5)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,13 @@ from hiptimer import safefile
 from hiptimer.engine import Progress
 from hiptimer.events import Event, SessionFinished, StepEnded, StepStarted
 from hiptimer.logwriter import LogWriter
-from hiptimer.results import ExerciseResult, ExerciseStatus, SessionStatus, SetResult
+from hiptimer.results import (
+    ExerciseResult,
+    ExerciseStatus,
+    SessionStatus,
+    SetResult,
+    logged_seconds,
+)
 from hiptimer.routine import Routine
 
 BUSY_TIMEOUT_MS = 5000
@@ -245,7 +251,7 @@ def _exercise_obj(e: ExerciseResult) -> dict[str, Any]:
         "status": e.status,
         "sets_done": int(e.sets_done),
         "sets": [
-            {"set": int(x.set), "status": x.status, "seconds": round(float(x.seconds), 1)}
+            {"set": int(x.set), "status": x.status, "seconds": logged_seconds(x.seconds)}
             for x in e.sets
         ],
     }

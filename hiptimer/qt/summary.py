@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from hiptimer.display import headline
 from hiptimer.engine import Session
 from hiptimer.plan import format_clock
-from hiptimer.results import ExerciseResult
+from hiptimer.results import ExerciseResult, whole_seconds
 
 STATUS_TEXT = {"done": "✓ done", "partial": "◐ partial", "skipped": "✗ skipped"}
 
@@ -28,8 +28,10 @@ def result_line(r: ExerciseResult) -> str:
 
 
 def seconds_text(s: float) -> str:
-    """A partial set's time; one cut short in its first second is not "0 s"."""
-    return "under 1 s" if round(s) < 1 else f"{round(s)} s"
+    """A partial set's time as the summary and the history show it (the same from the
+    session as from the log); one cut short in its first second is not "0 s"."""
+    whole = whole_seconds(s)
+    return "under 1 s" if whole < 1 else f"{whole} s"
 
 
 def status_line(r: ExerciseResult) -> str:

@@ -248,3 +248,18 @@ def test_a_set_cut_short_in_its_first_second_reads_under_1_s() -> None:
     )
     assert "Cat-cow: partial, set 1 partly: under 1 s" in html
     assert "Pigeon (left): partial, set 1 partly: 6 s" in html
+
+
+def test_a_partial_set_reads_the_same_in_the_history_as_on_the_summary() -> None:
+    """Seen: a set left after 1.46 s said 'set 1: 1 s' on the summary and 'set 1 partly:
+    2 s' in the history, which read the log's 1.5 s."""
+    from hiptimer.qt.history import details_html
+    from hiptimer.qt.summary import status_line
+    from hiptimer.results import SetResult
+    from hiptimer.store import _exercises_json, exercises_from_json
+
+    exact = ExerciseResult("Sit to stand", None, "partial", 0, (SetResult(1, "partial", 1.46),))
+    logged = exercises_from_json(_exercises_json([exact]))  # what the history reads
+    html = details_html(rec(1, datetime(2025, 4, 2, 7, 0, tzinfo=LONDON), 5, exercises=logged))
+    assert status_line(exact).endswith("set 1: 2 s")
+    assert "Sit to stand: partial, set 1 partly: 2 s" in html
