@@ -259,6 +259,7 @@ class PlayerWidget(LaidOutScreen):
         self._theme = _theme_name()
         self._presenting = False  # the class's view: no buttons, no hints
         self._mirrored = False
+        self._side_edge = ""  # the side column's edge (_align_side_column)
         self._text_scale = 1.0
         self._prompt = ""
         self._prompt_timer = QTimer(self)
@@ -383,6 +384,23 @@ class PlayerWidget(LaidOutScreen):
         self.buttons.setVisible(not on)
         self._refresh()
         self._relayout()
+
+    def _align_side_column(self, edge: str) -> None:
+        """The column beside the picture keeps to the side's edge: "RIGHT ▶" and what
+        follows it (first side, the dose, the set, the reps) on the right, else on the
+        left. (The dose stayed on the left under a right-aligned side.)"""
+        if edge == self._side_edge:
+            return
+        self._side_edge = edge
+        h = Qt.AlignmentFlag.AlignRight if edge == "right" else Qt.AlignmentFlag.AlignLeft
+        for label in (
+            self.side_label,
+            self.side_caption,
+            self.dose_label,
+            self.set_label,
+            self.rep_label,
+        ):
+            label.setAlignment(h | Qt.AlignmentFlag.AlignVCenter)
 
     @property
     def mirrored(self) -> bool:
@@ -530,9 +548,7 @@ class PlayerWidget(LaidOutScreen):
         self.side_label.set_text_if_changed(side_text(side, mirror=self._mirrored))
         if shown in ("left", "right"):
             self.side_label.set_color(c[shown])
-            align = Qt.AlignmentFlag.AlignLeft if shown == "left" else Qt.AlignmentFlag.AlignRight
-            self.side_label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
-            self.side_caption.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+        self._align_side_column("right" if shown == "right" else "left")
         self.side_caption.set_text_if_changed(d.side_caption)
         dose = d.exercise.dose if d.exercise is not None and d.kind in ("prep", "work") else ""
         if self.dose_label.set_text_if_changed(dose):

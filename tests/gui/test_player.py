@@ -204,6 +204,27 @@ def test_sets_and_tempo_reps(qtbot) -> None:  # type: ignore[no-untyped-def]
     assert p.set_label.text() == "Set 2 of 3"
 
 
+def test_the_side_column_keeps_to_the_sides_edge(hip: Rig) -> None:
+    """Seen at 1366x768: "RIGHT ▶" and "First side" on the right, "30s, each side"
+    below them still on the left."""
+    p = hip.player
+
+    def edges() -> set[str]:
+        labels = (p.side_label, p.side_caption, p.dose_label, p.set_label, p.rep_label)
+        right = Qt.AlignmentFlag.AlignRight
+        return {"right" if lbl.alignment() & right else "left" for lbl in labels}
+
+    hip.key(Qt.Key.Key_Space)
+    assert p.side_label.text() == "◀ LEFT" and p.dose_label.text() == "30s, each side"
+    assert edges() == {"left"}
+    hip.at(40.0)
+    assert p.side_label.text() == "RIGHT ▶"
+    assert edges() == {"right"}
+    hip.at(70.0)  # a rest, then an exercise with no side: back on the left
+    assert p.side_label.text() == ""
+    assert edges() == {"left"}
+
+
 def test_alternate_reps_show_the_side_of_each_rep(qtbot) -> None:  # type: ignore[no-untyped-def]
     rig = Rig(qtbot, [reps("Lunge", 4, tempo=3.0, sides="alternate")])
     p = rig.player
