@@ -532,7 +532,10 @@ class PlayerWidget(LaidOutScreen):
         )
         if self.badge.styleSheet() != sheet:
             self.badge.setStyleSheet(sheet)
-        if self.name_label.set_text_if_changed(d.title):
+        # at the end the dial says what happened; beside the badge, what was done (the
+        # headline there too said it twice on the class's screen)
+        name = d.title if d.outcome is None else self._controller.session.plan.routine.name
+        if self.name_label.set_text_if_changed(name):
             self._fit_name()
 
         self.dial.set_state(
