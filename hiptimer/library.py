@@ -132,18 +132,16 @@ def free_name(name: str, taken: Iterable[str]) -> str:
     return candidate
 
 
-def routine_names(
-    files: Sequence[Path], roots: Sequence[Path], index: Path | None = None
-) -> list[tuple[Path, str | None]]:
+def routine_names(files: Sequence[Path], roots: Sequence[Path]) -> list[tuple[Path, str | None]]:
     """Each file's routine name (None for a file with errors), in order: from the
-    library's index (``index``, else the app's own) for a file unchanged since the
-    last scan of exactly ``roots``, else read from the file. Naming a routine in a
-    library of 10,000 files read every one of them (about 3 s); the index answers for
-    the files the app has seen."""
+    library's index for a file unchanged since the app's last scan of exactly
+    ``roots``, else read from the file. Naming a routine in a library of 10,000 files
+    read every one of them (about 3 s); the index answers for the files the app has
+    seen."""
     from hiptimer import libindex
 
     known: dict[str, tuple[FileKey, str | None]] = {}
-    saved = libindex.load(index if index is not None else libindex.default_path(), roots)
+    saved = libindex.load(libindex.default_path(), roots)
     if saved is not None:
         for row in saved.rows():
             known[row.path] = (row.key, row.info.name if row.info is not None else None)
