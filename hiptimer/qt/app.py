@@ -407,7 +407,7 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
         for name in THEMES:
-            act = theme_menu.addAction(name.capitalize())
+            act = theme_menu.addAction(f"&{name.capitalize()}")  # D, L from the keyboard
             act.setCheckable(True)
             act.setChecked(name == self.settings.theme)
             act.setData(name)

@@ -335,6 +335,9 @@ def test_theme_menu_switches_and_persists(env: Env, settings: Settings) -> None:
     assert app is not None and app.property("hiptimer_theme") == "light"
     w.theme_actions["dark"].trigger()
     assert settings.theme == "dark"
+    # View › Theme › D or L from the keyboard, as the other menus' items
+    keys = [a.text().split("&")[1][0].lower() for a in w.theme_actions.values()]
+    assert keys == ["d", "l"]
 
 
 def test_unusable_db_still_runs_and_says_so(
