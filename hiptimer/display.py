@@ -449,8 +449,8 @@ def _rep(session: Session, step: Step) -> tuple[Count | None, str]:
     if ex.dose.self_paced:
         return None, f"{dose_text(ex)}{_per_side(ex)} — press Next when done"
     r = session.rep()
-    if r is None:
-        return None, f"{int(ex.reps_per_set())} reps"
+    if r is None:  # not counting yet (a resumed set before Space): the dose says "10 reps"
+        return None, ""
     ph = session.phase()
     if ph is not None:
         return Count(r[0], r[1]), f"Rep {r[0]} of {r[1]} · {ph.name}"

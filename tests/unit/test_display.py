@@ -209,6 +209,21 @@ def test_timed_reps_count_rep_by_rep() -> None:
     assert d.countdown_text == "17" and not d.self_paced
 
 
+def test_a_resumed_set_of_reps_says_its_reps_once_before_it_starts() -> None:
+    """Resumed at a set of timed reps, before Space: "10 reps" stood twice beside the
+    picture (the dose, and the rep count that had not begun)."""
+    from hiptimer.engine import Progress
+
+    plan = _plan(PELVIC, ex("Squat", reps(8, tempo=3.0)))
+    work = next(i for i, st in enumerate(plan.steps) if st.is_work and st.exercise.name == "Squat")
+    s = Session(plan, FakeClock())
+    s.restore(Progress(work, (), 30.0))
+    d = display_state(s)
+    assert d.state == "ready" and d.kind == "work"
+    assert d.rep is None and d.rep_text == ""
+    assert d.exercise is not None and d.exercise.dose == "8 reps"  # said once, by the dose
+
+
 def test_alternate_timed_reps_count_both_sides_and_show_the_rep_side() -> None:
     s, _ = run_to(_plan(ex("Lunge", reps(4, tempo=2.0), sides="alternate")), "work", into=2.5)
     d = display_state(s)
