@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from hiptimer import libscan
@@ -120,20 +121,33 @@ def test_the_log_opens_in_the_background_and_a_session_waits_for_it(
 
 
 def test_closing_while_the_log_opens_waits_for_it_and_closes_it(
-    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl+Q in the moment after the first paint: the log that was still opening is
     closed with its writer thread, as on any exit, not left to the process's end."""
+    release = threading.Event()
     opening = window._open_store
 
-    def slow_open() -> tuple[Store | None, str | None]:
-        time.sleep(0.2)  # the worker, not the engine: a long log's check
+    def held_open() -> tuple[Store | None, str | None]:
+        release.wait(5)  # a long log's check, until the window waits for it
         return opening()
 
-    monkeypatch.setattr(window, "_open_store", slow_open)
+    monkeypatch.setattr(window, "_open_store", held_open)
     window.open_store_in_background(then_offer_resume=True)  # as the app starts
+    worker = window._store_thread
+    assert worker is not None
+    join = worker.join
+    opening_at_close: list[bool] = []
+
+    def release_then_join(timeout: float | None = None) -> None:
+        opening_at_close.append(worker.is_alive())
+        release.set()
+        join(timeout)
+
+    monkeypatch.setattr(worker, "join", release_then_join)
     window.close_now()
-    qtbot.wait(50)  # the worker's queued "opened" arrives at a closed window
+    assert opening_at_close == [True]  # closed while the log was still opening
+    QApplication.processEvents()  # the worker's queued "opened" reaches a closed window
     assert window.banner.messages() == []  # not "cannot operate on a closed database"
     thread = window._store_thread
     assert thread is not None and not thread.is_alive()
