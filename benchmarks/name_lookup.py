@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from startup import launcher, make_routines  # noqa: E402
+from startup import launcher, make_routines, stats  # noqa: E402
 
 
 def fill_index(env: dict[str, str]) -> Path:
@@ -67,15 +67,6 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - t0
 
 
-def stats(values: list[float]) -> tuple[float, str]:
-    v = sorted(values)
-    med = statistics.median(v)
-    return (
-        med,
-        f"median {med * 1000:7.0f} ms  min {v[0] * 1000:7.0f} ms  max {v[-1] * 1000:7.0f} ms",
-    )
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--routines", type=int, default=10_000)
@@ -101,11 +92,12 @@ def main() -> int:
             times["no index"].append(timed(plan, env))
             times["--version"].append(timed(version, env))
         print(f"{args.routines} routines, naming {name!r}, {args.runs} run(s) each, in turns")
-        ref, _ = stats(times["no index"])
-        base, _ = stats(times["--version"])
+        ref = statistics.median(times["no index"])
+        base = statistics.median(times["--version"])
         for label, values in times.items():
-            med, text = stats(values)
-            print(f"{label:11s} {text}  ({med / ref:.2f}x no index, {med / base:.1f}x --version)")
+            med = statistics.median(values)
+            ratios = f"({med / ref:.2f}x no index, {med / base:.1f}x --version)"
+            print(f"{label:11s} {stats(values)}  {ratios}")
         return 0
     finally:
         shutil.rmtree(home, ignore_errors=True)
