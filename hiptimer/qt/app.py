@@ -871,8 +871,7 @@ class MainWindow(QMainWindow):
         if self._store_tried:
             return self._store
         if self._store_thread is not None:
-            self._store_thread.join()  # opened in the background: take its answer
-            store, problem = self._store_result.get("result") or (None, "no answer")
+            store, problem = self._background_store()
         else:
             store, problem = self._open_store()
         self._store_tried = True
@@ -901,14 +900,20 @@ class MainWindow(QMainWindow):
             said = str(e).rstrip(".")
             return None, f"{said}. Sessions will not be saved; everything else works."
 
+    def _background_store(self) -> tuple[Store | None, str | None]:
+        """The answer of the worker opening the log (open_store_in_background), once it
+        has one."""
+        assert self._store_thread is not None
+        self._store_thread.join()
+        return self._store_result.get("result") or (None, "no answer")
+
     def _take_store_opening(self) -> None:
         """Closing while the log still opens on its worker: wait for it, so that the
         log (and the writer thread it started) is closed as on any other exit."""
         if self._store_tried or self._store_thread is None:
             return
-        self._store_thread.join()
         self._store_tried = True
-        self._store = (self._store_result.get("result") or (None, None))[0]
+        self._store = self._background_store()[0]
 
     def _opened_store(self) -> Store | None:
         if self._store is None:
